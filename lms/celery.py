@@ -1,0 +1,15 @@
+"""The Celery app. Periodic jobs are listed here, in one place (beat_schedule)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+
+app = Celery("lms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Every periodic job of the platform. django-celery-beat's DatabaseScheduler copies these into
+# the database, where staff can see them in the Django admin.
+app.conf.beat_schedule = {}

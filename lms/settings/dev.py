@@ -1,0 +1,21 @@
+"""Local development: SQLite, filesystem Celery broker, local Stripe stand-in, console mail."""
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+DEBUG = True
+SECRET_KEY = env("SECRET_KEY", "dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+ALLOWED_HOSTS = ["*"]
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
+LMS_REQUIRE_STAFF_MFA = env_bool("LMS_REQUIRE_STAFF_MFA", False)
+
+# The local Stripe stand-in started by `make run` (devtools/localstripe_server.py). Test keys only.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "sk_test_localstripe")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "whsec_localstripe_dev")
+STRIPE_API_BASE = env("STRIPE_API_BASE", "http://127.0.0.1:8420")
+
+# Serve static files straight from the apps; no collectstatic needed.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

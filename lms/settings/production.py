@@ -1,0 +1,53 @@
+"""Production: PostgreSQL, Redis, gunicorn, whitenoise. Every secret comes from the environment."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+
+def required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise ImproperlyConfigured(f"Set the {name} environment variable (see README, Production).")
+    return value
+
+
+DEBUG = False
+SECRET_KEY = required("SECRET_KEY")
+ALLOWED_HOSTS = required("ALLOWED_HOSTS").split(",")
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))  # noqa: F405
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "Set the DATABASE_URL environment variable (see README, Production)."
+    )
+CELERY_BROKER_URL = required("CELERY_BROKER_URL")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+STRIPE_SECRET_KEY = required("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = required("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = required("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = None
+EMAIL_HOST = required("EMAIL_HOST")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+WAGTAILADMIN_BASE_URL = required("WAGTAILADMIN_BASE_URL")
+
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+LMS_REQUIRE_STAFF_MFA = env_bool("LMS_REQUIRE_STAFF_MFA", True)
+
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+}
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Wagtail's preview views opt back into SAMEORIGIN themselves.
+X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,71 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from lms.roles import Role
+from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit(
+            "The suite runs on PostgreSQL. Use `make test`, or wrap pytest yourself:\n"
+            "  .venv/bin/python tests/pg_cluster.py -- .venv/bin/python -m pytest ...",
+            returncode=2,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploads in tests go to a temporary folder, never into the project."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
+def _user_with(role: Role | None, **kwargs):
+    user = UserFactory(**kwargs)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def make_user(db):
+    return _user_with
+
+
+@pytest.fixture
+def applicant(db):
+    return _user_with(Role.APPLICANT)
+
+
+@pytest.fixture
+def cert_staff(db):
+    return _user_with(Role.CERTIFICATION_STAFF)
+
+
+@pytest.fixture
+def trainer(db):
+    return _user_with(Role.TRAINER)
+
+
+@pytest.fixture
+def editor(db):
+    return _user_with(Role.CONTENT_EDITOR)
+
+
+@pytest.fixture
+def agency_user(db):
+    return _user_with(Role.AGENCY)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_superuser=True, is_staff=True)

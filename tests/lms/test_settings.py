@@ -1,0 +1,60 @@
+"""Production settings: every secret from the environment, and `check --deploy` is clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+EXAMPLE_ENV = {
+    "SECRET_KEY": "an-example-production-secret-key-that-is-long-and-random-4f8a1c9e2b7d",
+    "ALLOWED_HOSTS": "bhcm.example.org",
+    "DATABASE_URL": "postgres://lms:pw@db.example.org:5432/lms",
+    "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "STRIPE_SECRET_KEY": "sk_live_example",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
+    "STRIPE_WEBHOOK_SECRET": "whsec_example",
+    "EMAIL_HOST": "smtp.example.org",
+    "WAGTAILADMIN_BASE_URL": "https://bhcm.example.org",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in EXAMPLE_ENV}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args, "--settings=lms.settings.production"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_example_variables():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=EXAMPLE_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]
+)
+def test_production_refuses_to_start_without_a_secret(missing):
+    env = {k: v for k, v in EXAMPLE_ENV.items() if k != missing}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_requires_email_verification_and_staff_mfa():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.ACCOUNT_EMAIL_VERIFICATION, s.LMS_REQUIRE_STAFF_MFA, s.DEBUG)"
+    )
+    result = _manage("shell", "-c", code, env=EXAMPLE_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["mandatory", "True", "False"]
