@@ -1,0 +1,88 @@
+"""A real Celery worker on the filesystem broker runs the platform's tasks."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from celery import Celery
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def broker_dir(tmp_path):
+    return tmp_path / "celery"
+
+
+@pytest.fixture
+def worker(broker_dir, tmp_path):
+    """A `celery worker` process with the test settings, its broker in a temporary folder."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "CELERY_BROKER_DIR": str(broker_dir),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=solo", "--loglevel=INFO"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _client_app(broker_dir: Path) -> Celery:
+    """A sender configured like the platform, but not eager: messages really go to the broker."""
+    queue = str(broker_dir / "queue")
+    for sub in ("queue", "processed", "control", "results"):
+        (broker_dir / sub).mkdir(parents=True, exist_ok=True)
+    return Celery(
+        "sender",
+        broker="filesystem://",
+        backend=f"file://{broker_dir / 'results'}",
+        broker_transport_options={
+            "data_folder_in": queue,
+            "data_folder_out": queue,
+            "processed_folder": str(broker_dir / "processed"),
+            "control_folder": str(broker_dir / "control"),
+        },
+    )
+
+
+def test_a_task_runs_through_a_real_worker(worker, broker_dir, tmp_path):
+    sender = _client_app(broker_dir)
+    result = sender.send_task("lms.tasks.ping", args=["hello"])
+    assert result.get(timeout=60) == {"echo": "hello"}
+
+    mail = sender.send_task(
+        "lms.tasks.email_deliver",
+        kwargs={
+            "subject": "Worker check",
+            "text": "Plain text part",
+            "html": "<p>HTML part</p>",
+            "to": ["someone@example.org"],
+            "attachments": [],
+        },
+    )
+    mail.get(timeout=60)
+    deadline = time.monotonic() + 10
+    while not list((tmp_path / "mail").glob("*.log")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    sent = "".join(p.read_text() for p in (tmp_path / "mail").glob("*.log"))
+    assert "Subject: Worker check" in sent
+    assert "Plain text part" in sent and "<p>HTML part</p>" in sent
+    assert worker.poll() is None, "the worker should still be running"
