@@ -24,3 +24,15 @@ def policy_get() -> Policy:
         ),
         session_reminder_days=row.session_reminder_days,
     )
+
+
+def application_field_label(field: str) -> str:
+    """The label a person reads for an application field (or a pseudo-field)."""
+    from enrollment.models import Application
+    from enrollment.sections import DEGREE, TRANSCRIPT
+
+    if field == TRANSCRIPT:
+        return "Transcript"
+    if field == DEGREE:
+        return "Degree field"
+    return str(Application._meta.get_field(field).verbose_name).capitalize()

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
 
@@ -12,4 +13,13 @@ app.autodiscover_tasks()
 
 # Every periodic job of the platform. django-celery-beat's DatabaseScheduler copies these into
 # the database, where staff can see them in the Django admin.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "applications-expire": {
+        "task": "enrollment.tasks.applications_expire_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "application-expiry-reminders": {
+        "task": "enrollment.tasks.application_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}

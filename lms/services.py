@@ -35,6 +35,32 @@ def audit_record(
     )
 
 
+def audit_record_many(
+    *,
+    actor: User | None,
+    verb: str,
+    model: type[models.Model],
+    changes: Iterable[tuple[object, str, str]],
+    reason: str = "",
+) -> int:
+    """Append one event per (pk, from_state, to_state) in a single insert, for set-based changes."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    events = [
+        AuditEvent(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            verb=verb,
+            content_type=content_type,
+            object_id=str(pk),
+            from_state=str(from_state or ""),
+            to_state=str(to_state or ""),
+            reason=reason,
+        )
+        for pk, from_state, to_state in changes
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str

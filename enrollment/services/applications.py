@@ -1,0 +1,205 @@
+"""Writes on applications: start, save, submit, and the staff decisions.
+
+Every status change goes through `_transition`: it locks the row, is a no-op when the row is
+already in the target state, refuses a move `TRANSITIONS` does not allow, and writes an audit event.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+
+from enrollment import rules
+from enrollment.models import Application, ApplicationStatus, ApplicationUpload
+from enrollment.models.applications import FINAL, TRANSITIONS
+from enrollment.rules import RuleViolation, Track
+from enrollment.sections import SECTION_OF_FIELD, missing_fields
+from enrollment.selectors import application_field_label, policy_get
+from lms import clock
+from lms.models import User
+from lms.services import audit_record, email_send
+
+S = ApplicationStatus
+
+
+class ApplicationIncomplete(RuleViolation):
+    """Submission refused: `missing` maps each section to its empty required fields."""
+
+    def __init__(self, missing: dict[str, list[str]]):
+        self.missing = missing
+        super().__init__("Fill in every required field before you submit.")
+
+
+class DuplicatePerson(RuleViolation):
+    """Another account already holds an application with the same legal name and date of birth."""
+
+
+def _transition(
+    application: Application, to: ApplicationStatus, *, actor: User | None, reason: str = ""
+) -> tuple[Application, bool]:
+    """Lock, check and move one application; returns (fresh row, whether it changed)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status == to:
+        return locked, False
+    if to not in TRANSITIONS[S(locked.status)]:
+        raise RuleViolation(
+            f"An application that is {locked.get_status_display().lower()} cannot become "
+            f"{S(to).label.lower()}."
+        )
+    from_state = locked.status
+    locked.status = to
+    locked.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        verb=f"application.{to}",
+        obj=locked,
+        from_state=from_state,
+        to_state=to,
+        reason=reason,
+    )
+    return locked, True
+
+
+def _mail(application: Application, template: str, **extra) -> None:
+    email_send(
+        template=template,
+        to=[application.user.email],
+        context={
+            "application": application,
+            "user": application.user,
+            "site_url": settings.WAGTAILADMIN_BASE_URL,
+            **extra,
+        },
+    )
+
+
+def application_start(*, user: User, track: Track | str) -> Application:
+    """Open a draft application on `track`. Refuses while the person has one open already."""
+    track = Track(track)
+    open_one = user.applications.exclude(status__in=FINAL).first()
+    if open_one is not None:
+        raise RuleViolation(
+            "You already have an application in progress; continue that one instead."
+        )
+    with transaction.atomic():
+        application = Application.objects.create(user=user, track=track)
+        audit_record(actor=user, verb="application.start", obj=application, to_state=S.DRAFT)
+    return application
+
+
+def application_identity_check(*, application: Application) -> None:
+    """One account per person: refuse a legal name and date of birth another account has used."""
+    if not (
+        application.legal_first_name and application.legal_last_name and application.date_of_birth
+    ):
+        return
+    taken = (
+        Application.objects.filter(
+            legal_first_name__iexact=application.legal_first_name.strip(),
+            legal_last_name__iexact=application.legal_last_name.strip(),
+            date_of_birth=application.date_of_birth,
+        )
+        .exclude(user_id=application.user_id)
+        .exists()
+    )
+    if taken:
+        raise DuplicatePerson(
+            "Another account already belongs to a person with this legal name and date of birth. "
+            "One person may hold only one account: recover that account instead of creating "
+            "another."
+        )
+
+
+def application_save(*, application: Application, user: User) -> Application:
+    """Save the applicant's answers as they stand (complete or not). Only drafts and returned
+    applications can change; raises DuplicatePerson for another person's identity."""
+    if not application.is_editable:
+        raise RuleViolation("This application can no longer be changed.")
+    application_identity_check(application=application)
+    application.save()
+    return application
+
+
+def application_submit(
+    *, application: Application, user: User, today: date | None = None
+) -> Application:
+    """Submit (or resubmit after a return). The first submission starts the six-month clock;
+    a resubmission keeps it. Raises ApplicationIncomplete listing every empty required field."""
+    today = today or clock.today()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status == S.SUBMITTED:
+            return locked
+        has_transcript = locked.uploads.filter(
+            purpose=ApplicationUpload.Purpose.TRANSCRIPT
+        ).exists()
+        missing = missing_fields(locked, has_transcript=has_transcript)
+        if missing:
+            raise ApplicationIncomplete(missing)
+        application_identity_check(application=locked)
+        resubmission = locked.status == S.RETURNED
+        locked, _ = _transition(
+            locked, S.SUBMITTED, actor=user, reason="resubmitted" if resubmission else ""
+        )
+        if locked.submitted_on is None:
+            locked.submitted_on = today
+            locked.expires_on = rules.application_expires_on(today, policy=policy_get())
+        locked.needs_transcript_review = locked.claims_degree and locked.degree_id is None
+        locked.last_submitted_at = clock.now()
+        locked.corrections = {}
+        locked.save()
+        _mail(locked, "application_submitted", resubmission=resubmission)
+    return locked
+
+
+def application_approve(*, application: Application, actor: User) -> Application:
+    """Staff approve a submitted application; web-based training opens."""
+    with transaction.atomic():
+        locked, changed = _transition(application, S.APPROVED, actor=actor)
+        if changed:
+            locked.decided_at = clock.now()
+            locked.decision_reason = ""
+            locked.save(update_fields=["decided_at", "decision_reason"])
+            _mail(locked, "application_approved")
+    return locked
+
+
+def application_deny(*, application: Application, actor: User, reason: str) -> Application:
+    """Staff deny a submitted application. A reason is required and is sent to the applicant."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("Give the reason for the denial; the applicant will read it.")
+    with transaction.atomic():
+        locked, changed = _transition(application, S.DENIED, actor=actor, reason=reason)
+        if changed:
+            locked.decided_at = clock.now()
+            locked.decision_reason = reason
+            locked.save(update_fields=["decided_at", "decision_reason"])
+            _mail(locked, "application_denied", reason=reason)
+    return locked
+
+
+def application_return(
+    *, application: Application, actor: User, corrections: dict[str, str]
+) -> Application:
+    """Staff return an application for correction, with what to fix for each field. The clock
+    keeps running from the first submission."""
+    cleaned = {f: (r or "").strip() for f, r in corrections.items() if (r or "").strip()}
+    if not cleaned:
+        raise RuleViolation("Say what to correct for at least one field.")
+    unknown = sorted(set(cleaned) - set(SECTION_OF_FIELD))
+    if unknown:
+        raise RuleViolation(f"Unknown field(s): {', '.join(unknown)}.")
+    summary = "; ".join(f"{field}: {reason}" for field, reason in cleaned.items())
+    with transaction.atomic():
+        locked, changed = _transition(application, S.RETURNED, actor=actor, reason=summary)
+        if changed:
+            locked.corrections = cleaned
+            locked.decided_at = clock.now()
+            locked.save(update_fields=["corrections", "decided_at"])
+            _mail(
+                locked,
+                "application_returned",
+                corrections={application_field_label(f): r for f, r in cleaned.items()},
+            )
+    return locked
