@@ -10,6 +10,10 @@ class LmsConfig(AppConfig):
 
     def ready(self) -> None:
         # kombu's filesystem transport needs its folders to exist before anything is enqueued.
-        for folder in getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).values():
+        folders = list(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).values())
+        backend = getattr(settings, "CELERY_RESULT_BACKEND", None) or ""
+        if backend.startswith("file://"):
+            folders.append(backend.removeprefix("file://"))
+        for folder in folders:
             if isinstance(folder, str):
                 Path(folder).mkdir(parents=True, exist_ok=True)

@@ -59,10 +59,11 @@ def test_second_account_with_the_same_email_is_refused(client, applicant):
         "/accounts/signup/",
         {"email": applicant.email.upper(), "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
+    assert response.status_code == 200
     assert User.objects.filter(email__iexact=applicant.email).count() == 1
-    # allauth answers as if it worked (no account enumeration) and mails the owner instead.
-    assert response.status_code == 302
-    assert any("already" in m.body.lower() for m in mail.outbox)
+    html = response.content.decode()
+    assert "each person may have only one account" in html
+    assert '<a href="/accounts/password/reset/">Recover your password</a>' in html
 
 
 def test_password_reset_mails_a_link(client, applicant):
