@@ -1,0 +1,163 @@
+"""Curricula as a Wagtail page tree (Training index → Course → Module → Lesson), the learning
+objectives exam items link to, and each application's progress through the lessons."""
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonStreamBlock
+from enrollment.rules import Track
+from lms import clock
+
+TRACK_CHOICES = [(t.value, t.label) for t in Track]
+DAY_CHOICES = [(d, f"Day {d}") for d in (1, 2, 3, 4)]
+
+
+class LearningObjective(index.Indexed, models.Model):
+    """Something a learner can do after a lesson. Exam items link to objectives, so publishing a
+    lesson can flag the items that test it for review."""
+
+    code = models.CharField(max_length=32, unique=True, help_text="A short id, e.g. CM-DOC-1.")
+    text = models.CharField(max_length=300)
+
+    panels = [FieldPanel("code"), FieldPanel("text")]
+    search_fields = [index.SearchField("code"), index.SearchField("text")]
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.text}"
+
+
+class TrainingIndexPage(Page):
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["lms.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    tracks = forms.MultipleChoiceField(
+        choices=TRACK_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The tracks whose applicants must complete this course.",
+    )
+    classroom_days = forms.TypedMultipleChoiceField(
+        choices=DAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The classroom day(s) this course prepares for.",
+    )
+
+
+class CoursePage(Page):
+    summary = models.TextField(help_text="The outline everyone sees in the public catalogue.")
+    tracks = models.JSONField(default=list, blank=True)
+    classroom_days = models.JSONField(default=list, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        "knowledge check pass mark (%)",
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+
+    base_form_class = CoursePageForm
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("tracks"), FieldPanel("classroom_days"), FieldPanel("pass_mark")],
+            heading="Who takes it",
+        ),
+    ]
+    parent_page_types = ["courses.TrainingIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+
+
+class ModulePage(Page):
+    summary = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("summary")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+
+class LessonPage(Page):
+    summary = models.TextField(blank=True)
+    body = StreamField(LessonStreamBlock(), blank=True)
+    objectives = ParentalManyToManyField(
+        LearningObjective, blank=True, related_name="lessons", verbose_name="learning objectives"
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(default=15)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("objectives"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+
+
+class LessonProgress(models.Model):
+    """One application's progress through one lesson. A lesson completes when it has been read
+    to the end and its knowledge checks are passed."""
+
+    application = models.ForeignKey(
+        "enrollment.Application", on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress")
+    opened_at = models.DateTimeField(default=clock.now)
+    last_seen_at = models.DateTimeField(default=clock.now)
+    reached_end_at = models.DateTimeField(null=True, blank=True)
+    check_score = models.PositiveSmallIntegerField(null=True, blank=True)  # percent, best so far
+    checks_passed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "enrollment.Application",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when staff carried this progress over from an expired application.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "lesson"], name="one_progress_per_lesson"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Progress of application #{self.application_id} in lesson #{self.lesson_id}"
+
+
+class CourseCompletion(models.Model):
+    """When an application completed a course (all its lessons)."""
+
+    application = models.ForeignKey(
+        "enrollment.Application", on_delete=models.CASCADE, related_name="course_completions"
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "course"], name="one_completion_per_course"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Application #{self.application_id} completed course #{self.course_id}"

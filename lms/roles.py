@@ -57,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "enrollment.change_qualifyingagency",
         "enrollment.view_qualifyingagency",
         "enrollment.view_approveddegree",
+        "courses.view_lessonprogress",
+        "courses.view_coursecompletion",
     ),
     Role.TRAINER: (),
     Role.CONTENT_EDITOR: (
@@ -71,6 +73,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "enrollment.change_approveddegree",
         "enrollment.delete_approveddegree",
         "enrollment.view_approveddegree",
+        "courses.add_learningobjective",
+        "courses.change_learningobjective",
+        "courses.delete_learningobjective",
+        "courses.view_learningobjective",
     ),
     Role.AGENCY: (),
 }
