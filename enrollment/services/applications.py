@@ -203,3 +203,22 @@ def application_return(
                 corrections={application_field_label(f): r for f, r in cleaned.items()},
             )
     return locked
+
+
+def application_training_complete(*, application: Application) -> Application:
+    """Every required course is complete: the application waits for staff to approve the
+    training. Called by the courses app; a no-op when already there."""
+    with transaction.atomic():
+        locked, changed = _transition(
+            application, S.TRAINING_COMPLETE, actor=None, reason="All required courses complete."
+        )
+    return locked
+
+
+def application_training_approve(*, application: Application, actor: User) -> Application:
+    """Staff approve the completed web-based training; classroom registration opens."""
+    with transaction.atomic():
+        locked, changed = _transition(application, S.TRAINING_APPROVED, actor=actor)
+        if changed:
+            _mail(locked, "training_approved")
+    return locked
