@@ -222,3 +222,24 @@ def application_training_approve(*, application: Application, actor: User) -> Ap
         if changed:
             _mail(locked, "training_approved")
     return locked
+
+
+def application_classroom_complete(*, application: Application) -> Application:
+    """Every required classroom day is attended: the exam step opens. Called by the roster."""
+    with transaction.atomic():
+        locked, _ = _transition(
+            application,
+            S.CLASSROOM_COMPLETE,
+            actor=None,
+            reason="Attended every required classroom day.",
+        )
+    return locked
+
+
+def application_exam_passed(*, application: Application, actor: User | None = None) -> Application:
+    """The competency exam is passed. Called by exam grading."""
+    with transaction.atomic():
+        locked, _ = _transition(
+            application, S.EXAM_PASSED, actor=actor, reason="Passed the competency exam."
+        )
+    return locked
