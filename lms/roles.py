@@ -59,6 +59,12 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "enrollment.view_approveddegree",
         "courses.view_lessonprogress",
         "courses.view_coursecompletion",
+        "enrollment.add_classroomsession",
+        "enrollment.change_classroomsession",
+        "enrollment.view_classroomsession",
+        "enrollment.view_registration",
+        "enrollment.view_waitlistentry",
+        "payments.view_payment",
     ),
     Role.TRAINER: (),
     Role.CONTENT_EDITOR: (

@@ -6,8 +6,24 @@ from enrollment.models.applications import (
 )
 from enrollment.models.policy import CertificationPolicy
 from enrollment.models.reference import ApprovedDegree, ContractType, QualifyingAgency
+from enrollment.models.sessions import (
+    Attendance,
+    ClassroomSession,
+    Registration,
+    RegistrationStatus,
+    SessionStatus,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 
 __all__ = [
+    "Attendance",
+    "ClassroomSession",
+    "Registration",
+    "RegistrationStatus",
+    "SessionStatus",
+    "WaitlistEntry",
+    "WaitlistStatus",
     "Application",
     "ApplicationReminder",
     "ApplicationStatus",
