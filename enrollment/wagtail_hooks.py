@@ -1,0 +1,157 @@
+"""The certification back office in the Wagtail admin: the applications review queue, the
+qualifying agencies (certification staff) and the Approved Degree List (content editors)."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from enrollment.admin_forms import ApplicationFilterSet
+from enrollment.admin_views import (
+    EXPORT_COLUMNS,
+    ApplicationApproveView,
+    ApplicationDenyView,
+    ApplicationIndexView,
+    ApplicationInspectView,
+    ApplicationPermissionPolicy,
+    ApplicationReturnView,
+    ReferenceDeleteView,
+    agency_name,
+    applicant_name,
+    delete_refusal,
+)
+from enrollment.models import Application, ApprovedDegree, QualifyingAgency
+
+# Before any viewset asks for a policy (and Wagtail would create the default one).
+register_permission_policy(Application, ApplicationPermissionPolicy(Application))
+
+
+class ApplicationViewSet(ModelViewSet):
+    """Staff look at applications and decide; there is no add, edit, copy or delete."""
+
+    model = Application
+    name = "applications"
+    icon = "form"
+    menu_label = "Applications"
+    # Applicant data stays out of Wagtail's reference index (its "usage" pages would show
+    # applications to anyone who may edit a degree or an agency).
+    add_to_reference_index = False
+    index_view_class = ApplicationIndexView
+    inspect_view_class = ApplicationInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    ordering = "last_submitted_at"  # the queue's order, see ApplicationIndexView
+    list_display = [
+        Column("id", label="No.", sort_key="id"),
+        TitleColumn(
+            "applicant",
+            label="Applicant",
+            accessor=applicant_name,
+            url_name="applications:inspect",
+            sort_key="legal_last_name",
+        ),
+        Column("track", label="Track", accessor="get_track_display", sort_key="track"),
+        Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+        Column("agency", label="Agency", accessor=agency_name),
+        BooleanColumn(
+            "needs_transcript_review",
+            label="Transcript review",
+            sort_key="needs_transcript_review",
+        ),
+        Column("submitted_on", label="Submitted on", sort_key="submitted_on"),
+        Column("expires_on", label="Expires on", sort_key="expires_on"),
+    ]
+    filterset_class = ApplicationFilterSet
+    search_fields = ["legal_last_name", "legal_first_name", "user__email"]
+    search_backend_name = None  # plain database lookups: Application is not search-indexed
+    list_export = list(EXPORT_COLUMNS)
+    export_headings = {field: heading for field, (heading, _) in EXPORT_COLUMNS.items()}
+    export_filename = "applications"
+    # No add or edit screen is reachable (the permission policy refuses them); this only
+    # satisfies ModelViewSet, which builds a form class for its URL patterns.
+    form_fields = ["track"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            approve_url_name=self.get_url_name("approve"),
+            deny_url_name=self.get_url_name("deny"),
+            return_url_name=self.get_url_name("return"),
+            **kwargs,
+        )
+
+    def _decision_view(self, view_class):
+        return self.construct_view(view_class, **self.get_inspect_view_kwargs())
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("approve/<int:pk>/", self._decision_view(ApplicationApproveView), name="approve"),
+            path("deny/<int:pk>/", self._decision_view(ApplicationDenyView), name="deny"),
+            path("return/<int:pk>/", self._decision_view(ApplicationReturnView), name="return"),
+        ]
+
+
+class AgencyDeleteView(ReferenceDeleteView):
+    application_field = "agency"
+
+
+class QualifyingAgencyViewSet(ModelViewSet):
+    """Certification staff keep the list of qualifying employers (add and change; no delete)."""
+
+    model = QualifyingAgency
+    name = "qualifying-agencies"
+    icon = "group"
+    menu_label = "Qualifying agencies"
+    delete_view_class = AgencyDeleteView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["name", "contract_type", "city", BooleanColumn("active", sort_key="active")]
+    list_filter = ["contract_type", "active"]
+    list_export = ["name", "contract_type", "get_contract_type_display", "city", "active"]
+    export_headings = {
+        "contract_type": "Contract type code",
+        "get_contract_type_display": "Contract type",
+    }
+    export_filename = "qualifying-agencies"
+
+
+class CertificationGroup(ViewSetGroup):
+    menu_label = "Certification"
+    menu_icon = "clipboard-list"
+    menu_order = 150
+    items = (ApplicationViewSet, QualifyingAgencyViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_certification_viewsets():
+    return CertificationGroup()
+
+
+class ApprovedDegreeViewSet(SnippetViewSet):
+    """The Approved Degree List, kept by content editors (staff may look)."""
+
+    model = ApprovedDegree
+    icon = "doc-full"
+    menu_label = "Approved degrees"
+    menu_order = 160
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = ["name", BooleanColumn("active", sort_key="active")]
+    list_filter = ["active"]
+    list_export = ["name", "active"]
+    export_filename = "approved-degrees"
+
+
+register_snippet(ApprovedDegreeViewSet)
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_degrees_in_use(request, instances):
+    if instances and isinstance(instances[0], ApprovedDegree):
+        index_url = reverse(ApprovedDegree.snippet_viewset.get_url_name("list"))
+        return delete_refusal(request, list(instances), "degree", index_url)
+    return None
