@@ -1,7 +1,25 @@
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Literal
 
-from enrollment.models import CertificationPolicy
-from enrollment.rules import Policy
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from enrollment.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationUpload,
+    CertificationPolicy,
+)
+from enrollment.models.applications import FINAL
+from enrollment.rules import Policy, Track
+from enrollment.sections import SECTIONS
+from enrollment.selfcheck import describe_track
+from lms.models import AuditEvent, User
+from lms.roles import Role, is_staff_role, roles_of
 
 
 def policy_get() -> Policy:
@@ -36,3 +54,268 @@ def application_field_label(field: str) -> str:
     if field == DEGREE:
         return "Degree field"
     return str(Application._meta.get_field(field).verbose_name).capitalize()
+
+
+# --- The applicant's side: every read below is scoped to the person asking. ---------------------
+
+
+def can_apply(user: User) -> bool:
+    """Whether `user` may apply: an Applicant, or a signed-in person with no role who is not staff.
+
+    Staff roles, agency accounts, Django staff and superusers apply with a personal account.
+    """
+    if not user.is_authenticated or user.is_staff or is_staff_role(user):
+        return False
+    roles = roles_of(user)
+    return not roles or Role.APPLICANT in roles
+
+
+def application_get_for_user(*, user: User, pk: int) -> Application | None:
+    """The application `pk` when `user` owns it, else None. Nobody else sees it here, certification
+    staff included: they review applications in the Wagtail admin."""
+    if not user.is_authenticated:
+        return None
+    return Application.objects.filter(user=user, pk=pk).select_related("degree", "agency").first()
+
+
+def application_current_for_user(*, user: User) -> Application | None:
+    """The application the dashboard follows: the newest one still open, else the newest one."""
+    if not user.is_authenticated:
+        return None
+    mine = Application.objects.filter(user=user).order_by("-created_at", "-pk")
+    return mine.exclude(status__in=FINAL).first() or mine.first()
+
+
+def application_uploads_list(*, application: Application) -> QuerySet[ApplicationUpload]:
+    """The documents uploaded to `application`, oldest first."""
+    return application.uploads.order_by("uploaded_at", "pk")
+
+
+def application_upload_get_for_user(
+    *, user: User, application_pk: int, upload_pk: int
+) -> ApplicationUpload | None:
+    """An upload, for its owner or for someone who may see every upload (certification staff);
+    None for everyone else."""
+    if not user.is_authenticated:
+        return None
+    uploads = ApplicationUpload.objects.filter(application_id=application_pk, pk=upload_pk)
+    if not user.has_perm("enrollment.view_applicationupload"):
+        uploads = uploads.filter(application__user=user)
+    return uploads.first()
+
+
+def application_answers(application: Application) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(section key, title, [(label, answer as text)]) in `SECTIONS` order, for the read-only view
+    of an application that can no longer change."""
+    result = []
+    for section in SECTIONS:
+        rows = [
+            (application_field_label(name), _answer_text(application, name))
+            for name in section.fields
+            if name != "cm1_certificate_number" or application.track == Track.CM1_UPGRADE
+        ]
+        result.append((section.key, section.title, rows))
+    return result
+
+
+def _answer_text(application: Application, name: str) -> str:
+    value = getattr(application, name)
+    if application._meta.get_field(name).choices:
+        return getattr(application, f"get_{name}_display")() or "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, date):
+        return date_format(value, "F j, Y")
+    return str(value)
+
+
+def days_label(days: tuple[int, ...]) -> str:
+    """Classroom days as a person reads them: "Day 2, Day 3 and Day 4"."""
+    names = [f"Day {day}" for day in days]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def track_options_list() -> list[dict]:
+    """Every track a person may apply under (CM III is not one), with days and current fees."""
+    policy = policy_get()
+    options = []
+    for track in Track:
+        option = describe_track(track, policy=policy)
+        options.append(option | {"days_label": days_label(option["days"])})
+    return options
+
+
+# --- The nine steps of spec section 3, for the dashboard. -----------------------------------------
+
+StepState = Literal["done", "current", "locked"]
+S = ApplicationStatus
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    state: StepState
+    detail: str = ""
+    action_url: str = ""
+    action_label: str = ""
+
+
+STEP_TITLES = (
+    "Account",
+    "Application",
+    "Staff review",
+    "Web-based training",
+    "Classroom registration",
+    "Attendance",
+    "Competency exam",
+    "Verification of employment",
+    "Certification",
+)
+# The step a status is working on; the steps before it are done. 10: every step is done.
+_CURRENT_STEP = {
+    S.DRAFT: 2,
+    S.SUBMITTED: 3,
+    S.RETURNED: 3,
+    S.APPROVED: 4,
+    S.TRAINING_COMPLETE: 4,
+    S.TRAINING_APPROVED: 5,
+    S.CLASSROOM_COMPLETE: 7,
+    S.EXAM_PASSED: 8,
+    S.EMPLOYMENT_VERIFIED: 9,
+    S.CERTIFIED: 10,
+}
+_LOCKED_WHY = {
+    3: "Opens once you submit your application",
+    4: "Opens once your application is approved",
+    5: "Opens when the web-based training is complete and approved",
+    6: "Opens once you have booked your classroom days; the trainer marks attendance each day",
+    7: "Opens once you have attended every required classroom day",
+    8: "Opens once you have passed the competency exam",
+    9: "Opens once a qualifying agency has verified your employment",
+}
+TRAINING_URL = "/training/"
+
+
+def _current_detail(application: Application | None) -> tuple[str, str, str]:
+    """(detail, action url, action label) of the step the application is working on."""
+    if application is None:
+        return (
+            "Answer a few questions to find your track, then start your application.",
+            reverse("enrollment:selfcheck"),
+            "Find your track",
+        )
+    detail_url = reverse("enrollment:application-detail", args=[application.pk])
+    days = days_label(describe_track(application.track_enum)["days"])
+    return {
+        S.DRAFT: (
+            "Fill in the four sections, then submit.",
+            detail_url,
+            "Continue your application",
+        ),
+        S.SUBMITTED: ("Certification staff are reviewing your application.", "", ""),
+        S.RETURNED: (
+            "Returned for correction: fix the fields marked, then submit again.",
+            detail_url,
+            "Correct your application",
+        ),
+        S.APPROVED: (
+            "Your application is approved: take the web-based training.",
+            TRAINING_URL,
+            "Start the web-based training",
+        ),
+        S.TRAINING_COMPLETE: ("Done; certification staff are checking your training.", "", ""),
+        S.TRAINING_APPROVED: (f"Book your classroom days: {days}. Pay each fee first.", "", ""),
+        S.CLASSROOM_COMPLETE: ("Take the web-based competency exam.", "", ""),
+        S.EXAM_PASSED: ("Your employing agency confirms that you work there.", "", ""),
+        S.EMPLOYMENT_VERIFIED: ("Certification staff are issuing your certificate.", "", ""),
+    }[S(application.status)]
+
+
+def _status_before(application: Application) -> str:
+    """The status an expired application had when it expired (from the audit log)."""
+    before = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Application),
+            object_id=str(application.pk),
+            to_state=S.EXPIRED,
+        )
+        .values_list("from_state", flat=True)
+        .first()
+    )
+    return before or (S.SUBMITTED if application.submitted_on else S.DRAFT)
+
+
+def application_steps(application: Application | None, *, today: date) -> list[Step]:
+    """The nine steps of spec section 3 for `application` (None: not applied yet), each done,
+    current or locked. Exactly one is current while the application is alive; none once it is
+    certified, denied or expired. `today` marks an overdue clock the daily task has not closed."""
+    status = S(application.status) if application else None
+    closed = ""
+    if status is S.EXPIRED:
+        current = _CURRENT_STEP.get(S(_status_before(application)), 3)
+        closed = f"Closed: the application expired at the end of {_long(application.expires_on)}"
+    elif status is S.DENIED:
+        current, closed = 4, "Closed: the application was denied"
+    else:
+        current = _CURRENT_STEP[status] if status else 2
+    steps = []
+    for number, title in enumerate(STEP_TITLES, start=1):
+        if number < current:
+            steps.append(Step(number, title, "done", _done_detail(number, application)))
+        elif closed:
+            steps.append(Step(number, title, "locked", closed))
+        elif number == current:
+            detail, url, label = _current_detail(application)
+            if application and application.expires_on and application.expires_on < today:
+                detail, url, label = "The time allowed for this application has run out.", "", ""
+            steps.append(Step(number, title, "current", detail, url, label))
+        else:
+            steps.append(Step(number, title, "locked", _LOCKED_WHY[number]))
+    return steps
+
+
+def _done_detail(number: int, application: Application | None) -> str:
+    if number == 2 and application and application.submitted_on:
+        return f"Submitted on {_long(application.submitted_on)}"
+    if number == 3 and application and application.status == S.DENIED:
+        return f"Denied: {application.decision_reason}"
+    return "Done" if number > 1 else "Your account is set up"
+
+
+def _long(day: date | None) -> str:
+    return date_format(day, "F j, Y") if day else "—"
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    application: Application | None
+    steps: list[Step]
+    days_left: int | None
+    next_label: str
+    next_url: str
+
+
+def dashboard_get(*, user: User, today: date) -> Dashboard:
+    """What the applicant's dashboard shows: the current application, its steps, the days left
+    on its clock and the one next thing to do."""
+    application = application_current_for_user(user=user)
+    steps = application_steps(application, today=today)
+    days_left = None
+    if application and application.expires_on and application.status not in FINAL:
+        days_left = (application.expires_on - today).days
+    current = next((s for s in steps if s.state == "current" and s.action_url), None)
+    if application and application.status in (S.EXPIRED, S.DENIED):
+        label, url = "Start a new application", reverse("enrollment:selfcheck")
+    elif current:
+        label, url = current.action_label, current.action_url
+    elif application and application.status != S.CERTIFIED:
+        detail_url = reverse("enrollment:application-detail", args=[application.pk])
+        label, url = "View your application", detail_url
+    else:
+        label, url = "", ""
+    return Dashboard(application, steps, days_left, label, url)

@@ -1,0 +1,269 @@
+"""The applicant's forms: the track self-check, choosing a track, and the application itself.
+
+Forms collect and check input; the rules (what is required before submission, which track fits)
+live in `sections.py`, `selfcheck.py` and the services.
+"""
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.forms.boundfield import BoundField
+from django.urls import reverse
+from django.utils.html import format_html
+
+from enrollment.models import Application, ApplicationUpload, ApprovedDegree, QualifyingAgency
+from enrollment.rules import Track
+from enrollment.sections import SECTION_OF_FIELD, SECTIONS, completeness, required_fields
+from enrollment.selectors import application_field_label
+from enrollment.selfcheck import Answers, Education
+from enrollment.uploads import MAX_UPLOAD_BYTES, save_upload, validate_upload
+
+REQUIRED_TO_SUBMIT = "Required before you can submit."
+ACCEPTED_UPLOADS = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+
+
+class SelfCheckForm(forms.Form):
+    """ "Which track fits me?": the answers `selfcheck.recommend_track` needs."""
+
+    label_suffix = ""
+
+    education = forms.ChoiceField(
+        label="What is the highest education you have completed?",
+        choices=[(e.value, e.label) for e in Education],
+        widget=forms.RadioSelect,
+    )
+    behavioral_health_degree = forms.BooleanField(
+        label="My degree is in a behavioral-health field",
+        required=False,
+        help_text="For example psychology, social work or counseling: a field on the Approved "
+        "Degree List. Tick it only for a degree you have been awarded.",
+    )
+    college_credit_hours = forms.IntegerField(
+        label="College credit hours earned", min_value=0, required=False, initial=0
+    )
+    months_experience = forms.IntegerField(
+        label="Months of verifiable mental-health work experience",
+        min_value=0,
+        required=False,
+        initial=0,
+        help_text="Paid work you can show with an employer's letter. 3 years = 36 months.",
+    )
+    rn_license = forms.BooleanField(
+        label="I am an RN licensed in Oklahoma with behavioral-health experience", required=False
+    )
+    adc_certified = forms.BooleanField(
+        label="I am a certified alcohol and drug counselor in Oklahoma", required=False
+    )
+    cprp_certified = forms.BooleanField(
+        label="I hold a current CPRP, CPRC or CFRP certification", required=False
+    )
+    cm1_certified = forms.BooleanField(label="I am already a certified CM I", required=False)
+    licensed_professional = forms.BooleanField(
+        label="I am a licensed behavioral health professional (or under supervision for licensure)",
+        required=False,
+    )
+
+    FIELDSETS = (
+        ("Education", ("education", "behavioral_health_degree", "college_credit_hours")),
+        ("Work experience", ("months_experience",)),
+        (
+            "Licences and certifications",
+            ("rn_license", "adc_certified", "cprp_certified", "cm1_certified")
+            + ("licensed_professional",),
+        ),
+    )
+
+    def fieldsets(self) -> list[tuple[str, list[BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
+    def answers(self) -> Answers:
+        data = self.cleaned_data
+        return Answers(
+            education=Education(data["education"]),
+            behavioral_health_degree=data["behavioral_health_degree"],
+            college_credit_hours=data["college_credit_hours"] or 0,
+            months_experience=data["months_experience"] or 0,
+            rn_license=data["rn_license"],
+            adc_certified=data["adc_certified"],
+            cprp_certified=data["cprp_certified"],
+            cm1_certified=data["cm1_certified"],
+            licensed_professional=data["licensed_professional"],
+        )
+
+
+class StartForm(forms.Form):
+    track = forms.ChoiceField(choices=[(t.value, t.label) for t in Track])
+
+
+class ApplicationBoundField(BoundField):
+    """A field that knows staff's correction note and whether submission needs it."""
+
+    @property
+    def correction(self) -> str:
+        return self.form.corrections.get(self.name, "")
+
+    @property
+    def required_to_submit(self) -> bool:
+        return self.name in self.form.required_names
+
+    @property
+    def aria_describedby(self) -> str | None:
+        described = super().aria_describedby
+        if self.correction and described is not None and self.auto_id:
+            described = f"{self.auto_id}_correction {described}".strip()
+        return described
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+_AUTOCOMPLETE = {
+    "legal_first_name": "given-name",
+    "legal_middle_name": "additional-name",
+    "legal_last_name": "family-name",
+    "date_of_birth": "bday",
+    "phone": "tel",
+    "address_line1": "address-line1",
+    "address_line2": "address-line2",
+    "city": "address-level2",
+    "state": "address-level1",
+    "postal_code": "postal-code",
+}
+
+
+class ApplicationForm(forms.ModelForm):
+    """The four sections on one page. Every field is optional here, so a draft saves as it is;
+    `application_submit` decides what submission needs."""
+
+    bound_field_class = ApplicationBoundField
+    label_suffix = ""
+
+    transcript = forms.FileField(
+        label="Transcript",
+        required=False,
+        help_text=f"Your official transcript: a PDF, PNG or JPEG of up to "
+        f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
+    )
+
+    class Meta:
+        model = Application
+        fields = [name for section in SECTIONS for name in section.fields]
+        widgets = {
+            "date_of_birth": _date_input(),
+            "employment_start_date": _date_input(),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+        help_texts = {
+            "degree": "Choose your degree field from the Approved Degree List.",
+            "degree_other": "Not on the list? Type your degree field; staff review your "
+            "transcript case by case.",
+            "state": "Two letters, e.g. OK.",
+            "county": "The county you live in.",
+            "college_credit_hours": "Needed when you have college credits but no bachelor's.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        app = self.instance
+        for name, field in self.fields.items():
+            field.required = False
+            if name in _AUTOCOMPLETE:
+                field.widget.attrs["autocomplete"] = _AUTOCOMPLETE[name]
+        self.fields["degree"].queryset = ApprovedDegree.objects.filter(
+            Q(active=True) | Q(pk=app.degree_id)
+        )
+        self.fields["degree"].empty_label = "Not on the list / no degree"
+        self.fields["agency"].queryset = QualifyingAgency.objects.filter(
+            Q(active=True) | Q(pk=app.agency_id)
+        )
+        self.fields["agency"].empty_label = "Choose your employer"
+        self.fields["highest_education"].choices = [("", "Choose one")] + [
+            (e.value, e.label) for e in Education
+        ]
+        if app.track != Track.CM1_UPGRADE:
+            del self.fields["cm1_certificate_number"]
+        self.corrections = dict(app.corrections or {})
+
+    @property
+    def required_names(self) -> set[str]:
+        """The fields submission needs, for the answers as they now stand (typed ones included)."""
+        return {n for names in required_fields(self.instance).values() for n in names}
+
+    def clean_transcript(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("transcript")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+    def add_missing(self, missing: dict[str, list[str]]) -> None:
+        """Put "Required before you can submit." at each missing field (pseudo-fields included:
+        `degree` and `transcript` are form fields of the same name)."""
+        for names in missing.values():
+            for name in names:
+                if name in self.fields:
+                    self.add_error(name, REQUIRED_TO_SUBMIT)
+                else:
+                    self.add_error(None, f"{application_field_label(name)}: {REQUIRED_TO_SUBMIT}")
+
+    def add_duplicate_person(self, message: str) -> None:
+        recover = reverse("account_reset_password")
+        self.add_error(
+            "legal_last_name",
+            format_html('{} <a href="{}">Recover your account</a>.', message, recover),
+        )
+
+    def save_transcript(self) -> ApplicationUpload | None:
+        """Store the transcript uploaded with this (valid) form and record it.
+
+        Belongs in a service (`application_upload_add`); kept here until one exists.
+        """
+        upload = self.cleaned_data.get("transcript")
+        if not upload:
+            return None
+        storage_name, kind, size = save_upload(upload)
+        return ApplicationUpload.objects.create(
+            application=self.instance,
+            purpose=ApplicationUpload.Purpose.TRANSCRIPT,
+            storage_name=storage_name,
+            original_name=upload.name[:255],
+            kind=kind.value,
+            size=size,
+        )
+
+    def sections(self, *, has_transcript: bool) -> list[dict]:
+        """Each section with its fields, completeness and errors, in `SECTIONS` order."""
+        counts = completeness(self.instance, has_transcript=has_transcript)
+        result = []
+        for section in SECTIONS:
+            names = [n for n in section.fields if n in self.fields]
+            if section.key == "education":
+                names.append("transcript")
+            filled, total = counts[section.key]
+            fields = [self[n] for n in names]
+            result.append(
+                {
+                    "key": section.key,
+                    "title": section.title,
+                    "fields": fields,
+                    "filled": filled,
+                    "total": total,
+                    "complete": filled == total,
+                    "errors": [f for f in fields if f.errors],
+                }
+            )
+        return result
+
+    def corrections_list(self) -> list[tuple[str, str, str]]:
+        """(anchor, label, what to correct) for each note staff left, for the summary box; the
+        anchor is the field's input, or its section when the field is not on this form."""
+        return [
+            (
+                f"id_{name}" if name in self.fields else f"section-{SECTION_OF_FIELD[name]}",
+                application_field_label(name),
+                reason,
+            )
+            for name, reason in self.corrections.items()
+            if name in SECTION_OF_FIELD
+        ]
