@@ -11,12 +11,12 @@ from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils.html import format_html
 
-from enrollment.models import Application, ApplicationUpload, ApprovedDegree, QualifyingAgency
+from enrollment.models import Application, ApprovedDegree, QualifyingAgency
 from enrollment.rules import Track
 from enrollment.sections import SECTION_OF_FIELD, SECTIONS, completeness, required_fields
 from enrollment.selectors import application_field_label
 from enrollment.selfcheck import Answers, Education
-from enrollment.uploads import MAX_UPLOAD_BYTES, save_upload, validate_upload
+from enrollment.uploads import MAX_UPLOAD_BYTES, validate_upload
 
 REQUIRED_TO_SUBMIT = "Required before you can submit."
 ACCEPTED_UPLOADS = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
@@ -212,24 +212,6 @@ class ApplicationForm(forms.ModelForm):
         self.add_error(
             "legal_last_name",
             format_html('{} <a href="{}">Recover your account</a>.', message, recover),
-        )
-
-    def save_transcript(self) -> ApplicationUpload | None:
-        """Store the transcript uploaded with this (valid) form and record it.
-
-        Belongs in a service (`application_upload_add`); kept here until one exists.
-        """
-        upload = self.cleaned_data.get("transcript")
-        if not upload:
-            return None
-        storage_name, kind, size = save_upload(upload)
-        return ApplicationUpload.objects.create(
-            application=self.instance,
-            purpose=ApplicationUpload.Purpose.TRANSCRIPT,
-            storage_name=storage_name,
-            original_name=upload.name[:255],
-            kind=kind.value,
-            size=size,
         )
 
     def sections(self, *, has_transcript: bool) -> list[dict]:

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from enrollment.models import (
     Application,
@@ -53,7 +54,7 @@ def application_field_label(field: str) -> str:
         return "Transcript"
     if field == DEGREE:
         return "Degree field"
-    return str(Application._meta.get_field(field).verbose_name).capitalize()
+    return capfirst(str(Application._meta.get_field(field).verbose_name))
 
 
 # --- The applicant's side: every read below is scoped to the person asking. ---------------------

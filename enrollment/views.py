@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -114,9 +113,11 @@ def application_detail(request, pk):
 def _save(request, form: ApplicationForm) -> bool:
     """Save the answers and any transcript together; on a refusal put it on the form."""
     try:
-        with transaction.atomic():
-            application_save(application=form.instance, user=request.user)
-            form.save_transcript()
+        application_save(
+            application=form.instance,
+            user=request.user,
+            transcript=form.cleaned_data.get("transcript"),
+        )
     except DuplicatePerson as exc:
         form.add_duplicate_person(str(exc))
         return False

@@ -7,6 +7,7 @@ already in the target state, refuses a move `TRANSITIONS` does not allow, and wr
 from datetime import date
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from enrollment import rules
@@ -15,6 +16,7 @@ from enrollment.models.applications import FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation, Track
 from enrollment.sections import SECTION_OF_FIELD, missing_fields
 from enrollment.selectors import application_field_label, policy_get
+from enrollment.uploads import save_upload
 from lms import clock
 from lms.models import User
 from lms.services import audit_record, email_send
@@ -110,14 +112,46 @@ def application_identity_check(*, application: Application) -> None:
         )
 
 
-def application_save(*, application: Application, user: User) -> Application:
-    """Save the applicant's answers as they stand (complete or not). Only drafts and returned
-    applications can change; raises DuplicatePerson for another person's identity."""
+def application_save(
+    *, application: Application, user: User, transcript: UploadedFile | None = None
+) -> Application:
+    """Save the applicant's answers as they stand (complete or not), with a transcript if one
+    was uploaded. Only drafts and returned applications can change; raises DuplicatePerson for
+    another person's identity, and writes nothing then."""
     if not application.is_editable:
         raise RuleViolation("This application can no longer be changed.")
     application_identity_check(application=application)
-    application.save()
+    with transaction.atomic():
+        application.save()
+        if transcript is not None:
+            # Last, so that nothing before it can fail after the file is stored.
+            application_upload_add(
+                application=application,
+                user=user,
+                file=transcript,
+                purpose=ApplicationUpload.Purpose.TRANSCRIPT,
+            )
     return application
+
+
+def application_upload_add(
+    *, application: Application, user: User, file: UploadedFile, purpose: str
+) -> ApplicationUpload:
+    """Store an uploaded document (checked by content: PDF, PNG or JPEG, at most 10 MB) in
+    private storage and record it. Raises ValidationError for a refused file."""
+    if not application.is_editable:
+        raise RuleViolation("This application can no longer be changed.")
+    storage_name, kind, size = save_upload(file)
+    upload = ApplicationUpload.objects.create(
+        application=application,
+        purpose=purpose,
+        storage_name=storage_name,
+        original_name=(file.name or "upload")[:255],
+        kind=kind.value,
+        size=size,
+    )
+    audit_record(actor=user, verb="application.upload_added", obj=application, reason=purpose)
+    return upload
 
 
 def application_submit(
