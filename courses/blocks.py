@@ -21,7 +21,9 @@ class ImageBlock(blocks.StructBlock):
     """A picture with the text alternative people who cannot see it will hear."""
 
     image = ImageChooserBlock()
-    alt_text = blocks.CharBlock(max_length=250, help_text="Describe the picture for screen readers.")
+    alt_text = blocks.CharBlock(
+        max_length=250, help_text="Describe the picture for screen readers."
+    )
     caption = blocks.CharBlock(required=False, max_length=250)
 
     class Meta:

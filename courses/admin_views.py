@@ -1,0 +1,150 @@
+"""Admin views of the training back office: PowerPoint import into a module, lesson and
+classroom-day exports. Wagtail's admin URLs already require `wagtailadmin.access_admin`."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.generic import FormView, TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from courses.admin_forms import LessonImportForm
+from courses.models import LessonPage, ModulePage
+from courses.pptx_export import (
+    CLASSROOM_DAYS,
+    PPTX_CONTENT_TYPE,
+    classroom_day_export_pptx,
+    classroom_day_lesson_list,
+    lesson_export_pptx,
+)
+from courses.pptx_import import lesson_import_pptx
+
+
+def importable_modules(user: AbstractBaseUser) -> QuerySet[ModulePage]:
+    """The modules `user` may add lessons to, in tree order."""
+    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "add")
+    return ModulePage.objects.filter(pk__in=pages.values("pk")).order_by("path")
+
+
+def forbidden(request, message: str) -> TemplateResponse:
+    # Wagtail turns a raised PermissionDenied into a redirect to the dashboard; say 403 instead.
+    context = {"page_title": "Not allowed", "header_icon": "warning", "message": message}
+    return TemplateResponse(request, "courses/admin/forbidden.html", context, status=403)
+
+
+class LessonImportView(WagtailAdminTemplateMixin, FormView):
+    template_name = "courses/admin/pptx_import.html"
+    form_class = LessonImportForm
+    page_title = "Import PowerPoint"
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.modules = importable_modules(request.user)
+        chosen = ModulePage.objects.filter(pk=_int_or_none(request.POST.get("module"))).first()
+        if chosen and not _can_import_into(chosen, request.user):
+            return forbidden(request, "You may not add lessons to this module.")
+        if not self.modules.exists():
+            return forbidden(request, "There is no module you may add lessons to.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"module": _int_or_none(self.request.GET.get("module"))}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "modules": self.modules}
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            action_url=reverse("courses_admin:lesson-import"),
+            submit_button_label="Import as a draft lesson",
+            submit_button_active_label="Importing…",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            lesson = lesson_import_pptx(
+                file=data["file"],
+                module=data["module"],
+                user=self.request.user,
+                title=data["title"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)  # a slug clash is a dict of errors
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            return forbidden(self.request, str(error))
+        slides = len(lesson.body)
+        messages.success(
+            self.request,
+            f"“{lesson.title}” was imported as a draft lesson with {slides} slide"
+            f"{'s' if slides != 1 else ''}. Review it, then publish.",
+        )
+        return redirect("wagtailadmin_pages:edit", lesson.pk)
+
+
+def lesson_export(request, lesson_id: int):
+    """The lesson as a deck. Those who may edit it get its latest draft, others what is live."""
+    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    if lesson.permissions_for_user(request.user).can_edit():
+        lesson = lesson.get_latest_revision_as_object()
+    elif not lesson.live:
+        raise Http404("This lesson is not published.")
+    return _pptx_response(lesson_export_pptx(lesson), slugify(lesson.title) or "lesson")
+
+
+def day_export(request, day: int):
+    if day not in CLASSROOM_DAYS:
+        raise Http404("There is no such classroom day.")
+    return _pptx_response(classroom_day_export_pptx(day), f"classroom-day-{day}")
+
+
+class ClassroomDecksView(WagtailAdminTemplateMixin, TemplateView):
+    """The four classroom days, the published lessons each deck holds, and download links."""
+
+    template_name = "courses/admin/classroom_decks.html"
+    page_title = "Classroom decks"
+    header_icon = "download"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        days = [
+            {
+                "day": day,
+                "panel_id": f"day-{day}",
+                "heading": f"Classroom day {day}",
+                "lessons": classroom_day_lesson_list(day),
+                "url": reverse("courses_admin:day-export", args=[day]),
+            }
+            for day in CLASSROOM_DAYS
+        ]
+        return super().get_context_data(days=days, **kwargs)
+
+
+def _pptx_response(data: bytes, stem: str) -> HttpResponse:
+    return HttpResponse(
+        data,
+        content_type=PPTX_CONTENT_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, f"{stem}.pptx")},
+    )
+
+
+def _can_import_into(module: ModulePage, user) -> bool:
+    return module.permissions_for_user(user).can_add_subpage()
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
