@@ -4,6 +4,8 @@ objectives exam items link to, and each application's progress through the lesso
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
+from django.utils.cache import add_never_cache_headers
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -44,6 +46,13 @@ class TrainingIndexPage(Page):
     subpage_types = ["courses.CoursePage"]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_list_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["course_cards"] = course_list_for(request.user, under=self)
+        return context
+
 
 class CoursePageForm(WagtailAdminPageForm):
     tracks = forms.MultipleChoiceField(
@@ -81,6 +90,24 @@ class CoursePage(Page):
     subpage_types = ["courses.ModulePage"]
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
+    def serve(self, request, *args, **kwargs):
+        from courses.selectors import course_access
+
+        access = course_access(request.user, self)
+        if not access.can_see:
+            raise Http404
+        response = super().serve(request, *args, access=access, **kwargs)
+        add_never_cache_headers(response)  # it shows the viewer's own progress
+        return response
+
+    def get_context(self, request, *args, access=None, **kwargs):
+        from courses.selectors import course_access, course_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        access = access or course_access(request.user, self)
+        context.update(course_page_context(self, access=access))
+        return context
+
 
 class ModulePage(Page):
     summary = models.TextField(blank=True)
@@ -88,6 +115,25 @@ class ModulePage(Page):
     content_panels = Page.content_panels + [FieldPanel("summary")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
+
+    def serve(self, request, *args, **kwargs):
+        from courses.selectors import lesson_access
+
+        course, access = lesson_access(request.user, self)
+        if not access.can_see:
+            raise Http404
+        response = super().serve(request, *args, course=course, access=access, **kwargs)
+        add_never_cache_headers(response)  # it shows the viewer's own progress
+        return response
+
+    def get_context(self, request, *args, course=None, access=None, **kwargs):
+        from courses.selectors import lesson_access, module_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        if access is None:
+            course, access = lesson_access(request.user, self)
+        context.update(module_page_context(self, course=course, access=access))
+        return context
 
 
 class LessonPage(Page):
@@ -107,6 +153,32 @@ class LessonPage(Page):
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list[str] = []
     search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    def serve(self, request, *args, **kwargs):
+        """The lesson for those who may open it (recording the visit on their application);
+        the course outline and why it is closed for everyone else who may see the course."""
+        from courses.selectors import lesson_access
+        from courses.services import lesson_progress_open
+
+        course, access = lesson_access(request.user, self)
+        if not access.can_see:
+            raise Http404
+        if access.can_open and access.application is not None:
+            lesson_progress_open(application=access.application, lesson=self)
+        response = super().serve(request, *args, course=course, access=access, **kwargs)
+        add_never_cache_headers(response)  # it shows the viewer's own progress
+        return response
+
+    def get_context(self, request, *args, course=None, access=None, check=None, **kwargs):
+        """`check`: (block id, `services.CheckResult`) of a knowledge check just submitted
+        without JavaScript, shown with its feedback."""
+        from courses.selectors import lesson_access, lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        if access is None:
+            course, access = lesson_access(request.user, self)
+        context.update(lesson_context(self, course=course, access=access, check=check))
+        return context
 
 
 class LessonProgress(models.Model):
