@@ -18,6 +18,10 @@ app.conf.beat_schedule = {
         "task": "enrollment.tasks.applications_expire_task",
         "schedule": crontab(hour=0, minute=10),
     },
+    "payments-expire-stale": {
+        "task": "payments.tasks.payments_expire_stale",
+        "schedule": crontab(minute="*/15"),
+    },
     "application-expiry-reminders": {
         "task": "enrollment.tasks.application_reminders_task",
         "schedule": crontab(hour=7, minute=0),

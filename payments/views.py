@@ -1,12 +1,37 @@
+"""The applicant's fee pages, the return from checkout, receipts, and the provider's webhook.
+
+Views only route: reads come from `selectors`, writes go through `services`. A payment page is
+shown to its owner and to staff who may view payments; anyone else gets a 404.
+"""
+
 import logging
 
-import stripe
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from payments.services import stripe_event_record
-from payments.stripe_api import stripe_event_construct
+from enrollment.rules import RuleViolation
+from enrollment.selectors import application_current_for_user
+from lms import clock
+from payments import rules
+from payments.models import PaymentStatus
+from payments.providers import InvalidEvent, ProviderUnavailable, get_provider
+from payments.receipts import receipt_context, receipt_pdf
+from payments.selectors import (
+    fee_lines,
+    fees_due,
+    fees_payable,
+    is_employee_confirmed,
+    payment_get_for_user,
+    payment_open_for,
+    payments_for_owner,
+    receipt_get_for_user,
+)
+from payments.services import payment_start, webhook_receive
 
 logger = logging.getLogger(__name__)
 
@@ -16,9 +41,118 @@ logger = logging.getLogger(__name__)
 def stripe_webhook(request):
     """Stripe calls this. Only a correctly signed event is read; anything else is a 400."""
     try:
-        event = stripe_event_construct(request.body, request.headers.get("Stripe-Signature", ""))
-    except (ValueError, stripe.SignatureVerificationError):
+        webhook_receive(
+            provider=get_provider("stripe"),
+            payload=request.body,
+            signature=request.headers.get("Stripe-Signature", ""),
+        )
+    except InvalidEvent:
         logger.warning("Refused a Stripe webhook with a bad signature or payload.")
         return HttpResponseBadRequest("invalid signature")
-    stripe_event_record(event=event)
     return HttpResponse("ok")
+
+
+@login_required
+def fees(request):
+    """The fees of the current application, and a button that pays all that is payable now."""
+    application = application_current_for_user(user=request.user)
+    if request.method == "POST":
+        return _pay(request, application)
+    context = {"application": application}
+    if application is not None:
+        payable = fees_payable(application)
+        context.update(
+            lines=fee_lines(application),
+            payable=payable,
+            total_cents=sum(fee.amount_cents for fee in payable),
+            open_payment=payment_open_for(application, now=clock.now()).first(),
+            claim_unconfirmed=application.odmhsas_employee
+            and not is_employee_confirmed(application),
+            not_payable_note=_not_payable_note(application, payable),
+            history=payments_for_owner(user=request.user, application=application),
+        )
+    return render(request, "payments/fees.html", context)
+
+
+def _not_payable_note(application, payable) -> str:
+    """Why the pay button is missing, when it is."""
+    if payable:
+        return ""
+    due = {fee.kind for fee in fees_due(application)}
+    if not due:
+        return "Nothing to pay: every fee is paid or waived."
+    if application.status not in rules.REAPPLICATION_FEE_STATUSES | {"draft"}:
+        return "This application is closed; nothing can be paid for it."
+    notes = []
+    if rules.REAPPLICATION_FEE in due:
+        notes.append("The reapplication fee can be paid once your application is submitted.")
+    if rules.DAY_FEE in due:
+        notes.append("Classroom day fees can be paid once your web-based training is approved.")
+    return " ".join(notes)
+
+
+def _pay(request, application):
+    payable = fees_payable(application) if application else []
+    if not payable:
+        messages.info(request, "There is nothing to pay right now.")
+        return redirect("payments:fees")
+    try:
+        payment = payment_start(
+            application=application,
+            items=[fee.item for fee in payable],
+            user=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except (RuleViolation, ProviderUnavailable) as exc:
+        messages.error(request, str(exc))
+        return redirect("payments:fees")
+    return redirect(payment.checkout_url)
+
+
+def _payment_or_404(request, pk):
+    payment = payment_get_for_user(user=request.user, pk=pk)
+    if payment is None:
+        raise Http404("No such payment.")
+    return payment
+
+
+@login_required
+@never_cache
+def payment_return(request, pk):
+    """Where the checkout sends the payer back. It never marks anything paid: it waits for the
+    provider's webhook, polling `payment_status`."""
+    payment = _payment_or_404(request, pk)
+    return render(request, "payments/payment_return.html", {"payment": payment})
+
+
+@login_required
+@never_cache
+@require_GET
+def payment_status(request, pk):
+    """The payment's status as JSON, for the return page to poll."""
+    payment = _payment_or_404(request, pk)
+    return JsonResponse({"status": payment.status, "paid": payment.status == PaymentStatus.PAID})
+
+
+def _receipt_or_404(request, pk):
+    payment = receipt_get_for_user(user=request.user, pk=pk)
+    if payment is None:
+        raise Http404("No such receipt.")
+    return payment
+
+
+@login_required
+def receipt(request, pk):
+    """A paid payment's printable receipt."""
+    payment = _receipt_or_404(request, pk)
+    return render(request, "payments/receipt.html", receipt_context(payment))
+
+
+@login_required
+def receipt_download(request, pk):
+    """The same receipt as a PDF."""
+    payment = _receipt_or_404(request, pk)
+    pdf = receipt_pdf(payment, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{payment.pk}.pdf"'
+    return response

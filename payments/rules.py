@@ -1,0 +1,111 @@
+"""What may be paid, as pure functions: no database, no clock, no settings.
+
+The caller passes the application's track and status and what is already paid; a refusal is a
+`RuleViolation` whose message a person can read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from enrollment.rules import RuleViolation, Track, reapplication_fee, required_days
+
+DAY_FEE = "day_fee"
+REAPPLICATION_FEE = "reapplication_fee"
+FeeItem = tuple[str, int | None]  # (kind, day); day is None for the reapplication fee
+
+# Day fees open with classroom registration (spec section 3, step 5); the reapplication fee can
+# be paid from submission for as long as the application is alive.
+DAY_FEE_STATUSES = frozenset({"training_approved"})
+REAPPLICATION_FEE_STATUSES = frozenset(
+    {
+        "submitted",
+        "returned",
+        "approved",
+        "training_complete",
+        "training_approved",
+        "classroom_complete",
+        "exam_passed",
+        "employment_verified",
+    }
+)
+
+
+def to_cents(amount: Decimal) -> int:
+    """Dollars as a `Decimal` → whole cents, rounding half a cent up. Raises nothing."""
+    return int((Decimal(amount) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _days_text(days: Iterable[int]) -> str:
+    names = [f"Day {d}" for d in days]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _normalize(items: Iterable[FeeItem]) -> list[FeeItem]:
+    seen: list[FeeItem] = []
+    for kind, day in items:
+        if kind == DAY_FEE:
+            if not isinstance(day, int) or not 1 <= day <= 4:
+                raise RuleViolation(f"“{day}” is not a classroom day (Day 1 to Day 4).")
+        elif kind == REAPPLICATION_FEE:
+            day = None
+        else:
+            raise RuleViolation(f"“{kind}” is not a fee that can be paid online.")
+        if (kind, day) in seen:
+            what = f"Day {day}" if day else "The reapplication fee"
+            raise RuleViolation(f"{what} is listed twice; choose each fee once.")
+        seen.append((kind, day))
+    if not seen:
+        raise RuleViolation("Choose at least one fee to pay.")
+    return seen
+
+
+def check_payable(
+    items: Iterable[FeeItem],
+    *,
+    track: Track | str,
+    status: str,
+    paid_days: Iterable[int],
+    day_fees_exempt: bool,
+    reapplication_paid: bool,
+) -> list[FeeItem]:
+    """Return `items` normalized (reapplication day forced to None, order kept) when every one of
+    them may be paid now; raise RuleViolation naming the first that may not.
+
+    A day fee is payable for a required day of the track, once training is approved, unless it
+    is already paid or the person is an exempt (confirmed) ODMHSAS employee. The reapplication
+    fee is payable from submission, on the CM I Upgrade track only, once.
+    """
+    track = Track(track)
+    paid = set(paid_days)
+    days = required_days(track)
+    result = _normalize(items)
+    for kind, day in result:
+        if kind == DAY_FEE:
+            if day not in days:
+                raise RuleViolation(
+                    f"Day {day} is not a classroom day of the {track.label} track; "
+                    f"its days are {_days_text(days)}."
+                )
+            if status not in DAY_FEE_STATUSES:
+                raise RuleViolation(
+                    "Classroom day fees can be paid once your web-based training is approved."
+                )
+            if day_fees_exempt:
+                raise RuleViolation(
+                    "ODMHSAS employees do not pay classroom day fees: "
+                    f"there is nothing to pay for Day {day}."
+                )
+            if day in paid:
+                raise RuleViolation(f"Day {day} is already paid.")
+        else:
+            if reapplication_fee(track) <= 0:
+                raise RuleViolation(f"The {track.label} track has no reapplication fee.")
+            if status not in REAPPLICATION_FEE_STATUSES:
+                raise RuleViolation(
+                    "The reapplication fee can be paid once your application is submitted."
+                )
+            if reapplication_paid:
+                raise RuleViolation("The reapplication fee is already paid.")
+    return result

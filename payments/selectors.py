@@ -1,0 +1,224 @@
+"""Reads about fees and payments. Every read about a person's payment is scoped to who asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+
+from enrollment.models import Application, Attendance
+from enrollment.rules import Policy, Track, reapplication_fee, required_days
+from enrollment.selectors import policy_get
+from lms.models import AuditEvent, User
+from payments import rules
+from payments.models import Payment, PaymentLineItem, PaymentStatus
+
+DayFeeStatus = Literal["paid", "exempt", "unpaid"]
+EMPLOYEE_CONFIRMED_VERB = "application.employee_confirmed"
+# A day missed uses up its fee: absent, or left early (part of the instruction was missed, the
+# same rule the booking pages apply). Present and late count as attended.
+MISSED_ATTENDANCE = (Attendance.ABSENT, Attendance.LEFT_EARLY)
+
+
+@dataclass(frozen=True)
+class FeeDue:
+    """A fee still to pay: what it is and how much, in cents."""
+
+    kind: str
+    day: int | None
+    description: str
+    amount_cents: int
+
+    @property
+    def item(self) -> rules.FeeItem:
+        return (self.kind, self.day)
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """One line of the fees page: a required day or the reapplication fee, and where it stands.
+    `payment` is the paid payment (for its receipt) when `status` is "paid"."""
+
+    kind: str
+    day: int | None
+    description: str
+    amount_cents: int
+    status: DayFeeStatus
+    payment: Payment | None = None
+
+
+def fee_description(kind: str, day: int | None, track: Track | str) -> str:
+    if kind == rules.DAY_FEE:
+        return f"Classroom training fee, Day {day}"
+    return f"Reapplication fee ({Track(track).label})"
+
+
+def is_employee_confirmed(application: Application) -> bool:
+    """Whether certification staff confirmed the applicant's ODMHSAS employment (an audit event:
+    the application has no field for it)."""
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application, for_concrete_model=False),
+        object_id=str(application.pk),
+        verb=EMPLOYEE_CONFIRMED_VERB,
+    ).exists()
+
+
+def is_day_fee_exempt(application: Application) -> bool:
+    """ODMHSAS employees pay no day fees, once staff have confirmed the applicant's claim."""
+    return application.odmhsas_employee and is_employee_confirmed(application)
+
+
+def paid_day_items(application: Application) -> QuerySet[PaymentLineItem]:
+    """Paid day-fee items of `application` that still count: a day missed (the registration
+    holding the item is marked absent or left early) used up its fee and must be paid again."""
+    return (
+        PaymentLineItem.objects.filter(
+            payment__application=application,
+            payment__status=PaymentStatus.PAID,
+            kind=PaymentLineItem.Kind.DAY_FEE,
+        )
+        .exclude(registration__attendance__in=MISSED_ATTENDANCE)
+        .select_related("payment")
+        .order_by("pk")
+    )
+
+
+def _reapplication_item(application: Application) -> PaymentLineItem | None:
+    return (
+        PaymentLineItem.objects.filter(
+            payment__application=application,
+            payment__status=PaymentStatus.PAID,
+            kind=PaymentLineItem.Kind.REAPPLICATION_FEE,
+        )
+        .select_related("payment")
+        .order_by("pk")
+        .first()
+    )
+
+
+def day_fee_status(application: Application) -> dict[int, DayFeeStatus]:
+    """Each required day of the application's track → "paid", "exempt" or "unpaid"."""
+    paid = {item.day for item in paid_day_items(application)}
+    exempt = is_day_fee_exempt(application)
+    return {
+        day: "paid" if day in paid else "exempt" if exempt else "unpaid"
+        for day in required_days(application.track)
+    }
+
+
+def unused_paid_day_item(application: Application, day: int) -> PaymentLineItem | None:
+    """A paid fee for `day` that no registration holds yet (the one a booking should take)."""
+    return paid_day_items(application).filter(day=day, registration__isnull=True).first()
+
+
+def fee_lines(application: Application, *, policy: Policy | None = None) -> list[FeeLine]:
+    """Every fee of the application's track, in order: the required days, then the
+    reapplication fee where the track has one."""
+    policy = policy or policy_get()
+    track = application.track
+    paid_items = {}
+    for item in paid_day_items(application):
+        paid_items.setdefault(item.day, item)
+    exempt = is_day_fee_exempt(application)
+    lines = []
+    for day in required_days(track):
+        item = paid_items.get(day)
+        status = "paid" if item else "exempt" if exempt else "unpaid"
+        lines.append(
+            FeeLine(
+                kind=rules.DAY_FEE,
+                day=day,
+                description=fee_description(rules.DAY_FEE, day, track),
+                amount_cents=item.amount_cents if item else rules.to_cents(policy.day_fee),
+                status=status,
+                payment=item.payment if item else None,
+            )
+        )
+    fee = reapplication_fee(track, policy=policy)
+    if fee > 0:
+        item = _reapplication_item(application)
+        lines.append(
+            FeeLine(
+                kind=rules.REAPPLICATION_FEE,
+                day=None,
+                description=fee_description(rules.REAPPLICATION_FEE, None, track),
+                amount_cents=item.amount_cents if item else rules.to_cents(fee),
+                status="paid" if item else "unpaid",
+                payment=item.payment if item else None,
+            )
+        )
+    return lines
+
+
+def fees_due(application: Application, *, policy: Policy | None = None) -> list[FeeDue]:
+    """The fees still to pay: unpaid required days (none for a confirmed ODMHSAS employee) and
+    the reapplication fee (CM I Upgrade) until it is paid."""
+    return [
+        FeeDue(line.kind, line.day, line.description, line.amount_cents)
+        for line in fee_lines(application, policy=policy)
+        if line.status == "unpaid"
+    ]
+
+
+def fees_payable(application: Application, *, policy: Policy | None = None) -> list[FeeDue]:
+    """The fees due that the application's status lets the person pay right now."""
+    allowed = {
+        rules.DAY_FEE: application.status in rules.DAY_FEE_STATUSES,
+        rules.REAPPLICATION_FEE: application.status in rules.REAPPLICATION_FEE_STATUSES,
+    }
+    return [fee for fee in fees_due(application, policy=policy) if allowed[fee.kind]]
+
+
+def payment_open_for(application: Application, *, now) -> QuerySet[Payment]:
+    """Checkouts of `application` the person can still complete: pending, or failed (a declined
+    card can be retried on the same checkout) and not past their expiry."""
+    return (
+        Payment.objects.filter(
+            application=application,
+            status__in=[PaymentStatus.PENDING, PaymentStatus.FAILED],
+            expires_at__gt=now,
+        )
+        .prefetch_related("items")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _visible_payments(user: User) -> QuerySet[Payment]:
+    if not user.is_authenticated:
+        return Payment.objects.none()
+    payments = Payment.objects.select_related("application__user").prefetch_related("items")
+    if user.has_perm("payments.view_payment"):
+        return payments
+    return payments.filter(application__user=user)
+
+
+def payment_get_for_user(*, user: User, pk: int) -> Payment | None:
+    """Payment `pk` for its owner or for staff who may view payments; None for anyone else."""
+    return _visible_payments(user).filter(pk=pk).first()
+
+
+def receipt_get_for_user(*, user: User, pk: int) -> Payment | None:
+    """A paid payment's receipt, for the same people as `payment_get_for_user`."""
+    return _visible_payments(user).filter(pk=pk, status=PaymentStatus.PAID).first()
+
+
+def payments_for_owner(*, user: User, application: Application) -> QuerySet[Payment]:
+    """The application's payments, newest first, when `user` owns it (else none)."""
+    return Payment.objects.filter(application=application, application__user=user).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def payer_name(payment: Payment) -> str:
+    """The person on a receipt: the legal name on the application, else the account's email."""
+    app = payment.application
+    parts = (app.legal_first_name, app.legal_middle_name, app.legal_last_name)
+    name = " ".join(part for part in parts if part)
+    return name or app.user.email
+
+
+def provider_reference(payment: Payment) -> str:
+    """The provider's reference for a payment: its PaymentIntent, else its checkout session."""
+    return payment.payment_intent_id or payment.checkout_session_id or ""

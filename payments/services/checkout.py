@@ -1,0 +1,163 @@
+"""Starting a checkout, and staff confirming an ODMHSAS employee (which waives day fees)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from enrollment.models import Application
+from enrollment.rules import RuleViolation
+from enrollment.selectors import policy_get
+from lms import clock
+from lms.models import User
+from lms.services import audit_record
+from payments import rules
+from payments.models import Payment, PaymentLineItem, PaymentStatus
+from payments.providers import PaymentProvider, get_provider
+from payments.selectors import (
+    EMPLOYEE_CONFIRMED_VERB,
+    fee_description,
+    is_day_fee_exempt,
+    is_employee_confirmed,
+    paid_day_items,
+    payment_open_for,
+)
+
+P = PaymentStatus
+
+
+def _dollars(cents: int) -> str:
+    return f"${cents / 100:,.2f}"
+
+
+# --- Staff: confirming an applicant's ODMHSAS employment ---------------------------------------
+
+
+def application_employee_confirm(*, application: Application, actor: User) -> bool:
+    """Record that certification staff confirmed the applicant's ODMHSAS employment, which
+    waives the classroom day fees (never the reapplication fee). Returns False when it was
+    already confirmed. Raises RuleViolation when `actor` may not decide applications or the
+    applicant has not claimed ODMHSAS employment.
+
+    Kept as an audit event ("application.employee_confirmed") because Application has no field
+    for it; the claim itself is `Application.odmhsas_employee`.
+    """
+    if not actor.has_perm("enrollment.decide_application"):
+        raise RuleViolation("Only certification staff can confirm ODMHSAS employment.")
+    with transaction.atomic():
+        locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+        if not locked.odmhsas_employee:
+            raise RuleViolation(
+                "The applicant has not said they work for ODMHSAS; there is nothing to confirm."
+            )
+        if is_employee_confirmed(locked):
+            return False
+        audit_record(
+            actor=actor,
+            verb=EMPLOYEE_CONFIRMED_VERB,
+            obj=locked,
+            reason="ODMHSAS employment confirmed: classroom day fees are waived.",
+        )
+    return True
+
+
+# --- The applicant: starting a checkout --------------------------------------------------------
+
+
+def _open_payment_for(application: Application, wanted: list[rules.FeeItem]) -> Payment | None:
+    """The open checkout for exactly these fees, if any. Raises RuleViolation when an open one
+    covers some of them but not the same set (paying both would take money twice)."""
+    wanted_set = set(wanted)
+    for payment in payment_open_for(application, now=clock.now()):
+        items = {(i.kind, i.day) for i in payment.items.all()}
+        if items == wanted_set:
+            return payment
+        if items & wanted_set:
+            until = f"{payment.expires_at.astimezone(clock.LOCAL_TZ):%I:%M %p}".lstrip("0")
+            raise RuleViolation(
+                f"A checkout for some of these fees is already open (payment #{payment.pk}). "
+                f"Finish it, or start again after it closes at {until}."
+            )
+    return None
+
+
+def _amount(kind: str, policy) -> int:
+    fee = policy.day_fee if kind == rules.DAY_FEE else policy.reapplication_fee
+    return rules.to_cents(fee)
+
+
+def payment_start(
+    *,
+    application: Application,
+    items: Iterable[rules.FeeItem],
+    user: User,
+    base_url: str | None = None,
+    provider: PaymentProvider | None = None,
+) -> Payment:
+    """Open a pending payment for `items` ((kind, day) pairs) and its hosted checkout.
+
+    Amounts come from the policy, in cents. An open checkout for exactly the same fees is
+    returned instead of a second one. `base_url` (the site's origin) builds the return and
+    cancel addresses. Raises RuleViolation (nothing written) for another person's application,
+    a day the track does not require, a day already paid or exempt, a status that does not allow
+    the fee yet, or an open checkout overlapping these fees; ProviderUnavailable (nothing
+    written) when the provider refuses.
+    """
+    provider = provider or get_provider()
+    base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    with transaction.atomic():
+        app = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+        if app.user_id != user.pk:
+            raise RuleViolation("You can pay only for your own application.")
+        wanted = rules.check_payable(
+            items,
+            track=app.track,
+            status=app.status,
+            paid_days={item.day for item in paid_day_items(app)},
+            day_fees_exempt=is_day_fee_exempt(app),
+            reapplication_paid=app.payments.filter(
+                status=P.PAID, items__kind=rules.REAPPLICATION_FEE
+            ).exists(),
+        )
+        existing = _open_payment_for(app, wanted)
+        if existing is not None:
+            return existing
+        policy = policy_get()
+        lines = [
+            PaymentLineItem(
+                kind=kind,
+                day=day,
+                description=fee_description(kind, day, app.track),
+                amount_cents=_amount(kind, policy),
+            )
+            for kind, day in wanted
+        ]
+        total = sum(line.amount_cents for line in lines)
+        if total <= 0:
+            raise RuleViolation("There is nothing to pay for these fees.")
+        payment = Payment.objects.create(
+            application=app, provider=provider.name, amount_cents=total, currency="usd"
+        )
+        for line in lines:
+            line.payment = payment
+        PaymentLineItem.objects.bulk_create(lines)
+        result = provider.create_checkout(
+            payment,
+            success_url=base_url + reverse("payments:payment-return", args=[payment.pk]),
+            cancel_url=base_url + reverse("payments:fees"),
+        )
+        payment.checkout_session_id = result.session_id
+        payment.checkout_url = result.url
+        payment.expires_at = result.expires_at
+        payment.save(update_fields=["checkout_session_id", "checkout_url", "expires_at"])
+        audit_record(
+            actor=user,
+            verb="payment.start",
+            obj=payment,
+            to_state=P.PENDING,
+            reason=f"{', '.join(line.description for line in lines)}: {_dollars(total)}",
+        )
+    return payment

@@ -1,0 +1,222 @@
+"""Provider events: store each once, process it once, and the three transitions it drives.
+
+Only a verified provider event moves a payment out of pending; the browser coming back from the
+checkout never does. Each transition locks its row, is a no-op when the payment is already in
+the target state, refuses a move `PAYMENT_TRANSITIONS` does not allow quietly (the provider must
+still get a 200, or it retries for days), and writes an audit event.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from lms import clock
+from lms.services import audit_record, email_send
+from payments.models import PAYMENT_TRANSITIONS, Payment, PaymentStatus, StripeEvent
+from payments.providers import EventKind, PaymentProvider, ProviderEvent
+from payments.selectors import paid_day_items, payer_name
+
+logger = logging.getLogger(__name__)
+P = PaymentStatus
+
+
+def _dollars(cents: int) -> str:
+    return f"${cents / 100:,.2f}"
+
+
+def stripe_event_record(*, event: ProviderEvent) -> tuple[StripeEvent, bool]:
+    """Store a verified event once by its id. Returns (event, created); a redelivery is a no-op."""
+    try:
+        with transaction.atomic():
+            return StripeEvent.objects.create(
+                stripe_id=event.event_id, type=event.type, payload=event.raw
+            ), True
+    except IntegrityError:
+        return StripeEvent.objects.get(stripe_id=event.event_id), False
+
+
+def webhook_receive(*, provider: PaymentProvider, payload: bytes, signature: str) -> StripeEvent:
+    """Verify, store once and process one provider notification.
+
+    Raises InvalidEvent (nothing written) for a bad signature. The stored row is locked while the
+    event is processed and marked processed in the same transaction, so however many times (and
+    however concurrently) an event is delivered, it changes a payment once. Events about no
+    payment of ours are stored and ignored.
+    """
+    event = provider.parse_event(payload, signature)
+    with transaction.atomic():
+        stored, _ = stripe_event_record(event=event)
+        stored = StripeEvent.objects.select_for_update().get(pk=stored.pk)
+        if stored.processed_at is None:
+            _event_process(provider, event)
+            stored.processed_at = clock.now()
+            stored.save(update_fields=["processed_at"])
+    return stored
+
+
+def _payment_id_for(provider: PaymentProvider, event: ProviderEvent) -> int | None:
+    """Our payment the event is about: by checkout session, else by the id we put in metadata."""
+    payments = Payment.objects.filter(provider=provider.name)
+    if event.session_id:
+        payments = payments.filter(checkout_session_id=event.session_id)
+    elif event.payment_id is not None:
+        payments = payments.filter(pk=event.payment_id)
+    else:
+        return None
+    return payments.values_list("pk", flat=True).first()
+
+
+def _event_process(provider: PaymentProvider, event: ProviderEvent) -> None:
+    transition = {
+        EventKind.PAID: payment_confirm,
+        EventKind.FAILED: payment_fail,
+        EventKind.EXPIRED: payment_expire,
+    }.get(event.kind)
+    if transition is None:
+        return
+    payment_id = _payment_id_for(provider, event)
+    if payment_id is None:
+        logger.info("Ignored %s %s: it names no payment of ours.", event.type, event.event_id)
+        return
+    transition(payment_id=payment_id, event=event)
+
+
+def _move(payment: Payment, to: str, *, event: ProviderEvent, **fields) -> bool:
+    """Move a locked payment to `to` with `fields`, audited. False (and a log line) when it is
+    already there or the move is not allowed."""
+    if payment.status == to:
+        return False
+    if to not in PAYMENT_TRANSITIONS[payment.status]:
+        logger.warning(
+            "Payment %s is %s; refused to make it %s on %s %s.",
+            payment.pk,
+            payment.status,
+            to,
+            event.type,
+            event.event_id,
+        )
+        return False
+    from_state, payment.status = payment.status, to
+    for name, value in fields.items():
+        setattr(payment, name, value)
+    payment.save(update_fields=["status", *fields])
+    audit_record(
+        actor=None,
+        verb=f"payment.{to}",
+        obj=payment,
+        from_state=from_state,
+        to_state=to,
+        reason=f"{event.type} {event.event_id}",
+    )
+    return True
+
+
+def _flag(payment: Payment, reason: str) -> None:
+    """Mark a locked payment for staff attention, audited; its status does not change."""
+    payment.flagged = True
+    payment.flag_reason = f"{payment.flag_reason}\n{reason}".strip()
+    payment.save(update_fields=["flagged", "flag_reason"])
+    audit_record(
+        actor=None,
+        verb="payment.flagged",
+        obj=payment,
+        from_state=payment.status,
+        to_state=payment.status,
+        reason=reason,
+    )
+
+
+def _mismatch(payment: Payment, event: ProviderEvent) -> str:
+    asked = f"{payment.amount_cents / 100:.2f} {payment.currency.upper()}"
+    told = f"{(event.amount_cents or 0) / 100:.2f} {(event.currency or '?').upper()}"
+    same_currency = (event.currency or "").lower() == payment.currency.lower()
+    if event.amount_cents == payment.amount_cents and same_currency:
+        return ""
+    return (
+        f"The provider reported {told} paid but {asked} was asked ({event.event_id}); "
+        "not marked paid."
+    )
+
+
+def _already_paid(payment: Payment) -> str:
+    """Which of the payment's fees another payment had already paid (money taken twice)."""
+    others = paid_day_items(payment.application).exclude(payment=payment)
+    days = sorted({i.day for i in others} & {i.day for i in payment.items.all() if i.day})
+    return ", ".join(f"Day {day}" for day in days)
+
+
+def payment_confirm(*, payment_id: int, event: ProviderEvent) -> Payment:
+    """The provider took the money: pending (or failed, then retried) → paid, with `paid_at`,
+    an audit event and the receipt email. Only for the exact amount and currency asked: a
+    mismatch leaves the payment as it was and flags it. A payment already expired stays
+    expired and is flagged (money taken for a closed checkout: staff resolve it)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.status == P.PAID:
+            return payment
+        if payment.status == P.EXPIRED:
+            _flag(
+                payment,
+                f"Paid after the checkout expired ({event.event_id}): the money was taken "
+                "but the payment stays expired.",
+            )
+            return payment
+        if reason := _mismatch(payment, event):
+            _flag(payment, reason)
+            return payment
+        twice = _already_paid(payment)
+        moved = _move(
+            payment,
+            P.PAID,
+            event=event,
+            paid_at=clock.now(),
+            payment_intent_id=event.payment_intent_id or payment.payment_intent_id,
+        )
+        if moved:
+            if twice:
+                _flag(payment, f"{twice} had already been paid by another payment.")
+            _receipt_email(payment)
+    return payment
+
+
+def payment_fail(*, payment_id: int, event: ProviderEvent) -> Payment:
+    """The card was declined: pending → failed. A paid or expired payment is left as it is (a
+    late failure of an earlier attempt must not undo a later success)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        _move(
+            payment,
+            P.FAILED,
+            event=event,
+            payment_intent_id=event.payment_intent_id or payment.payment_intent_id,
+        )
+    return payment
+
+
+def payment_expire(*, payment_id: int, event: ProviderEvent) -> Payment:
+    """The checkout closed unpaid: pending → expired. Payments hold no seats: nothing to free."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        _move(payment, P.EXPIRED, event=event)
+    return payment
+
+
+def _receipt_email(payment: Payment) -> None:
+    site_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    email_send(
+        template="payment_received",
+        to=[payment.application.user.email],
+        context={
+            "payment": payment,
+            "items": list(payment.items.order_by("pk")),
+            "person": payer_name(payment),
+            "amount": _dollars(payment.amount_cents),
+            "paid_on": payment.paid_at.astimezone(clock.LOCAL_TZ),
+            "receipt_url": site_url + reverse("payments:receipt", args=[payment.pk]),
+            "site_url": site_url,
+        },
+    )
