@@ -16,6 +16,26 @@ def pytest_configure(config):
         )
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that commit for real (browser journeys, concurrency, live servers) end with a flush,
+    which would also wipe what migrations created: the role groups, the home page, the degree
+    list. Serialized rollback puts that data back after each of them."""
+    for item in items:
+        if not hasattr(item, "fixturenames"):
+            continue
+        marker = item.get_closest_marker("django_db")
+        commits = (marker is not None and marker.kwargs.get("transaction")) or any(
+            name in item.fixturenames for name in ("transactional_db", "live_server")
+        )
+        if not commits:
+            continue
+        if marker is not None:
+            kwargs = {**marker.kwargs, "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs))
+        if "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Uploads in tests go to a temporary folder, never into the project."""
