@@ -19,9 +19,11 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from courses.selectors import expired_applications_with_progress, training_percent
+from courses.services import training_progress_carry
 from enrollment.admin_forms import DenyForm, ReturnForm
 from enrollment.models import Application, ApplicationStatus, ApplicationUpload
-from enrollment.models.applications import CLOCK_RUNNING, TRANSITIONS
+from enrollment.models.applications import CLOCK_RUNNING, FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation
 from enrollment.sections import SECTIONS, TRANSCRIPT
 from enrollment.selectors import application_field_label
@@ -29,9 +31,12 @@ from enrollment.services.applications import (
     application_approve,
     application_deny,
     application_return,
+    application_training_approve,
 )
 from lms import clock
 from lms.models import AuditEvent
+from payments.selectors import is_employee_confirmed
+from payments.services import application_employee_confirm
 
 S = ApplicationStatus
 EMPTY = "—"
@@ -174,6 +179,9 @@ class ApplicationInspectView(InspectView):
     approve_url_name = None
     deny_url_name = None
     return_url_name = None
+    training_approve_url_name = None
+    employee_confirm_url_name = None
+    carry_url_name = None
 
     def get_object(self, queryset=None):
         return get_object_or_404(staff_applications(), pk=self.pk)
@@ -228,6 +236,14 @@ class ApplicationInspectView(InspectView):
         if S.RETURNED in allowed:
             decisions["return_url"] = reverse(self.return_url_name, args=[pk])
             decisions["return_form"] = forms.get("return_form") or ReturnForm()
+        if S.TRAINING_APPROVED in allowed:
+            decisions["training_approve_url"] = reverse(self.training_approve_url_name, args=[pk])
+        if self.object.odmhsas_employee and not is_employee_confirmed(self.object):
+            decisions["employee_confirm_url"] = reverse(self.employee_confirm_url_name, args=[pk])
+        carry_from = expired_applications_with_progress(self.object)
+        if carry_from and self.object.status not in FINAL:
+            decisions["carry_url"] = reverse(self.carry_url_name, args=[pk])
+            decisions["carry_from"] = carry_from
         return decisions
 
     def get_context_data(self, **kwargs):
@@ -251,6 +267,8 @@ class ApplicationInspectView(InspectView):
                 for event in audit_history(app)
             ],
             decisions=self._decisions(forms),
+            training_percent=training_percent(app) if app.status not in (S.DRAFT,) else None,
+            employee_confirmed=is_employee_confirmed(app),
             **self._clock(),
         )
         return context
@@ -281,7 +299,7 @@ class _DecisionView(ApplicationInspectView):
             messages.error(request, "Nothing was recorded: correct the errors below.")
             context = self.get_context_data(**{self.form_context_name: form})
             return self.render_to_response(context)
-        already = self.object.status == self.target
+        already = self.target is not None and self.object.status == self.target
         try:
             self.decide(form)
         except RuleViolation as refusal:
@@ -328,6 +346,48 @@ class ApplicationReturnView(_DecisionView):
         return application_return(
             application=self.object, actor=self.request.user, corrections=form.corrections
         )
+
+
+class ApplicationTrainingApproveView(_DecisionView):
+    target = S.TRAINING_APPROVED
+    success_message = (
+        "Training of application #%(pk)s approved; classroom registration is open and the "
+        "applicant has been emailed."
+    )
+
+    def decide(self, form) -> Application:
+        return application_training_approve(application=self.object, actor=self.request.user)
+
+
+class ApplicationEmployeeConfirmView(_DecisionView):
+    """Confirm the applicant's ODMHSAS employment: the classroom day fees are waived."""
+
+    target = None
+    success_message = "ODMHSAS employment of application #%(pk)s confirmed; day fees are waived."
+
+    def decide(self, form) -> Application:
+        application_employee_confirm(application=self.object, actor=self.request.user)
+        return self.object
+
+
+class ApplicationCarryProgressView(_DecisionView):
+    """Carry the lesson progress of the person's expired application into this one."""
+
+    target = None
+    success_message = "Training progress carried into application #%(pk)s."
+
+    def decide(self, form) -> Application:
+        source = (
+            expired_applications_with_progress(self.object)
+            .filter(pk=self.request.POST.get("from_application"))
+            .first()
+        )
+        if source is None:
+            raise RuleViolation("Choose one of this person's expired applications.")
+        training_progress_carry(
+            from_application=source, to_application=self.object, actor=self.request.user
+        )
+        return self.object
 
 
 # Reference lists: applications point at degrees and agencies with PROTECT, so deleting one in

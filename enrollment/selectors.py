@@ -224,17 +224,38 @@ def _current_detail(application: Application | None) -> tuple[str, str, str]:
             detail_url,
             "Correct your application",
         ),
-        S.APPROVED: (
-            "Your application is approved: take the web-based training.",
-            TRAINING_URL,
-            "Start the web-based training",
+        S.APPROVED: _training_detail(application),
+        S.TRAINING_COMPLETE: (
+            "100% complete; certification staff are checking your training.",
+            "",
+            "",
         ),
-        S.TRAINING_COMPLETE: ("Done; certification staff are checking your training.", "", ""),
-        S.TRAINING_APPROVED: (f"Book your classroom days: {days}. Pay each fee first.", "", ""),
+        S.TRAINING_APPROVED: (
+            f"Book your classroom days: {days}. Pay each day's fee first.",
+            reverse("payments:fees"),
+            "Pay your classroom fees",
+        ),
         S.CLASSROOM_COMPLETE: ("Take the web-based competency exam.", "", ""),
         S.EXAM_PASSED: ("Your employing agency confirms that you work there.", "", ""),
         S.EMPLOYMENT_VERIFIED: ("Certification staff are issuing your certificate.", "", ""),
     }[S(application.status)]
+
+
+def _training_detail(application: Application) -> tuple[str, str, str]:
+    from courses.selectors import training_percent, training_resume_url
+
+    percent = training_percent(application)
+    if percent == 0:
+        return (
+            "Your application is approved: take the web-based training (0% complete).",
+            TRAINING_URL,
+            "Start the web-based training",
+        )
+    return (
+        f"Web-based training: {percent}% complete.",
+        training_resume_url(application) or TRAINING_URL,
+        "Resume where you left off",
+    )
 
 
 def _status_before(application: Application) -> str:

@@ -14,11 +14,14 @@ from enrollment.admin_forms import ApplicationFilterSet
 from enrollment.admin_views import (
     EXPORT_COLUMNS,
     ApplicationApproveView,
+    ApplicationCarryProgressView,
     ApplicationDenyView,
+    ApplicationEmployeeConfirmView,
     ApplicationIndexView,
     ApplicationInspectView,
     ApplicationPermissionPolicy,
     ApplicationReturnView,
+    ApplicationTrainingApproveView,
     ReferenceDeleteView,
     agency_name,
     applicant_name,
@@ -81,6 +84,9 @@ class ApplicationViewSet(ModelViewSet):
             approve_url_name=self.get_url_name("approve"),
             deny_url_name=self.get_url_name("deny"),
             return_url_name=self.get_url_name("return"),
+            training_approve_url_name=self.get_url_name("training-approve"),
+            employee_confirm_url_name=self.get_url_name("employee-confirm"),
+            carry_url_name=self.get_url_name("carry-progress"),
             **kwargs,
         )
 
@@ -92,6 +98,21 @@ class ApplicationViewSet(ModelViewSet):
             path("approve/<int:pk>/", self._decision_view(ApplicationApproveView), name="approve"),
             path("deny/<int:pk>/", self._decision_view(ApplicationDenyView), name="deny"),
             path("return/<int:pk>/", self._decision_view(ApplicationReturnView), name="return"),
+            path(
+                "training-approve/<int:pk>/",
+                self._decision_view(ApplicationTrainingApproveView),
+                name="training-approve",
+            ),
+            path(
+                "employee-confirm/<int:pk>/",
+                self._decision_view(ApplicationEmployeeConfirmView),
+                name="employee-confirm",
+            ),
+            path(
+                "carry-progress/<int:pk>/",
+                self._decision_view(ApplicationCarryProgressView),
+                name="carry-progress",
+            ),
         ]
 
 
