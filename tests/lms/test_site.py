@@ -40,11 +40,14 @@ def test_seed_demo_is_idempotent_and_makes_one_account_per_role(settings, capsys
     call_command("seed_demo")
     call_command("seed_demo")
     out = capsys.readouterr().out
-    assert User.objects.filter(email__endswith="@demo.bhcm.test").count() == 6
+    assert User.objects.filter(email__endswith="@demo.bhcm.test").count() == 8
     for role in Role:
-        holders = [u for u in User.objects.filter(groups__name=role.value)]
-        assert len(holders) == 1 and roles_of(holders[0]) == {role}
-        assert holders[0].email in out
+        holders = list(User.objects.filter(groups__name=role.value))
+        assert holders and all(roles_of(u) == {role} for u in holders)
+        assert all(u.email in out for u in holders)
+    assert User.objects.get(email="submitted@demo.bhcm.test").applications.get().status == (
+        "submitted"
+    )
     assert "demo-staff-pass" in out
     assert User.objects.get(email="admin@demo.bhcm.test").is_superuser
     assert HomePage.objects.count() == 1

@@ -1,11 +1,18 @@
 """Demo content and one account per role, for `make run`. Safe to run again: it converges."""
 
+from datetime import date
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from courses.demo import seed_curriculum
+from enrollment import rules
+from enrollment.models import Application, ApplicationStatus, ApprovedDegree, QualifyingAgency
+from enrollment.rules import Track
+from lms import clock
 from lms.models import HomePage, User
 from lms.roles import Role
 
@@ -53,6 +60,27 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, Role | None, str]] = [
         Role.APPLICANT,
         "applicant: applies, trains, books, sits the exam",
     ),
+    (
+        "approved@demo.bhcm.test",
+        "demo-approved-pass",
+        "Robin Ready",
+        Role.APPLICANT,
+        "applicant with an approved CM II application (training open)",
+    ),
+    (
+        "submitted@demo.bhcm.test",
+        "demo-submitted-pass",
+        "Sky Submitted",
+        Role.APPLICANT,
+        "applicant whose application waits in the staff review queue",
+    ),
+]
+
+DEMO_AGENCIES = [
+    ("Red Rock Behavioral Health Services", "111", "Oklahoma City"),
+    ("Grand Lake Mental Health Center", "111", "Nowata"),
+    ("Hope Community Services", "110", "Oklahoma City"),
+    ("Family & Children's Services", "114", "Tulsa"),
 ]
 
 HOME_BODY = [
@@ -85,18 +113,56 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with known passwords; it runs only with DEBUG on."
             )
         with transaction.atomic():
-            self._home_page()
+            home = self._home_page()
             for email, password, name, role, _ in DEMO_ACCOUNTS:
                 self._account(email, password, name, role)
+            for name, contract_type, city in DEMO_AGENCIES:
+                QualifyingAgency.objects.get_or_create(
+                    name=name, defaults={"contract_type": contract_type, "city": city}
+                )
+            seed_curriculum(home)
+            self._application("approved@demo.bhcm.test", ApplicationStatus.APPROVED)
+            self._application("submitted@demo.bhcm.test", ApplicationStatus.SUBMITTED)
         self.stdout.write(self.style.SUCCESS("Demo accounts (email / password):"))
         for email, password, _, _, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<28} {password:<22} {purpose}")
 
-    def _home_page(self) -> None:
+    def _home_page(self) -> HomePage:
         home = HomePage.objects.first()
-        if home is not None and not home.body:
+        if not home.body:
             home.body = HOME_BODY
             home.save_revision().publish()
+        return home
+
+    def _application(self, email: str, status: str) -> None:
+        """A complete CM II application in `status`, submitted today (demo only)."""
+        user = User.objects.get(email=email)
+        if user.applications.exists():
+            return
+        today = clock.today()
+        Application.objects.create(
+            user=user,
+            track=Track.CM2,
+            status=status,
+            legal_first_name=user.first_name,
+            legal_last_name=user.last_name,
+            date_of_birth=date(1991, 5, 17) if status == "approved" else date(1988, 9, 3),
+            phone="405-555-0142",
+            address_line1="2000 N Classen Blvd",
+            city="Oklahoma City",
+            state="OK",
+            postal_code="73106",
+            county="Oklahoma",
+            highest_education="bachelor",
+            degree=ApprovedDegree.objects.get(name="Psychology"),
+            institution="University of Oklahoma",
+            agency=QualifyingAgency.objects.order_by("name").first(),
+            job_title="Case manager",
+            employment_start_date=date(2025, 8, 4),
+            submitted_on=today,
+            expires_on=rules.application_expires_on(today),
+            last_submitted_at=clock.now(),
+        )
 
     def _account(self, email: str, password: str, name: str, role: Role | None) -> None:
         first, last = name.split(" ", 1)
