@@ -5,12 +5,7 @@ the stand-in's hosted page is "paid" over plain HTTP, and the stand-in POSTs a s
 the live Django server, whose view verifies it with stripe.Webhook.construct_event and stores it.
 """
 
-import hashlib
-import hmac
 import json
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -24,56 +19,13 @@ from django.urls import reverse
 
 from payments.models import StripeEvent
 from payments.stripe_api import stripe_client
+from tests.payments.conftest import checkout_submit, stripe_signature, wait_for
 
 SCRIPT = Path(__file__).resolve().parents[2] / "devtools" / "localstripe_server.py"
 SUCCESS_URL = "http://shop.example.test/paid?session={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "http://shop.example.test/cancelled"
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"The Stripe stand-in exited early:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(f"{base}/v1/balance", timeout=1)
-            return
-        except urllib.error.HTTPError:  # 401 without a key: it is answering
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"The Stripe stand-in did not answer within {timeout} s:\n{log.read_text()}")
-
-
-@pytest.fixture(scope="session")
-def stripe_standin(live_server, tmp_path_factory):
-    """Base URL of a stand-in on a free loopback port, sending webhooks to the live server."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("stripe-standin") / "server.log"
-    webhook_url = live_server.url + reverse("payments:stripe-webhook")
-    cmd = [sys.executable, str(SCRIPT), "--port", str(port), "--webhook-url", webhook_url]
-    cmd += ["--webhook-secret", django_settings.STRIPE_WEBHOOK_SECRET]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, proc, log)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture
@@ -107,29 +59,8 @@ def _create_session(client_api: stripe.StripeClient, **extra):
     return client_api.v1.checkout.sessions.create(params=params)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _submit(url: str, **fields) -> tuple[int, dict, str]:
-    """POST the hosted page's form without following the redirect: (status, headers, body)."""
-    data = urllib.parse.urlencode(fields).encode()
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(url, data=data, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:  # 303 (not followed), 402
-        return error.code, dict(error.headers), error.read().decode()
-
-
 def _wait_for_event(timeout: float = 10, **lookup) -> StripeEvent | None:
-    deadline = time.monotonic() + timeout
-    while True:
-        event = StripeEvent.objects.filter(**lookup).first()
-        if event is not None or time.monotonic() >= deadline:
-            return event
-        time.sleep(0.2)
+    return wait_for(lambda: StripeEvent.objects.filter(**lookup).first(), timeout=timeout)
 
 
 def test_create_retrieve_and_hosted_page(client_api, stripe_standin):
@@ -160,7 +91,9 @@ def test_create_retrieve_and_hosted_page(client_api, stripe_standin):
 def test_pay_delivers_a_signed_completed_event(client_api):
     session = _create_session(client_api)
 
-    status, headers, _ = _submit(session.url, action="pay", card_number="4242 4242 4242 4242")
+    status, headers, _ = checkout_submit(
+        session.url, action="pay", card_number="4242 4242 4242 4242"
+    )
 
     assert status == 303
     assert headers["Location"] == SUCCESS_URL.replace("{CHECKOUT_SESSION_ID}", session.id)
@@ -179,7 +112,9 @@ def test_pay_delivers_a_signed_completed_event(client_api):
 def test_decline_stores_the_failure_and_no_completion(client_api):
     session = _create_session(client_api)
 
-    status, _, body = _submit(session.url, action="decline", card_number="4242 4242 4242 4242")
+    status, _, body = checkout_submit(
+        session.url, action="decline", card_number="4242 4242 4242 4242"
+    )
 
     assert status == 402
     assert "Your card was declined." in body
@@ -200,7 +135,7 @@ def test_decline_stores_the_failure_and_no_completion(client_api):
 def test_decline_card_number_declines_too(client_api):
     session = _create_session(client_api)
 
-    status, _, body = _submit(session.url, action="pay", card_number="4000 0000 0000 0002")
+    status, _, body = checkout_submit(session.url, action="pay", card_number="4000 0000 0000 0002")
 
     assert status == 402
     assert "Your card was declined." in body
@@ -228,16 +163,10 @@ def test_bad_params_get_a_stripe_style_400(client_api):
     assert raised.value.json_body["error"]["type"] == "invalid_request_error"
 
 
-def _signed(payload: bytes, secret: str) -> str:
-    timestamp = int(time.time())
-    signed = f"{timestamp}.".encode() + payload
-    return f"t={timestamp},v1={hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()}"
-
-
 @pytest.mark.parametrize(
     "signature",
     [
-        pytest.param(lambda payload: _signed(payload, "whsec_wrong"), id="wrong-secret"),
+        pytest.param(lambda payload: stripe_signature(payload, "whsec_wrong"), id="wrong-secret"),
         pytest.param(lambda payload: "t=1,v1=" + "0" * 64, id="garbage"),
         pytest.param(lambda payload: None, id="missing"),
     ],
@@ -268,7 +197,7 @@ def test_correctly_signed_webhook_is_stored_once(client):
     payload = json.dumps(
         {"id": "evt_genuine_1", "object": "event", "type": "ping", "data": {"object": {}}}
     ).encode()
-    header = _signed(payload, django_settings.STRIPE_WEBHOOK_SECRET)
+    header = stripe_signature(payload, django_settings.STRIPE_WEBHOOK_SECRET)
     url = reverse("payments:stripe-webhook")
 
     for _ in range(2):
