@@ -232,8 +232,8 @@ def _current_detail(application: Application | None) -> tuple[str, str, str]:
         ),
         S.TRAINING_APPROVED: (
             f"Book your classroom days: {days}. Pay each day's fee first.",
-            reverse("payments:fees"),
-            "Pay your classroom fees",
+            reverse("classroom:registration-list"),
+            "Book your classroom days",
         ),
         S.CLASSROOM_COMPLETE: ("Take the web-based competency exam.", "", ""),
         S.EXAM_PASSED: ("Your employing agency confirms that you work there.", "", ""),

@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from enrollment.admin_forms import ApplicationFilterSet
+from enrollment.admin_sessions import register_session_admin
 from enrollment.admin_views import (
     EXPORT_COLUMNS,
     ApplicationApproveView,
@@ -176,3 +177,6 @@ def refuse_deleting_degrees_in_use(request, instances):
         index_url = reverse(ApprovedDegree.snippet_viewset.get_url_name("list"))
         return delete_refusal(request, list(instances), "degree", index_url)
     return None
+
+
+hooks.register("register_admin_viewset", register_session_admin)

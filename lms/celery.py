@@ -10,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
 app = Celery("lms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(related_name="classroom_tasks")
 
 # Every periodic job of the platform. django-celery-beat's DatabaseScheduler copies these into
 # the database, where staff can see them in the Django admin.
@@ -21,6 +22,14 @@ app.conf.beat_schedule = {
     "payments-expire-stale": {
         "task": "payments.tasks.payments_expire_stale",
         "schedule": crontab(minute="*/15"),
+    },
+    "classroom-reminders": {
+        "task": "enrollment.classroom_tasks.registration_reminders_task",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    "waitlist-offers": {
+        "task": "enrollment.classroom_tasks.waitlist_offers_expire_task",
+        "schedule": crontab(minute="*/10"),
     },
     "application-expiry-reminders": {
         "task": "enrollment.tasks.application_reminders_task",

@@ -36,6 +36,24 @@ def pytest_collection_modifyitems(items):
             item.fixturenames.append("django_db_serialized_rollback")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_baseline_everywhere(request):
+    """Django keeps the data migrations created (serialized when it built the test database) on
+    the connection object, and restores it from there before each test that commits. Django
+    keys connection objects by context, and Playwright's sync API switches context, so a browser
+    test would get a fresh connection object without that data: put it on the class instead,
+    where every connection object finds it."""
+    if not any("django_db_serialized_rollback" in i.fixturenames for i in request.session.items):
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.db import connections
+
+    connection = connections["default"]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is not None:
+        type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Uploads in tests go to a temporary folder, never into the project."""

@@ -28,13 +28,8 @@ def _chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(django_db_setup):
-    from django.db import connections
+def browser():
     from playwright.sync_api import sync_playwright
-
-    # Django keeps connections per context; Playwright's sync API switches context, and with it
-    # the connection object that carries the data serialized rollback restores. Carry it over.
-    serialized = getattr(connections["default"], "_test_serialized_contents", None)
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # alongside it are still ordinary synchronous calls.
@@ -42,23 +37,10 @@ def browser(django_db_setup):
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
-            browser.serialized_db = serialized
             yield browser
             browser.close()
     finally:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-@pytest.fixture(autouse=True)
-def _serialized_db(request):
-    if "browser" in request.fixturenames:
-        from django.db import connections
-
-        serialized = request.getfixturevalue("browser").serialized_db
-        if serialized is not None and not hasattr(
-            connections["default"], "_test_serialized_contents"
-        ):
-            connections["default"]._test_serialized_contents = serialized
 
 
 @pytest.fixture

@@ -7,27 +7,13 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
-from wagtail.models import Locale, Page, Site
 
 from enrollment.models import ApplicationStatus
-from lms.models import HomePage
 from lms.roles import Role
 from tests.courses.tree import FEEDBACK_RIGHT_0, FEEDBACK_WRONG_0, build_training_tree
 from tests.factories import PASSWORD, ApplicationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _site_ready() -> None:
-    """The home page and the Applicant group come from data migrations, which an earlier
-    transactional test flushes away: put them back when they are missing."""
-    Group.objects.get_or_create(name=Role.APPLICANT.value)
-    if HomePage.objects.exists():
-        return
-    Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = root.add_child(instance=HomePage(title="Home", slug="home"))
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
 
 
 def _course_percent(page):
@@ -39,7 +25,6 @@ def _read_to_the_end(page):
 
 
 def test_approved_applicant_completes_the_training(page, screenshot):
-    _site_ready()
     tree = build_training_tree()
     user = UserFactory(email="learner@example.org")
     user.groups.add(Group.objects.get(name=Role.APPLICANT.value))

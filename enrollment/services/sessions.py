@@ -1,0 +1,246 @@
+"""Classroom sessions: staff schedule, change or cancel one; everyone booked is reminded.
+
+A change of date, time or place reaches everyone booked as an updated calendar invitation (same
+UID, higher SEQUENCE). A cancellation cancels every booking (the day fee stays with each
+application and that day) and every waitlist place, and tells everyone with a calendar CANCEL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+
+from enrollment.calendar import session_location
+from enrollment.classroom_selectors import ACTIVE_WAITLIST, session_seats_taken, session_starts_at
+from enrollment.models import (
+    ClassroomSession,
+    Registration,
+    RegistrationStatus,
+    SessionStatus,
+    WaitlistEntry,
+)
+from enrollment.rules import RuleViolation
+from enrollment.selectors import policy_get
+from enrollment.services import booking, waitlist
+from lms import clock
+from lms.models import AuditEvent, User
+from lms.services import audit_record, email_send
+
+# Fields whose change moves the event in people's calendars.
+CALENDAR_FIELDS = frozenset({"date", "start_time", "end_time", "venue", "address", "room"})
+
+
+def session_save(
+    *,
+    session: ClassroomSession,
+    actor: User,
+    changed: Collection[str] = (),
+    now: datetime | None = None,
+) -> ClassroomSession:
+    """Schedule a new session, or save staff's changes to one (`changed`: the field names).
+
+    Refuses (RuleViolation) a new session in the past, a change to a cancelled session, a
+    capacity below the seats already taken, and a change of day once people are booked. A
+    change of date, time or place bumps every booking's calendar SEQUENCE and emails the update;
+    raised capacity is offered to the waitlist. The status is never changed here.
+    """
+    now = now or clock.now()
+    with transaction.atomic():
+        if session.pk is None:
+            return _schedule(session, actor, now)
+        current = booking.lock_session(session.pk)
+        _check_change(session, current, changed, now)
+        session.status = current.status
+        session.attendance_locked_at = current.attendance_locked_at
+        session.save()
+        audit_record(
+            actor=actor,
+            verb="session.updated",
+            obj=session,
+            reason=f"Changed: {', '.join(sorted(changed)) or 'nothing'}.",
+        )
+        rescheduled = []
+        if CALENDAR_FIELDS & set(changed):
+            confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED)
+            rescheduled = list(confirmed.values_list("pk", flat=True))
+            confirmed.update(calendar_sequence=F("calendar_sequence") + 1)
+    for registration in Registration.objects.filter(pk__in=rescheduled):
+        booking.registration_mail(registration, "session_changed", method="REQUEST")
+    if session.capacity > current.capacity:
+        booking.offer_freed_seats([session.pk], now)
+    return session
+
+
+def _schedule(session: ClassroomSession, actor: User, now: datetime) -> ClassroomSession:
+    if session_starts_at(session) <= now:
+        raise RuleViolation("A session must be scheduled in the future.")
+    session.status = SessionStatus.SCHEDULED
+    session.save()
+    audit_record(actor=actor, verb="session.scheduled", obj=session, to_state=session.status)
+    return session
+
+
+def _check_change(session, current, changed, now) -> None:
+    if current.status == SessionStatus.CANCELLED:
+        raise RuleViolation("This session is cancelled; it can no longer be changed.")
+    taken = session_seats_taken(current.pk)
+    if session.capacity < taken:
+        raise RuleViolation(
+            f"{taken} seats are booked or offered to the waitlist; the capacity cannot be lower."
+        )
+    if session.day != current.day and current.registrations.exists():
+        raise RuleViolation(
+            "People have booked this session, so its day cannot change. Cancel it and schedule "
+            "another session instead."
+        )
+    if CALENDAR_FIELDS & set(changed) and session_starts_at(current) <= now:
+        raise RuleViolation("This session has started; its date, time and place are final.")
+    if {"date", "start_time"} & set(changed) and session_starts_at(session) <= now:
+        raise RuleViolation("A session cannot be moved into the past.")
+
+
+def session_cancel(
+    *, session: ClassroomSession, actor: User, reason: str, now: datetime | None = None
+) -> ClassroomSession:
+    """Cancel a scheduled session: its bookings are cancelled (each paid day fee is released
+    to be used on another session of that day: the applicant did nothing wrong), its waitlist
+    closes, and everyone booked or waiting is emailed (bookings with a calendar CANCEL).
+    A no-op when already cancelled. Refuses (RuleViolation) without a reason, and once
+    attendance has been recorded."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("Give the reason for the cancellation; everyone booked will read it.")
+    now = now or clock.now()
+    with transaction.atomic():
+        locked = booking.lock_session(session.pk)
+        if locked.status == SessionStatus.CANCELLED:
+            return locked
+        if locked.attendance_locked_at or locked.registrations.exclude(attendance="").exists():
+            raise RuleViolation(
+                "Attendance has been recorded for this session; it can no longer be cancelled."
+            )
+        locked.status = SessionStatus.CANCELLED
+        locked.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            verb="session.cancelled",
+            obj=locked,
+            from_state=SessionStatus.SCHEDULED,
+            to_state=SessionStatus.CANCELLED,
+            reason=reason,
+        )
+        cancelled = _registrations_cancel(locked, actor, reason, now)
+        waiting = list(
+            WaitlistEntry.objects.filter(session=locked, status__in=ACTIVE_WAITLIST)
+            .select_related("application__user")
+            .order_by("pk")
+        )
+        waitlist.waitlist_entries_cancel(
+            WaitlistEntry.objects.filter(pk__in=[e.pk for e in waiting]),
+            actor=actor,
+            reason=f"Session cancelled: {reason}",
+        )
+        for registration in cancelled:
+            booking.registration_mail(
+                registration, "session_cancelled", method="CANCEL", reason=reason
+            )
+        for entry in waiting:
+            _mail_waiting(entry, locked, reason)
+    return locked
+
+
+def _registrations_cancel(session, actor, reason, now) -> list[Registration]:
+    registrations = list(
+        session.registrations.select_for_update().filter(status=RegistrationStatus.CONFIRMED)
+    )
+    for registration in registrations:
+        released = registration.fee_item_id
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.calendar_sequence += 1
+        registration.fee_item = None
+        registration.save(update_fields=["status", "cancelled_at", "calendar_sequence", "fee_item"])
+        kept = f" Day fee item #{released} released for another session." if released else ""
+        audit_record(
+            actor=actor,
+            verb="registration.cancelled",
+            obj=registration,
+            from_state=RegistrationStatus.CONFIRMED,
+            to_state=RegistrationStatus.CANCELLED,
+            reason=f"Session cancelled by staff: {reason}.{kept}",
+        )
+    return registrations
+
+
+def _mail_waiting(entry: WaitlistEntry, session: ClassroomSession, reason: str) -> None:
+    email_send(
+        template="session_cancelled",
+        to=[entry.application.user.email],
+        context={
+            "session": session,
+            "location": session_location(session),
+            "application": entry.application,
+            "reason": reason,
+            "waitlisted": True,
+            "site_url": settings.WAGTAILADMIN_BASE_URL,
+            "booking_url": settings.WAGTAILADMIN_BASE_URL + reverse("classroom:registration-list"),
+        },
+    )
+
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+REMINDED = "registration.reminded"
+
+
+def registration_reminders_send(*, today: date) -> int:
+    """Remind each booking of a session in the next `policy.session_reminder_days` days, once
+    per booking and session (recorded as a "registration.reminded" audit event before the
+    email is queued). Safe to run twice."""
+    horizon = today + timedelta(days=policy_get().session_reminder_days)
+    due = list(
+        Registration.objects.filter(
+            status=RegistrationStatus.CONFIRMED,
+            session__status=SessionStatus.SCHEDULED,
+            session__date__gt=today,
+            session__date__lte=horizon,
+        ).values_list("pk", "session_id", "session__date")
+    )
+    sent = 0
+    for pk, session_id, session_date in due:
+        with transaction.atomic():
+            locked = (
+                Registration.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=RegistrationStatus.CONFIRMED, session_id=session_id)
+                .first()
+            )
+            if locked is None or _reminded(locked):
+                continue
+            audit_record(actor=None, verb=REMINDED, obj=locked, reason=_reminder_key(locked))
+            booking.registration_mail(
+                locked,
+                "registration_reminder",
+                method="REQUEST",
+                days_before=(session_date - today).days,
+            )
+            sent += 1
+    return sent
+
+
+def _reminder_key(registration: Registration) -> str:
+    return f"Reminder for session #{registration.session_id}."
+
+
+def _reminded(registration: Registration) -> bool:
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration, for_concrete_model=False),
+        object_id=str(registration.pk),
+        verb=REMINDED,
+        reason=_reminder_key(registration),
+    ).exists()

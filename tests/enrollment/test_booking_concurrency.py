@@ -1,0 +1,125 @@
+"""Real concurrency on PostgreSQL: many people booking the last seats at the same moment, one
+person double-booking a day from two tabs, and a seat lock held too long (busy, not a crash).
+
+Each thread has its own database connection (closed when it ends); a Barrier releases them
+together. Transactional tests: the rows are committed, so every connection sees them.
+"""
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connections, transaction
+
+from enrollment.models import ClassroomSession, Registration, RegistrationStatus
+from enrollment.rules import RuleViolation
+from enrollment.services import booking
+from enrollment.services.booking import BookingBusy, SessionFull, registration_book
+from lms import clock
+from tests.enrollment.test_booking import make_session, ready
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PEOPLE = 40
+
+
+def _race(attempts) -> list[str]:
+    """Run each attempt in its own thread, all released at once; returns their outcomes."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes = [""] * len(attempts)
+
+    def run(index, attempt):
+        try:
+            barrier.wait(timeout=30)
+            attempt()
+            outcomes[index] = "booked"
+        except SessionFull:
+            outcomes[index] = "full"
+        except BookingBusy:
+            outcomes[index] = "busy"
+        except RuleViolation as refusal:
+            outcomes[index] = f"refused: {refusal}"
+        except Exception as exc:  # reported in the assertion, never swallowed
+            outcomes[index] = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+@pytest.mark.parametrize("round_no", range(5))
+def test_the_last_five_seats_go_to_exactly_five_of_forty(round_no):
+    session = make_session(capacity=8)
+    for _ in range(3):  # five seats left
+        registration_book(application=ready(), session=session, user=None)
+    applications = [ready() for _ in range(PEOPLE)]
+
+    outcomes = _race(
+        [
+            lambda a=a: registration_book(application=a, session=session, user=a.user)
+            for a in applications
+        ]
+    )
+
+    assert Counter(outcomes) == {"booked": 5, "full": PEOPLE - 5}, Counter(outcomes)
+    confirmed = Registration.objects.filter(session=session, status=RegistrationStatus.CONFIRMED)
+    assert confirmed.count() == session.capacity == 8
+    winners = {
+        a.pk for a, outcome in zip(applications, outcomes, strict=True) if outcome == "booked"
+    }
+    assert set(confirmed.values_list("application_id", flat=True)) >= winners
+
+
+def test_one_person_booking_the_same_day_from_many_tabs_gets_one_seat():
+    application = ready()
+    sessions = [make_session(on=clock.today() + timedelta(days=10 + i)) for i in range(10)]
+
+    outcomes = _race(
+        [
+            lambda s=s: registration_book(application=application, session=s, user=None)
+            for s in sessions
+        ]
+    )
+
+    assert outcomes.count("booked") == 1, outcomes
+    assert all(
+        o.startswith("refused: You already have Day 1 booked") for o in outcomes if o != "booked"
+    )
+    assert Registration.objects.filter(application=application, status="confirmed").count() == 1
+
+
+def test_a_seat_lock_held_too_long_is_a_polite_busy_then_works(monkeypatch):
+    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 150)
+    session = make_session(capacity=5)
+    application = ready()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        try:
+            with transaction.atomic():
+                ClassroomSession.objects.select_for_update().get(pk=session.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    assert locked.wait(timeout=30)
+    try:
+        with pytest.raises(BookingBusy) as exc:
+            registration_book(application=application, session=session, user=None)
+        assert str(exc.value) == booking.BUSY
+        assert not Registration.objects.filter(application=application).exists()
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    registration = registration_book(application=application, session=session, user=None)
+    assert registration.status == RegistrationStatus.CONFIRMED
