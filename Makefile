@@ -44,5 +44,10 @@ lint: venv
 test: sysdeps venv lint
 	$(PY) tests/pg_cluster.py -- $(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks (not tests): each runs against gunicorn + a throwaway PostgreSQL on this machine.
+bench: sysdeps venv
+	$(PY) tests/pg_cluster.py -- $(PY) bench/booking_bench.py
+	@if [ -f bench/exam_bench.py ]; then $(PY) tests/pg_cluster.py -- $(PY) bench/exam_bench.py; fi
+
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts
