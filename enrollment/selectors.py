@@ -19,6 +19,7 @@ from enrollment.models.applications import FINAL
 from enrollment.rules import Policy, Track
 from enrollment.sections import SECTIONS
 from enrollment.selfcheck import describe_track
+from lms import clock
 from lms.models import AuditEvent, User
 from lms.roles import Role, is_staff_role, roles_of
 
@@ -210,6 +211,12 @@ def _current_detail(application: Application | None) -> tuple[str, str, str]:
             reverse("enrollment:selfcheck"),
             "Find your track",
         )
+    status = S(application.status)
+    # These two ask other apps (training progress, the exam) and only for their own status.
+    if status is S.APPROVED:
+        return _training_detail(application)
+    if status is S.CLASSROOM_COMPLETE:
+        return _exam_detail(application)
     detail_url = reverse("enrollment:application-detail", args=[application.pk])
     days = days_label(describe_track(application.track_enum)["days"])
     return {
@@ -224,7 +231,6 @@ def _current_detail(application: Application | None) -> tuple[str, str, str]:
             detail_url,
             "Correct your application",
         ),
-        S.APPROVED: _training_detail(application),
         S.TRAINING_COMPLETE: (
             "100% complete; certification staff are checking your training.",
             "",
@@ -235,10 +241,23 @@ def _current_detail(application: Application | None) -> tuple[str, str, str]:
             reverse("classroom:registration-list"),
             "Book your classroom days",
         ),
-        S.CLASSROOM_COMPLETE: ("Take the web-based competency exam.", "", ""),
         S.EXAM_PASSED: ("Your employing agency confirms that you work there.", "", ""),
         S.EMPLOYMENT_VERIFIED: ("Certification staff are issuing your certificate.", "", ""),
-    }[S(application.status)]
+    }[status]
+
+
+def _exam_detail(application: Application) -> tuple[str, str, str]:
+    from exams.selectors import exam_step_get
+
+    step = exam_step_get(user=application.user, now=clock.now())
+    label = {"open": "Take the competency exam", "in_progress": "Continue your exam"}.get(
+        step.state, "See the exam"
+    )
+    return (
+        step.detail or "Take the web-based competency exam.",
+        reverse("exams:exam-overview"),
+        label,
+    )
 
 
 def _training_detail(application: Application) -> tuple[str, str, str]:

@@ -31,6 +31,10 @@ app.conf.beat_schedule = {
         "task": "enrollment.classroom_tasks.waitlist_offers_expire_task",
         "schedule": crontab(minute="*/10"),
     },
+    "exam-attempts-close-overdue": {
+        "task": "exams.tasks.attempts_close_overdue_task",
+        "schedule": 60.0,
+    },
     "application-expiry-reminders": {
         "task": "enrollment.tasks.application_reminders_task",
         "schedule": crontab(hour=7, minute=0),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("payments/", include("payments.urls")),
+    path("exam/", include("exams.urls")),
     path("classroom/", include("enrollment.classroom_urls")),
     path("training-api/", include("courses.urls")),
     path("", include("enrollment.urls")),

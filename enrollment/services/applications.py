@@ -4,6 +4,7 @@ Every status change goes through `_transition`: it locks the row, is a no-op whe
 already in the target state, refuses a move `TRANSITIONS` does not allow, and writes an audit event.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
@@ -258,15 +259,31 @@ def application_training_approve(*, application: Application, actor: User) -> Ap
     return locked
 
 
+ClassroomHook = Callable[[Application], None]
+_CLASSROOM_COMPLETE_HOOKS: list[ClassroomHook] = []
+
+
+def classroom_complete_hook(fn: ClassroomHook) -> ClassroomHook:
+    """Register `fn(application)` to run when an application's classroom days are complete
+    (the exam app uses it to apply a pass earned early under a staff grant)."""
+    if fn not in _CLASSROOM_COMPLETE_HOOKS:
+        _CLASSROOM_COMPLETE_HOOKS.append(fn)
+    return fn
+
+
 def application_classroom_complete(*, application: Application) -> Application:
     """Every required classroom day is attended: the exam step opens. Called by the roster."""
     with transaction.atomic():
-        locked, _ = _transition(
+        locked, changed = _transition(
             application,
             S.CLASSROOM_COMPLETE,
             actor=None,
             reason="Attended every required classroom day.",
         )
+        if changed:
+            for hook in _CLASSROOM_COMPLETE_HOOKS:
+                hook(locked)
+            locked.refresh_from_db()
     return locked
 
 

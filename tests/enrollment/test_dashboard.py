@@ -23,6 +23,7 @@ from enrollment.services.applications import (
 )
 from enrollment.services.expiry import applications_expire
 from lms.clock import frozen_at
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,9 @@ STATUS_STEPS = [
 
 @pytest.mark.parametrize(("status", "expected"), STATUS_STEPS)
 def test_each_status_maps_to_its_steps(status, expected):
-    application = Application(pk=1, track=Track.CM2, status=status, expires_on=date(2027, 5, 22))
+    application = Application(
+        pk=1, user=UserFactory(), track=Track.CM2, status=status, expires_on=date(2027, 5, 22)
+    )
     steps = application_steps(application, today=date(2026, 12, 1))
     assert states(steps) == expected
     current = [s for s in steps if s.state == "current"]
@@ -267,3 +270,11 @@ def test_staff_see_a_note_pointing_to_the_admin(client, request, who, admin_link
 def test_roles_without_admin_see_a_note_without_the_link(client, trainer):
     _, html = board(client, trainer)
     assert "your account does not apply" in html and 'href="/admin/"' not in html
+
+
+def test_classroom_complete_points_at_the_exam(applicant):
+    application = Application.objects.create(
+        user=applicant, track=Track.CM2, status=S.CLASSROOM_COMPLETE, expires_on=date(2027, 5, 22)
+    )
+    exam_step = application_steps(application, today=date(2026, 12, 1))[6]
+    assert (exam_step.state, exam_step.action_url) == ("current", "/exam/")

@@ -12,6 +12,7 @@ from courses.demo import seed_curriculum
 from enrollment import rules
 from enrollment.models import Application, ApplicationStatus, ApprovedDegree, QualifyingAgency
 from enrollment.rules import Track
+from exams.demo import seed_exam_bank
 from lms import clock
 from lms.models import HomePage, User
 from lms.roles import Role
@@ -121,6 +122,7 @@ class Command(BaseCommand):
                     name=name, defaults={"contract_type": contract_type, "city": city}
                 )
             seed_curriculum(home)
+            seed_exam_bank()  # after the curriculum: items link to its learning objectives
             self._application("approved@demo.bhcm.test", ApplicationStatus.APPROVED)
             self._application("submitted@demo.bhcm.test", ApplicationStatus.SUBMITTED)
         self.stdout.write(self.style.SUCCESS("Demo accounts (email / password):"))

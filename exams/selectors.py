@@ -1,0 +1,376 @@
+"""Reads for the exam, always scoped to who is asking."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from enrollment.models import Application, ApplicationStatus
+from enrollment.models.applications import FINAL
+from exams import rules
+from exams.bankfile import ParsedItem, ParsedOption, ParseError, parse
+from exams.conf import save_grace_seconds
+from exams.models import (
+    AccommodationRequest,
+    AccommodationStatus,
+    AttemptItem,
+    AttemptStatus,
+    ExamAttempt,
+    ExamDefinition,
+    ExamItem,
+    ExamTopic,
+    ItemStatus,
+)
+from lms.models import User
+
+S = ApplicationStatus
+# Statuses that open the exam by themselves (spec: after the required classroom days).
+EXAM_OPEN_STATUSES = frozenset({S.CLASSROOM_COMPLETE})
+# Statuses that mean the exam is already behind the person.
+EXAM_DONE_STATUSES = frozenset({S.EXAM_PASSED, S.EMPLOYMENT_VERIFIED, S.CERTIFIED})
+# Before staff approve an application there is nothing to grant early.
+GRANTABLE_STATUSES = frozenset(
+    {S.APPROVED, S.TRAINING_COMPLETE, S.TRAINING_APPROVED, S.CLASSROOM_COMPLETE}
+)
+
+
+def exam_definition_current() -> ExamDefinition | None:
+    """The exam candidates take: the newest active definition."""
+    return ExamDefinition.objects.filter(is_active=True).order_by("-pk").first()
+
+
+def application_for_exam(*, user: User) -> Application | None:
+    """The person's open application (the one the exam counts for), if any."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Application.objects.filter(user=user)
+        .exclude(status__in=FINAL - {S.CERTIFIED})
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def accommodation_allowance(*, user: User) -> AccommodationRequest | None:
+    """The person's approved extra-time allowance (the latest decided), if any."""
+    return (
+        AccommodationRequest.objects.filter(user=user, status=AccommodationStatus.APPROVED)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def accommodation_list_for_user(*, user: User) -> QuerySet[AccommodationRequest]:
+    return AccommodationRequest.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def accommodation_get_for_user(*, user: User, pk: int) -> AccommodationRequest | None:
+    """A request, for its owner or for staff who may see every request; else None."""
+    if not user.is_authenticated:
+        return None
+    requests = AccommodationRequest.objects.filter(pk=pk)
+    if not user.has_perm("exams.view_accommodationrequest"):
+        requests = requests.filter(user=user)
+    return requests.first()
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Where a person stands with the exam right now."""
+
+    application: Application | None
+    definition: ExamDefinition | None
+    active_attempt: ExamAttempt | None
+    finished: list[ExamAttempt]
+    refusal: str | None
+    next_attempt_at: datetime | None
+    attempts_left: int
+    extra_minutes: int
+    allowance: AccommodationRequest | None
+    granted: bool = False
+    passed: bool = False
+
+    @property
+    def can_start(self) -> bool:
+        return self.refusal is None
+
+
+_LOOK_IT_UP = object()
+
+
+def exam_availability(*, user: User, now: datetime, application=_LOOK_IT_UP) -> Availability:
+    """Whether `user` may start an attempt at `now`, and why not. Reads only. A caller that has
+    already loaded (and locked) the person's application passes it in."""
+    if application is _LOOK_IT_UP:
+        application = application_for_exam(user=user)
+    definition = exam_definition_current()
+    allowance = accommodation_allowance(user=user)
+    active = ExamAttempt.objects.filter(user=user, status=AttemptStatus.IN_PROGRESS).first()
+    finished: list[ExamAttempt] = []
+    if application is not None:
+        finished = list(
+            ExamAttempt.objects.filter(application=application, status=AttemptStatus.SUBMITTED)
+            .select_related("definition")
+            .order_by("-finished_at", "-pk")
+        )
+    passed = any(a.passed for a in finished) or (
+        application is not None and application.status in EXAM_DONE_STATUSES
+    )
+    granted = application is not None and application.exam_grants.exists()
+    eligible = application is not None and (
+        application.status in EXAM_OPEN_STATUSES
+        or (granted and application.status in GRANTABLE_STATUSES)
+    )
+    counted = [a for a in finished if definition is not None and a.definition_id == definition.pk]
+    last = counted[0].finished_at if counted else None
+    refusal = "The exam is not open yet." if definition is None else None
+    if definition is not None:
+        refusal = rules.start_refusal(
+            now=now,
+            eligible=eligible,
+            has_passed=passed,
+            opens_at=definition.opens_at,
+            closes_at=definition.closes_at,
+            attempts_used=len(counted),
+            attempts_allowed=definition.attempts_allowed,
+            last_finished_at=last,
+            wait_hours=definition.retake_wait_hours,
+        )
+    return Availability(
+        application=application,
+        definition=definition,
+        active_attempt=active,
+        finished=finished,
+        refusal=refusal,
+        next_attempt_at=rules.next_attempt_at(last, definition.retake_wait_hours)
+        if definition
+        else None,
+        attempts_left=max(0, definition.attempts_allowed - len(counted)) if definition else 0,
+        extra_minutes=rules.allowance_minutes(
+            definition.time_limit_minutes if definition else 0,
+            allowance.kind if allowance else None,
+            allowance.amount if allowance else None,
+        ),
+        allowance=allowance,
+        granted=granted,
+        passed=passed,
+    )
+
+
+def attempt_get_for_user(*, user: User, pk: int) -> ExamAttempt | None:
+    """The attempt `pk` when `user` took it; None for anyone else (staff use the admin)."""
+    if not user.is_authenticated:
+        return None
+    return ExamAttempt.objects.filter(pk=pk, user=user).select_related("definition").first()
+
+
+def attempt_remaining_seconds(attempt: ExamAttempt, now: datetime) -> int:
+    """Whole seconds until the deadline (never negative)."""
+    return max(0, int((attempt.deadline_at - now).total_seconds()))
+
+
+def attempt_is_overdue(attempt: ExamAttempt, now: datetime) -> bool:
+    return attempt.is_open and not rules.save_allowed(
+        now, attempt.deadline_at, save_grace_seconds()
+    )
+
+
+def attempt_items_for_candidate(attempt: ExamAttempt) -> list[dict]:
+    """The items as the candidate sees them while the attempt is open: prompt, options (key and
+    text) and their saved answer. Never the keys or the rationale."""
+    rows = AttemptItem.objects.filter(attempt_id=attempt.pk).order_by("position")
+    return [
+        {
+            "position": row["position"],
+            "number": row["position"] + 1,
+            "kind": row["kind"],
+            "multiple": row["kind"] == rules.ItemKind.MULTIPLE,
+            "prompt": row["prompt"],
+            "options": [{"key": o["key"], "text": o["text"]} for o in row["options"]],
+            "response": row["response"] or [],
+        }
+        for row in rows.values("position", "kind", "prompt", "options", "response")
+    ]
+
+
+def attempt_review_items(attempt: ExamAttempt) -> list[dict]:
+    """After submission, for "items with rationale" feedback: each item with the candidate's
+    answer, the key and the rationale."""
+    result = []
+    for row in attempt.items.select_related("topic"):
+        chosen = set(row.response or [])
+        result.append(
+            {
+                "number": row.position + 1,
+                "topic": row.topic.name,
+                "prompt": row.prompt,
+                "is_correct": row.is_correct,
+                "rationale": row.rationale,
+                "options": [
+                    {
+                        "text": o["text"],
+                        "chosen": o["key"] in chosen,
+                        "correct": o["key"] in row.correct_keys,
+                    }
+                    for o in row.options
+                ],
+            }
+        )
+    return result
+
+
+def attempts_list_for_user(*, user: User) -> QuerySet[ExamAttempt]:
+    return ExamAttempt.objects.filter(user=user).order_by("-started_at", "-pk")
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExamStep:
+    """The exam step of the applicant's dashboard: state is "locked", "open", "in_progress",
+    "waiting", "passed" or "closed"; `detail` is a sentence; `url` the exam page."""
+
+    state: str
+    detail: str
+    url: str = "/exam/"
+
+
+def exam_step_get(*, user: User, now: datetime) -> ExamStep:
+    """What the dashboard says about the exam for `user`."""
+    availability = exam_availability(user=user, now=now)
+    if availability.passed:
+        return ExamStep("passed", "You passed the competency exam.")
+    if availability.active_attempt is not None:
+        return ExamStep("in_progress", "Your attempt is under way: continue where you left off.")
+    if availability.can_start:
+        return ExamStep("open", "The competency exam is open to you.")
+    if availability.next_attempt_at and availability.attempts_left:
+        return ExamStep("waiting", availability.refusal or "")
+    state = "locked" if availability.application is None or not availability.finished else "closed"
+    return ExamStep(state, availability.refusal or "")
+
+
+# --- the item bank (editors) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    parsed: ParsedItem
+    topic: ExamTopic
+    duplicate: bool
+    problems: list[str]  # what keeps it from being active (it can still arrive as a draft)
+
+
+@dataclass
+class ImportPlan:
+    """What an import would create, and every line-numbered error; computing it writes nothing."""
+
+    items: list[PlannedItem] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+
+    @property
+    def new_items(self) -> list[PlannedItem]:
+        return [p for p in self.items if not p.duplicate]
+
+    @property
+    def duplicates(self) -> list[PlannedItem]:
+        return [p for p in self.items if p.duplicate]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _topic_index() -> dict[str, ExamTopic]:
+    index = {}
+    for topic in ExamTopic.objects.all():
+        index[topic.code.casefold()] = topic
+        index[topic.name.casefold()] = topic
+    return index
+
+
+def import_plan(*, text: str, fmt: str, default_topic: ExamTopic | None) -> ImportPlan:
+    """Parse a GIFT or Aiken file and say what importing it would do: the items to create (with
+    their topic), the ones already in the bank, and all errors. Nothing is saved."""
+    parsed = parse(text.replace("\r\n", "\n"), fmt)
+    plan = ImportPlan(errors=list(parsed.errors))
+    topics = _topic_index()
+    seen = {
+        (topic_id, _norm(prompt))
+        for topic_id, prompt in ExamItem.objects.values_list("topic_id", "prompt")
+    }
+    for item in parsed.items:
+        topic = topics.get(item.category.casefold()) if item.category else default_topic
+        if topic is None:
+            message = (
+                f"unknown topic “{item.category}”: add it under Exam topics first."
+                if item.category
+                else "no topic: choose a default topic or add a $CATEGORY line."
+            )
+            plan.errors.append(ParseError(item.line, message))
+            continue
+        key = (topic.pk, _norm(item.prompt))
+        options = [(o.text, o.correct) for o in item.options]
+        problems = rules.activation_problems(
+            item.kind, options, prompt=item.prompt, rationale=item.rationale
+        )
+        plan.items.append(PlannedItem(item, topic, key in seen, problems))
+        seen.add(key)
+    plan.errors.sort(key=lambda e: e.line)
+    return plan
+
+
+def items_for_export(*, topic: ExamTopic | None = None, include_retired: bool = False):
+    """The bank as `ParsedItem`s (category = topic code), ready for `gift.dump`."""
+    items = ExamItem.objects.select_related("topic").prefetch_related("options")
+    if topic is not None:
+        items = items.filter(topic=topic)
+    if not include_retired:
+        items = items.exclude(status=ItemStatus.RETIRED)
+    return [
+        ParsedItem(
+            line=0,
+            title=item.title,
+            prompt=item.prompt,
+            kind=item.kind,
+            options=tuple(ParsedOption(o.text, o.is_correct) for o in item.options.all()),
+            rationale=item.rationale,
+            category=item.topic.code,
+        )
+        for item in items.order_by("topic__code", "pk")
+    ]
+
+
+def items_linked_to_objectives(objective_ids) -> QuerySet[ExamItem]:
+    return ExamItem.objects.filter(
+        pk__in=ExamItem.objects.filter(objectives__in=list(objective_ids)).values("pk")
+    )
+
+
+def attempt_items_served(*, definition: ExamDefinition | None = None, item: ExamItem | None = None):
+    """Graded attempt items, for statistics (aggregates only)."""
+    rows = AttemptItem.objects.filter(attempt__status=AttemptStatus.SUBMITTED)
+    if definition is not None:
+        rows = rows.filter(attempt__definition=definition)
+    if item is not None:
+        rows = rows.filter(item=item)
+    return rows
+
+
+def pools_by_topic(topic_ids) -> dict[int, list[int]]:
+    """Active item ids per topic: what an exam may draw from."""
+    pools: dict[int, list[int]] = defaultdict(list)
+    rows = ExamItem.objects.filter(status=ItemStatus.ACTIVE, topic_id__in=list(topic_ids))
+    for pk, topic_id in rows.values_list("pk", "topic_id"):
+        pools[topic_id].append(pk)
+    return pools
+
+
+def editors_to_notify() -> list[str]:
+    """Email addresses of active Content editors."""
+    from lms.roles import Role
+
+    users = User.objects.filter(groups__name=Role.CONTENT_EDITOR.value, is_active=True)
+    return sorted(set(users.exclude(Q(email="")).values_list("email", flat=True)))

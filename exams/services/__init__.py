@@ -1,0 +1,1 @@
+"""Writes for the exam: the item bank, attempts, and candidates' access (grants, extra time)."""

@@ -1,0 +1,64 @@
+"""The exam in the Wagtail admin: the item bank (Content editors) and the exam's back office
+(certification staff). The views live in `exams.backoffice`."""
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from exams.backoffice.candidates import (
+    AccommodationViewSet,
+    ActionsPolicy,
+    ExamAttemptViewSet,
+    ExamGrantViewSet,
+)
+from exams.backoffice.definitions import DefinitionPermissionPolicy, ExamDefinitionViewSet
+from exams.backoffice.items import ExamItemViewSet, ExamTopicViewSet
+from exams.models import AccommodationRequest, ExamAttempt, ExamDefinition, ExamGrant, ExamItem
+
+# Before any viewset asks for a policy (and Wagtail would create the default one).
+register_permission_policy(ExamDefinition, DefinitionPermissionPolicy(ExamDefinition))
+register_permission_policy(ExamGrant, ActionsPolicy(ExamGrant, {"view", "add"}))
+register_permission_policy(AccommodationRequest, ActionsPolicy(AccommodationRequest, {"view"}))
+register_permission_policy(ExamAttempt, ActionsPolicy(ExamAttempt, {"view"}))
+
+
+class ExamBankGroup(SnippetViewSetGroup):
+    menu_label = "Exam bank"
+    menu_icon = "help"
+    menu_order = 170
+    items = (ExamItemViewSet, ExamTopicViewSet)
+
+
+register_snippet(ExamBankGroup)
+
+
+class ExamOfficeGroup(ViewSetGroup):
+    menu_label = "Competency exam"
+    menu_icon = "list-ol"
+    menu_order = 155
+    items = (ExamDefinitionViewSet, ExamGrantViewSet, AccommodationViewSet, ExamAttemptViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_exam_office():
+    return ExamOfficeGroup()
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_items_in_use(request, instances):
+    """Items served in an attempt stay (the attempt points at them): retire them instead."""
+    if not instances or not isinstance(instances[0], ExamItem):
+        return None
+    used = ExamItem.objects.filter(pk__in=[i.pk for i in instances], attempt_items__isnull=False)
+    if not used.exists():
+        return None
+    messages.error(
+        request,
+        "Items that candidates have been served cannot be deleted; retire them instead.",
+    )
+    return redirect(reverse(ExamItem.snippet_viewset.get_url_name("list")))

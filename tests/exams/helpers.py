@@ -1,0 +1,38 @@
+"""Builders shared by the exam tests and the exam's browser journeys."""
+
+from datetime import date
+
+from exams.models import ItemStatus
+from exams.rules import ItemKind
+from exams.services.bank import item_create
+from tests.factories import ApplicationFactory, UserFactory
+
+
+def make_item(topic, n: int, *, kind=ItemKind.SINGLE, status=ItemStatus.ACTIVE, rationale=None):
+    """An item whose first option is the key ("right N"), with three distractors."""
+    if kind == ItemKind.TRUE_FALSE:
+        options = [("True", True), ("False", False)]
+    elif kind == ItemKind.MULTIPLE:
+        options = [(f"right {n}", True), (f"also right {n}", True), (f"wrong {n}", False)]
+    else:
+        options = [(f"right {n}", True), (f"wrong {n}a", False), (f"wrong {n}b", False)]
+    return item_create(
+        topic=topic,
+        kind=kind,
+        title=f"{topic.code}-{n}",
+        prompt=f"Question {topic.code} {n}?",
+        options=options,
+        rationale=f"Rationale {topic.code} {n}." if rationale is None else rationale,
+        status=status,
+    )
+
+
+def make_candidate(status="classroom_complete", **user_fields):
+    user = UserFactory(**user_fields)
+    application = ApplicationFactory(
+        user=user,
+        status=status,
+        submitted_on=date(2026, 1, 10),
+        expires_on=date(2026, 7, 10),
+    )
+    return user, application
