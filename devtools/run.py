@@ -75,9 +75,11 @@ def main() -> int:
                     break
             time.sleep(0.5)
     finally:
+        # Each leader shuts its own children down (Celery warm-stops its pool); anything
+        # still alive after the grace period is killed with its whole group.
         for proc in running.values():
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+                proc.terminate()
         deadline = time.monotonic() + 10
         for proc in running.values():
             try:
