@@ -37,6 +37,11 @@ def test_approved_applicant_completes_the_training(page, screenshot):
     expect(page.get_by_role("heading", level=1, name="Web-based training")).to_be_visible()
     expect(page.get_by_text("Rehabilitation basics")).to_have_count(0)  # not a CM I course
 
+    page.goto("/dashboard/")
+    training_step = page.locator("ol.steps li[aria-current='step']")
+    expect(training_step).to_contain_text("Web-based training")
+    expect(training_step).to_contain_text("0% complete")
+    page.goto("/training/")
     page.get_by_role("link", name="Case management foundations").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Case management foundations")
     expect(_course_percent(page)).to_have_text("0")
@@ -81,6 +86,11 @@ def test_approved_applicant_completes_the_training(page, screenshot):
     expect(_course_percent(page)).to_have_text("100")
     assert screenshot("course-complete").exists()
 
+    # The dashboard step moves on: training complete, waiting for staff to approve it.
+    page.goto("/dashboard/")
+    training_step = page.locator("ol.steps li").nth(3)
+    expect(training_step).to_contain_text("Web-based training")
+    expect(training_step).to_contain_text("100% complete; certification staff are checking")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.TRAINING_COMPLETE
     assert tree.course.completions.filter(application=application).exists()
