@@ -201,6 +201,11 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 # Points the SDK at the local stand-in in development and tests; unset in production.
 STRIPE_API_BASE = env("STRIPE_API_BASE")
 
+# Which payment provider takes the fees ("stripe"; tests use "fake").
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "stripe")
+# Seconds after an exam's deadline during which a save is still accepted (network latency).
+EXAM_SAVE_GRACE_SECONDS = int(env("EXAM_SAVE_GRACE_SECONDS", "30"))
+
 # Nothing personal goes into logs: the default logging keeps request bodies out.
 LOGGING = {
     "version": 1,
