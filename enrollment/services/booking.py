@@ -361,20 +361,8 @@ def registration_cancel(
             raise RuleViolation(
                 "This session has already started; the booking can no longer be cancelled."
             )
-        released = locked.fee_item_id
-        locked.status = RegistrationStatus.CANCELLED
-        locked.cancelled_at = now
-        locked.calendar_sequence += 1
-        locked.fee_item = None
-        locked.save(update_fields=["status", "cancelled_at", "calendar_sequence", "fee_item"])
-        kept = f" Day fee item #{released} released for another booking." if released else ""
-        audit_record(
-            actor=actor,
-            verb="registration.cancelled",
-            obj=locked,
-            from_state=RegistrationStatus.CONFIRMED,
-            to_state=RegistrationStatus.CANCELLED,
-            reason=f"{reason or 'Cancelled by the applicant.'}{kept}",
+        registration_mark_cancelled(
+            locked, actor=actor, now=now, reason=reason or "Cancelled by the applicant."
         )
         return locked, True
 
@@ -450,4 +438,27 @@ def registration_mail(registration: Registration, template: str, *, method: str,
             **extra,
         },
         attachments=[registration_attachment(registration, method=method)],
+    )
+
+
+def registration_mark_cancelled(
+    registration: Registration, *, actor: User | None, now: datetime, reason: str
+) -> None:
+    """Cancel one confirmed, locked registration before its session: the seat frees, the calendar
+    event is cancelled (a higher SEQUENCE), and the paid day fee is released so it can book
+    another session of the same day. Audited. The caller holds the row lock."""
+    released = registration.fee_item_id
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.calendar_sequence += 1
+    registration.fee_item = None
+    registration.save(update_fields=["status", "cancelled_at", "calendar_sequence", "fee_item"])
+    kept = f" Day fee item #{released} released for another session." if released else ""
+    audit_record(
+        actor=actor,
+        verb="registration.cancelled",
+        obj=registration,
+        from_state=RegistrationStatus.CONFIRMED,
+        to_state=RegistrationStatus.CANCELLED,
+        reason=f"{reason}{kept}",
     )

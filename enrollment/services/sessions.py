@@ -160,20 +160,8 @@ def _registrations_cancel(session, actor, reason, now) -> list[Registration]:
         session.registrations.select_for_update().filter(status=RegistrationStatus.CONFIRMED)
     )
     for registration in registrations:
-        released = registration.fee_item_id
-        registration.status = RegistrationStatus.CANCELLED
-        registration.cancelled_at = now
-        registration.calendar_sequence += 1
-        registration.fee_item = None
-        registration.save(update_fields=["status", "cancelled_at", "calendar_sequence", "fee_item"])
-        kept = f" Day fee item #{released} released for another session." if released else ""
-        audit_record(
-            actor=actor,
-            verb="registration.cancelled",
-            obj=registration,
-            from_state=RegistrationStatus.CONFIRMED,
-            to_state=RegistrationStatus.CANCELLED,
-            reason=f"Session cancelled by staff: {reason}.{kept}",
+        booking.registration_mark_cancelled(
+            registration, actor=actor, now=now, reason=f"Session cancelled by staff: {reason}."
         )
     return registrations
 
