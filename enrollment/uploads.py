@@ -16,6 +16,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import storages
+from django.http import FileResponse, Http404
 from PIL import Image
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -172,3 +173,19 @@ def save_upload(file: File) -> tuple[str, UploadKind, int]:
     name = storages["private"].save(stored_name(kind), file)
     file.seek(0)
     return name, kind, size
+
+
+def private_file_response(storage_name: str, *, filename: str, kind: str) -> FileResponse:
+    """Stream a stored upload as an attachment, never rendered by the browser (nosniff) and never
+    cached by a shared cache. The caller has already checked who may see it. Raises Http404
+    when the file is gone."""
+    try:
+        handle = storages["private"].open(storage_name, "rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=UploadKind(kind).mimetype
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

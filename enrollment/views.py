@@ -7,8 +7,7 @@ an application is scoped to its owner by `application_get_for_user` (anyone else
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import storages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -34,7 +33,7 @@ from enrollment.services.applications import (
     application_start,
     application_submit,
 )
-from enrollment.uploads import UploadKind
+from enrollment.uploads import private_file_response
 from lms import clock
 from lms.roles import Capability, can
 
@@ -184,19 +183,9 @@ def upload_download(request, pk, upload_pk):
     )
     if upload is None:
         raise Http404("No such upload.")
-    try:
-        handle = storages["private"].open(upload.storage_name, "rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=upload.original_name,
-        content_type=UploadKind(upload.kind).mimetype,
+    return private_file_response(
+        upload.storage_name, filename=upload.original_name, kind=upload.kind
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

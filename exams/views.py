@@ -10,13 +10,12 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from enrollment.uploads import UploadKind
+from enrollment.uploads import private_file_response
 from exams.forms import AccommodationForm
 from exams.models import AttemptVia
 from exams.rules import FeedbackMode, RuleViolation
@@ -251,19 +250,9 @@ def accommodation_document(request, pk):
     found = accommodation_get_for_user(user=request.user, pk=pk)
     if found is None or not found.document_storage_name:
         raise Http404("No such document.")
-    try:
-        handle = storages["private"].open(found.document_storage_name, "rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=found.document_name,
-        content_type=UploadKind(found.document_kind).mimetype,
+    return private_file_response(
+        found.document_storage_name, filename=found.document_name, kind=found.document_kind
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @never_cache
