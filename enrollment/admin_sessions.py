@@ -31,6 +31,7 @@ from enrollment.models import ClassroomSession, SessionStatus
 from enrollment.rules import RuleViolation
 from enrollment.services.roster import session_attendance_lock
 from enrollment.services.sessions import session_cancel, session_save
+from lms.exports import csv_safe
 from lms.models import AuditEvent, User
 from lms.roles import Role
 
@@ -120,19 +121,15 @@ def _time_range(session: ClassroomSession) -> str:
     return f"{session.start_time:%H:%M}–{session.end_time:%H:%M}"
 
 
-def _csv_safe(value: str) -> str:
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 EXPORT_COLUMNS: dict[str, tuple[str, Any]] = {
     "id": ("Session", lambda s: s.pk),
     "day": ("Day", lambda s: s.day),
     "date": ("Date", lambda s: s.date),
     "start_time": ("Starts", lambda s: s.start_time),
     "end_time": ("Ends", lambda s: s.end_time),
-    "venue": ("Place", lambda s: _csv_safe(s.venue)),
-    "address": ("Address", lambda s: _csv_safe(s.address)),
-    "room": ("Room", lambda s: _csv_safe(s.room)),
+    "venue": ("Place", lambda s: csv_safe(s.venue)),
+    "address": ("Address", lambda s: csv_safe(s.address)),
+    "room": ("Room", lambda s: csv_safe(s.room)),
     "capacity": ("Capacity", lambda s: s.capacity),
     "confirmed_count": ("Booked", lambda s: s.confirmed_count),
     "offered_count": ("Held for waitlist offers", lambda s: s.offered_count),

@@ -26,7 +26,7 @@ from enrollment.models import Application, ApplicationStatus, ApplicationUpload
 from enrollment.models.applications import CLOCK_RUNNING, FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation
 from enrollment.sections import SECTIONS, TRANSCRIPT
-from enrollment.selectors import application_field_label
+from enrollment.selectors import application_field_label, application_person_name
 from enrollment.services.applications import (
     application_approve,
     application_deny,
@@ -34,6 +34,7 @@ from enrollment.services.applications import (
     application_training_approve,
 )
 from lms import clock
+from lms.exports import csv_safe
 from lms.models import AuditEvent
 from payments.selectors import is_employee_confirmed
 from payments.services import application_employee_confirm
@@ -60,11 +61,6 @@ def staff_applications() -> QuerySet[Application]:
     """Every application staff may see: everything ever submitted (a draft is the applicant's
     unfinished work)."""
     return Application.objects.exclude(status=S.DRAFT).select_related("user", "agency", "degree")
-
-
-def applicant_name(application: Application) -> str:
-    name = ", ".join(n for n in (application.legal_last_name, application.legal_first_name) if n)
-    return name or application.user.email
 
 
 def agency_name(application: Application) -> str:
@@ -96,19 +92,13 @@ EXPORT_COLUMNS: dict[str, tuple[str, Any]] = {
 }
 
 
-def _csv_safe(value: str) -> str:
-    """Applicants type their own names: a cell starting like a formula is kept as text, so a
-    spreadsheet program never runs it (XLSX exports are already protected by Wagtail)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 class ApplicationIndexView(IndexView):
     """The review queue. By default, applications awaiting review come first, oldest
     submission first; a column header orders by that column instead."""
 
     custom_value_preprocess = {
         **IndexView.custom_value_preprocess,
-        str: {IndexView.FORMAT_CSV: _csv_safe},
+        str: {IndexView.FORMAT_CSV: csv_safe},
     }
 
     def get_base_queryset(self):
@@ -187,7 +177,7 @@ class ApplicationInspectView(InspectView):
         return get_object_or_404(staff_applications(), pk=self.pk)
 
     def get_page_subtitle(self):
-        return f"#{self.object.pk} {applicant_name(self.object)}"
+        return f"#{self.object.pk} {application_person_name(self.object)}"
 
     def get_fields_context(self):
         return []  # the template lays the application out by section
@@ -253,7 +243,7 @@ class ApplicationInspectView(InspectView):
         uploads = list(app.uploads.all())
         context.update(
             application=app,
-            applicant_name=applicant_name(app),
+            applicant_name=application_person_name(app),
             status_label=app.get_status_display(),
             sections=self._sections(uploads),
             uploads=[(upload, _download_url(upload)) for upload in uploads],

@@ -26,7 +26,7 @@ from enrollment.models import (
     WaitlistStatus,
 )
 from enrollment.rules import required_days
-from enrollment.selectors import application_current_for_user
+from enrollment.selectors import application_current_for_user, application_person_name
 from lms import clock
 from lms.models import User
 from lms.roles import Capability, can
@@ -281,12 +281,6 @@ class RosterRow:
     fee: str  # "paid" or "exempt"
 
 
-def person_name(application: Application) -> str:
-    """Legal name as a roster shows it ("Last, First"), else the account's email."""
-    parts = [application.legal_last_name, application.legal_first_name]
-    return ", ".join(p for p in parts if p) or application.user.email
-
-
 def roster_get(session: ClassroomSession) -> list[RosterRow]:
     """Everyone registered online for the session, by last name: confirmed registrations, and
     registrations closed as missed (so a past roster keeps its absences)."""
@@ -300,7 +294,7 @@ def roster_get(session: ClassroomSession) -> list[RosterRow]:
     return [
         RosterRow(
             registration=r,
-            name=person_name(r.application),
+            name=application_person_name(r.application),
             email=r.application.user.email,
             track=r.application.get_track_display(),
             application_status=r.application.get_status_display(),

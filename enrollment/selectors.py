@@ -360,3 +360,9 @@ def dashboard_get(*, user: User, today: date) -> Dashboard:
     else:
         label, url = "", ""
     return Dashboard(application, steps, days_left, label, url)
+
+
+def application_person_name(application: Application) -> str:
+    """The person as staff lists show them: "Last, First" from the legal name, else the email."""
+    parts = (application.legal_last_name, application.legal_first_name)
+    return ", ".join(part for part in parts if part) or application.user.email

@@ -25,10 +25,10 @@ from enrollment.admin_views import (
     ApplicationTrainingApproveView,
     ReferenceDeleteView,
     agency_name,
-    applicant_name,
     delete_refusal,
 )
 from enrollment.models import Application, ApprovedDegree, QualifyingAgency
+from enrollment.selectors import application_person_name
 
 # Before any viewset asks for a policy (and Wagtail would create the default one).
 register_permission_policy(Application, ApplicationPermissionPolicy(Application))
@@ -55,7 +55,7 @@ class ApplicationViewSet(ModelViewSet):
         TitleColumn(
             "applicant",
             label="Applicant",
-            accessor=applicant_name,
+            accessor=application_person_name,
             url_name="applications:inspect",
             sort_key="legal_last_name",
         ),

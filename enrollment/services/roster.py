@@ -39,6 +39,7 @@ from enrollment.models import (
 from enrollment.rules import RuleViolation, required_days
 from enrollment.services.applications import application_classroom_complete
 from lms import clock
+from lms.exports import csv_safe
 from lms.models import User
 from lms.services import audit_record
 
@@ -197,11 +198,6 @@ def application_classroom_check(*, application: Application) -> bool:
 # --- Printouts ----------------------------------------------------------------------------------
 
 
-def _csv_safe(value: str) -> str:
-    """People type their own names: a cell that starts like a formula stays text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 ROSTER_COLUMNS = (
     "Name",
     "Email",
@@ -222,13 +218,13 @@ def roster_csv(session: ClassroomSession) -> str:
         registration = row.registration
         writer.writerow(
             [
-                _csv_safe(row.name),
-                _csv_safe(row.email),
+                csv_safe(row.name),
+                csv_safe(row.email),
                 row.track,
                 row.application_status,
                 row.fee,
                 registration.get_attendance_display() if registration.attendance else "",
-                _csv_safe(registration.attendance_note),
+                csv_safe(registration.attendance_note),
             ]
         )
     return out.getvalue()
