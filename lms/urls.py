@@ -18,6 +18,7 @@ urlpatterns = [
     path("classroom/", include("enrollment.classroom_urls")),
     path("training-api/", include("courses.urls")),
     path("", include("enrollment.urls")),
+    path("", include("certification.urls")),
 ]
 
 if settings.DEBUG:

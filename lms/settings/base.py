@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "exams",
     "enrollment",
     "payments",
+    "certification",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
