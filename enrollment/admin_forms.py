@@ -82,3 +82,16 @@ class ReturnForm(forms.Form):
     def corrections(self) -> dict[str, str]:
         """Field name → what to correct, for the fields staff filled in."""
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class EmployeeRevokeForm(forms.Form):
+    """Revoking a confirmation of ODMHSAS employment: the reason is required (it is kept with
+    the confirmation and in the audit log)."""
+
+    reason = forms.CharField(
+        label="Reason for revoking",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        help_text="Kept with the confirmation and in the audit history.",
+        error_messages={"required": "Give the reason for revoking the confirmation."},
+    )

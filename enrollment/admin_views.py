@@ -21,23 +21,27 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses.selectors import expired_applications_with_progress, training_percent
 from courses.services import training_progress_carry
-from enrollment.admin_forms import DenyForm, ReturnForm
+from enrollment.admin_forms import DenyForm, EmployeeRevokeForm, ReturnForm
 from enrollment.models import Application, ApplicationStatus, ApplicationUpload
 from enrollment.models.applications import CLOCK_RUNNING, FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation
 from enrollment.sections import SECTIONS, TRANSCRIPT
-from enrollment.selectors import application_field_label, application_person_name
+from enrollment.selectors import (
+    application_field_label,
+    application_person_name,
+    employee_confirmation_get,
+)
 from enrollment.services.applications import (
     application_approve,
     application_deny,
+    application_employee_confirm,
+    application_employee_revoke,
     application_return,
     application_training_approve,
 )
 from lms import clock
 from lms.exports import csv_safe
 from lms.models import AuditEvent
-from payments.selectors import is_employee_confirmed
-from payments.services import application_employee_confirm
 
 S = ApplicationStatus
 EMPTY = "—"
@@ -171,6 +175,7 @@ class ApplicationInspectView(InspectView):
     return_url_name = None
     training_approve_url_name = None
     employee_confirm_url_name = None
+    employee_revoke_url_name = None
     carry_url_name = None
 
     def get_object(self, queryset=None):
@@ -181,6 +186,10 @@ class ApplicationInspectView(InspectView):
 
     def get_fields_context(self):
         return []  # the template lays the application out by section
+
+    @cached_property
+    def employee_confirmation(self):
+        return employee_confirmation_get(self.object)
 
     @cached_property
     def can_decide(self) -> bool:
@@ -228,7 +237,9 @@ class ApplicationInspectView(InspectView):
             decisions["return_form"] = forms.get("return_form") or ReturnForm()
         if S.TRAINING_APPROVED in allowed:
             decisions["training_approve_url"] = reverse(self.training_approve_url_name, args=[pk])
-        if self.object.odmhsas_employee and not is_employee_confirmed(self.object):
+        if self.employee_confirmation is not None:
+            decisions["employee_revoke_url"] = reverse(self.employee_revoke_url_name, args=[pk])
+        elif self.object.odmhsas_employee:
             decisions["employee_confirm_url"] = reverse(self.employee_confirm_url_name, args=[pk])
         carry_from = expired_applications_with_progress(self.object)
         if carry_from and self.object.status not in FINAL:
@@ -258,7 +269,7 @@ class ApplicationInspectView(InspectView):
             ],
             decisions=self._decisions(forms),
             training_percent=training_percent(app) if app.status not in (S.DRAFT,) else None,
-            employee_confirmed=is_employee_confirmed(app),
+            employee_confirmation=self.employee_confirmation,
             **self._clock(),
         )
         return context
@@ -357,6 +368,41 @@ class ApplicationEmployeeConfirmView(_DecisionView):
 
     def decide(self, form) -> Application:
         application_employee_confirm(application=self.object, actor=self.request.user)
+        return self.object
+
+
+class ApplicationEmployeeRevokeView(_DecisionView):
+    """Revoke a standing ODMHSAS employment confirmation, with a reason: GET asks to confirm
+    (saying what it changes), POST revokes. The unpaid day fees become due again."""
+
+    http_method_names = ["get", "post"]
+    page_title = "Revoke ODMHSAS employment confirmation"
+    form_class = EmployeeRevokeForm
+    form_context_name = "revoke_form"
+    target = None
+    success_message = (
+        "ODMHSAS employment confirmation of application #%(pk)s revoked; the unpaid classroom "
+        "day fees are due again."
+    )
+
+    def get_template_names(self):
+        return ["enrollment/admin/employee_revoke.html"]  # the viewset sets the inspect one
+
+    def get_context_data(self, **kwargs):
+        revoke_form = kwargs.pop("revoke_form", None) or EmployeeRevokeForm()
+        cancel_url = reverse(self.inspect_url_name, args=[self.object.pk])
+        context = super().get_context_data(**kwargs)
+        return {**context, "revoke_form": revoke_form, "cancel_url": cancel_url}
+
+    def decide(self, form) -> Application:
+        revoked = application_employee_revoke(
+            application=self.object, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        if not revoked:
+            raise RuleViolation(
+                f"No ODMHSAS employment confirmation stands for application #{self.object.pk}; "
+                "nothing changed."
+            )
         return self.object
 
 

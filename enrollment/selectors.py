@@ -14,6 +14,7 @@ from enrollment.models import (
     ApplicationStatus,
     ApplicationUpload,
     CertificationPolicy,
+    EmployeeConfirmation,
 )
 from enrollment.models.applications import FINAL
 from enrollment.rules import Policy, Track
@@ -366,3 +367,12 @@ def application_person_name(application: Application) -> str:
     """The person as staff lists show them: "Last, First" from the legal name, else the email."""
     parts = (application.legal_last_name, application.legal_first_name)
     return ", ".join(part for part in parts if part) or application.user.email
+
+
+def employee_confirmation_get(application: Application) -> EmployeeConfirmation | None:
+    """The standing (unrevoked) confirmation of the applicant's ODMHSAS employment, if any."""
+    return (
+        EmployeeConfirmation.objects.filter(application=application, revoked_at__isnull=True)
+        .select_related("confirmed_by")
+        .first()
+    )

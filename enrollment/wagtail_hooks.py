@@ -18,6 +18,7 @@ from enrollment.admin_views import (
     ApplicationCarryProgressView,
     ApplicationDenyView,
     ApplicationEmployeeConfirmView,
+    ApplicationEmployeeRevokeView,
     ApplicationIndexView,
     ApplicationInspectView,
     ApplicationPermissionPolicy,
@@ -87,6 +88,7 @@ class ApplicationViewSet(ModelViewSet):
             return_url_name=self.get_url_name("return"),
             training_approve_url_name=self.get_url_name("training-approve"),
             employee_confirm_url_name=self.get_url_name("employee-confirm"),
+            employee_revoke_url_name=self.get_url_name("employee-revoke"),
             carry_url_name=self.get_url_name("carry-progress"),
             **kwargs,
         )
@@ -108,6 +110,11 @@ class ApplicationViewSet(ModelViewSet):
                 "employee-confirm/<int:pk>/",
                 self._decision_view(ApplicationEmployeeConfirmView),
                 name="employee-confirm",
+            ),
+            path(
+                "employee-revoke/<int:pk>/",
+                self._decision_view(ApplicationEmployeeRevokeView),
+                name="employee-revoke",
             ),
             path(
                 "carry-progress/<int:pk>/",

@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from enrollment.models import Application, Attendance
+from enrollment.models import Application, Attendance, EmployeeConfirmation
 from enrollment.rules import Policy, Track, reapplication_fee, required_days
 from enrollment.selectors import policy_get
-from lms.models import AuditEvent, User
+from lms.models import User
 from payments import rules
 from payments.models import Payment, PaymentLineItem, PaymentStatus
 
 DayFeeStatus = Literal["paid", "exempt", "unpaid"]
-EMPLOYEE_CONFIRMED_VERB = "application.employee_confirmed"
 # A day missed uses up its fee: absent, or left early (part of the instruction was missed, the
 # same rule the booking pages apply). Present and late count as attended.
 MISSED_ATTENDANCE = (Attendance.ABSENT, Attendance.LEFT_EARLY)
@@ -56,12 +54,10 @@ def fee_description(kind: str, day: int | None, track: Track | str) -> str:
 
 
 def is_employee_confirmed(application: Application) -> bool:
-    """Whether certification staff confirmed the applicant's ODMHSAS employment (an audit event:
-    the application has no field for it)."""
-    return AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application, for_concrete_model=False),
-        object_id=str(application.pk),
-        verb=EMPLOYEE_CONFIRMED_VERB,
+    """Whether a confirmation of the applicant's ODMHSAS employment by certification staff
+    stands (confirmed and not revoked)."""
+    return EmployeeConfirmation.objects.filter(
+        application_id=application.pk, revoked_at__isnull=True
     ).exists()
 
 

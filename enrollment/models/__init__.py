@@ -3,6 +3,7 @@ from enrollment.models.applications import (
     ApplicationReminder,
     ApplicationStatus,
     ApplicationUpload,
+    EmployeeConfirmation,
 )
 from enrollment.models.policy import CertificationPolicy
 from enrollment.models.reference import ApprovedDegree, ContractType, QualifyingAgency
@@ -30,6 +31,7 @@ __all__ = [
     "ApplicationUpload",
     "ApprovedDegree",
     "CertificationPolicy",
+    "EmployeeConfirmation",
     "ContractType",
     "QualifyingAgency",
 ]

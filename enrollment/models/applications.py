@@ -209,3 +209,36 @@ class ApplicationReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.days_left}-day reminder for application #{self.application_id}"
+
+
+class EmployeeConfirmation(models.Model):
+    """Certification staff confirmed the applicant's ODMHSAS employment claim
+    (`Application.odmhsas_employee`), which waives the classroom day fees while it stands.
+    Revoking keeps the row (who revoked, when, why); at most one unrevoked row per application.
+    Only `enrollment.services.applications` writes these."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="employee_confirmations"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=clock.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_standing_employee_confirmation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ODMHSAS employment confirmation for application #{self.application_id}"

@@ -12,7 +12,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from enrollment import rules
-from enrollment.models import Application, ApplicationStatus, ApplicationUpload
+from enrollment.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationUpload,
+    EmployeeConfirmation,
+)
 from enrollment.models.applications import FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation, Track
 from enrollment.sections import SECTION_OF_FIELD, missing_fields
@@ -294,3 +299,75 @@ def application_exam_passed(*, application: Application, actor: User | None = No
             application, S.EXAM_PASSED, actor=actor, reason="Passed the competency exam."
         )
     return locked
+
+
+# --- Staff: confirming (and revoking) an applicant's ODMHSAS employment -----------------------
+
+EMPLOYEE_CONFIRMED_VERB = "application.employee_confirmed"
+EMPLOYEE_REVOKED_VERB = "application.employee_confirmation_revoked"
+
+
+def _employee_confirmation_locked(application: Application) -> EmployeeConfirmation | None:
+    """Lock the application (serialising confirm and revoke) and return its standing
+    confirmation, if any."""
+    Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+    return (
+        EmployeeConfirmation.objects.select_for_update()
+        .filter(application_id=application.pk, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def application_employee_confirm(*, application: Application, actor: User) -> bool:
+    """Record that certification staff confirmed the applicant's ODMHSAS employment, which
+    waives the classroom day fees (never the reapplication fee) while the confirmation stands.
+    Returns False when it already stands. Raises RuleViolation when `actor` may not decide
+    applications or the applicant has not claimed ODMHSAS employment."""
+    if not actor.has_perm("enrollment.decide_application"):
+        raise RuleViolation("Only certification staff can confirm ODMHSAS employment.")
+    with transaction.atomic():
+        standing = _employee_confirmation_locked(application)
+        if not Application.objects.filter(pk=application.pk, odmhsas_employee=True).exists():
+            raise RuleViolation(
+                "The applicant has not said they work for ODMHSAS; there is nothing to confirm."
+            )
+        if standing is not None:
+            return False
+        EmployeeConfirmation.objects.create(
+            application_id=application.pk, confirmed_by=actor, confirmed_at=clock.now()
+        )
+        audit_record(
+            actor=actor,
+            verb=EMPLOYEE_CONFIRMED_VERB,
+            obj=application,
+            reason="ODMHSAS employment confirmed: classroom day fees are waived.",
+        )
+    return True
+
+
+def application_employee_revoke(*, application: Application, actor: User, reason: str) -> bool:
+    """Revoke the standing confirmation of the applicant's ODMHSAS employment: from now on the
+    unpaid classroom day fees are due again (days already paid stay paid). The confirmation row
+    keeps who revoked it, when and why. Returns False when no confirmation stands (never
+    confirmed, or already revoked). Raises RuleViolation when `actor` may not decide
+    applications or `reason` is blank; nothing changes then."""
+    if not actor.has_perm("enrollment.decide_application"):
+        raise RuleViolation("Only certification staff can revoke an ODMHSAS confirmation.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("Give the reason for revoking the confirmation.")
+    with transaction.atomic():
+        standing = _employee_confirmation_locked(application)
+        if standing is None:
+            return False
+        standing.revoked_by = actor
+        standing.revoked_at = clock.now()
+        standing.revoke_reason = reason
+        standing.save(update_fields=["revoked_by", "revoked_at", "revoke_reason"])
+        audit_record(
+            actor=actor,
+            verb=EMPLOYEE_REVOKED_VERB,
+            obj=application,
+            reason=f"ODMHSAS employment confirmation revoked: {reason}",
+        )
+    return True

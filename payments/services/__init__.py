@@ -1,9 +1,9 @@
 """Writes on payments: start a checkout (`checkout`), record and process provider events and the
-transitions they drive (`events`), sweep abandoned checkouts (`expiry`), and staff confirming
-an ODMHSAS employee. There is no refund path: the policy allows none.
+transitions they drive (`events`), sweep abandoned checkouts (`expiry`). There is no refund path:
+the policy allows none. (Staff confirming an ODMHSAS employee: `enrollment.services.applications`.)
 """
 
-from payments.services.checkout import application_employee_confirm, payment_start
+from payments.services.checkout import payment_start
 from payments.services.events import (
     payment_confirm,
     payment_expire,
@@ -15,7 +15,6 @@ from payments.services.expiry import STALE_GRACE, payments_expire_stale
 
 __all__ = [
     "STALE_GRACE",
-    "application_employee_confirm",
     "payment_confirm",
     "payment_expire",
     "payment_fail",

@@ -1,4 +1,4 @@
-"""Starting a checkout, and staff confirming an ODMHSAS employee (which waives day fees)."""
+"""Starting a checkout."""
 
 from __future__ import annotations
 
@@ -18,10 +18,8 @@ from payments import rules
 from payments.models import Payment, PaymentLineItem, PaymentStatus
 from payments.providers import PaymentProvider, get_provider
 from payments.selectors import (
-    EMPLOYEE_CONFIRMED_VERB,
     fee_description,
     is_day_fee_exempt,
-    is_employee_confirmed,
     paid_day_items,
     payment_open_for,
 )
@@ -31,37 +29,6 @@ P = PaymentStatus
 
 def _dollars(cents: int) -> str:
     return f"${cents / 100:,.2f}"
-
-
-# --- Staff: confirming an applicant's ODMHSAS employment ---------------------------------------
-
-
-def application_employee_confirm(*, application: Application, actor: User) -> bool:
-    """Record that certification staff confirmed the applicant's ODMHSAS employment, which
-    waives the classroom day fees (never the reapplication fee). Returns False when it was
-    already confirmed. Raises RuleViolation when `actor` may not decide applications or the
-    applicant has not claimed ODMHSAS employment.
-
-    Kept as an audit event ("application.employee_confirmed") because Application has no field
-    for it; the claim itself is `Application.odmhsas_employee`.
-    """
-    if not actor.has_perm("enrollment.decide_application"):
-        raise RuleViolation("Only certification staff can confirm ODMHSAS employment.")
-    with transaction.atomic():
-        locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
-        if not locked.odmhsas_employee:
-            raise RuleViolation(
-                "The applicant has not said they work for ODMHSAS; there is nothing to confirm."
-            )
-        if is_employee_confirmed(locked):
-            return False
-        audit_record(
-            actor=actor,
-            verb=EMPLOYEE_CONFIRMED_VERB,
-            obj=locked,
-            reason="ODMHSAS employment confirmed: classroom day fees are waived.",
-        )
-    return True
 
 
 # --- The applicant: starting a checkout --------------------------------------------------------

@@ -14,6 +14,7 @@ from enrollment.models import (
     Application,
     ApplicationStatus,
     ClassroomSession,
+    EmployeeConfirmation,
     Registration,
     RegistrationStatus,
     WaitlistEntry,
@@ -31,7 +32,6 @@ from enrollment.services.expiry import applications_expire
 from enrollment.services.waitlist import waitlist_join
 from lms import clock
 from lms.models import AuditEvent
-from lms.services import audit_record
 from payments.models import Payment, PaymentLineItem, PaymentStatus
 from payments.selectors import unused_paid_day_item
 from tests.factories import ApplicationFactory
@@ -61,8 +61,8 @@ def pay(application: Application, day: int) -> PaymentLineItem:
 
 
 def confirm_employee(application: Application) -> None:
-    """Certification staff confirmed the applicant's ODMHSAS employment (an audit event)."""
-    audit_record(actor=None, verb="application.employee_confirmed", obj=application)
+    """Certification staff confirmed the applicant's ODMHSAS employment."""
+    EmployeeConfirmation.objects.create(application=application)
 
 
 def ready(*, track="cm1", paid=(1, 2), status=S.TRAINING_APPROVED, **fields) -> Application:

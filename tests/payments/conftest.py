@@ -23,10 +23,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from lms.services import audit_record
+from enrollment.models import EmployeeConfirmation
 from payments.providers import EventKind, get_provider
 from payments.providers.fake import FakeProvider
-from payments.selectors import EMPLOYEE_CONFIRMED_VERB
 from payments.services import payment_start, webhook_receive
 from tests.factories import ApplicationFactory
 
@@ -54,7 +53,7 @@ def make_application(db) -> Callable:
 
 def confirm_employee(application) -> None:
     """What `application_employee_confirm` records, without needing a staff user."""
-    audit_record(actor=None, verb=EMPLOYEE_CONFIRMED_VERB, obj=application)
+    EmployeeConfirmation.objects.create(application=application)
 
 
 def fake_deliver(kind, payment=None, **fields):

@@ -7,17 +7,14 @@ import pytest
 from django.core import mail
 
 from enrollment.rules import RuleViolation
+from enrollment.services.applications import application_employee_confirm
 from lms import clock
 from lms.models import AuditEvent
 from payments.models import Payment, PaymentStatus, StripeEvent
 from payments.providers import EventKind, InvalidEvent, ProviderUnavailable
 from payments.providers.fake import FakeProvider
 from payments.selectors import is_day_fee_exempt
-from payments.services import (
-    application_employee_confirm,
-    payment_start,
-    webhook_receive,
-)
+from payments.services import payment_start, webhook_receive
 from payments.tasks import payments_expire_stale
 from tests.payments.conftest import confirm_employee, fake_deliver
 
