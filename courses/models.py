@@ -233,3 +233,22 @@ class CourseCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"Application #{self.application_id} completed course #{self.course_id}"
+
+
+class KnowledgeCheckPass(models.Model):
+    """A knowledge check block of a lesson passed (once) by the application the progress row
+    belongs to. `block_id` is the StreamField block's id in the lesson body."""
+
+    progress = models.ForeignKey(
+        LessonProgress, on_delete=models.CASCADE, related_name="check_passes"
+    )
+    block_id = models.CharField(max_length=64)
+    passed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["progress", "block_id"], name="one_pass_per_check")
+        ]
+
+    def __str__(self) -> str:
+        return f"Check {self.block_id} passed in progress #{self.progress_id}"

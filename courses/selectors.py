@@ -9,7 +9,6 @@ lessons counted (floored), per module, per course and over the courses a track r
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -18,13 +17,14 @@ from courses.models import (
     TRACK_CHOICES,
     CourseCompletion,
     CoursePage,
+    KnowledgeCheckPass,
     LessonPage,
     LessonProgress,
     ModulePage,
 )
 from enrollment.models import Application, ApplicationStatus
 from enrollment.selectors import can_apply
-from lms.models import AuditEvent, User
+from lms.models import User
 from lms.roles import Capability, can
 
 S = ApplicationStatus
@@ -383,11 +383,7 @@ def checks_passed_ids(progress: LessonProgress | None) -> set[str]:
     if progress is None or progress.pk is None:
         return set()
     return set(
-        AuditEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(LessonProgress),
-            object_id=str(progress.pk),
-            verb=CHECK_PASSED_VERB,
-        ).values_list("to_state", flat=True)
+        KnowledgeCheckPass.objects.filter(progress=progress).values_list("block_id", flat=True)
     )
 
 

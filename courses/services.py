@@ -3,10 +3,11 @@ completion, the hand-over to the application when every required course is done,
 staff-only carry-over of progress from an expired application.
 
 Knowledge checks: each check block is its own form and is graded on its own. A pass is recorded
-once per block as a `lesson.check_passed` audit event on the lesson's progress row (the block id
-in `to_state`); the lesson's checks are passed (`checks_passed_at`) once every check block the
-lesson has is recorded as passed. `check_score` keeps the best score of any single submission
-in the lesson (for the usual one-check lesson, that check's best score).
+once per block as a `KnowledgeCheckPass` row of the lesson's progress row (and a
+`lesson.check_passed` audit event, the block id in `to_state`); the lesson's checks are passed
+(`checks_passed_at`) once every check block the lesson has is recorded as passed. `check_score`
+keeps the best score of any single submission in the lesson (for the usual one-check lesson,
+that check's best score).
 
 Every write is idempotent: reading twice, passing twice or completing twice changes nothing
 the second time and sends no second email.
@@ -20,7 +21,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from courses.emails import training_complete_email_send
-from courses.models import CourseCompletion, CoursePage, LessonPage, LessonProgress
+from courses.models import (
+    CourseCompletion,
+    CoursePage,
+    KnowledgeCheckPass,
+    LessonPage,
+    LessonProgress,
+)
 from courses.selectors import (
     CHECK_PASSED_VERB,
     checks_passed_ids,
@@ -152,6 +159,7 @@ def lesson_check_submit(
             progress.check_score = result.score
         passed = checks_passed_ids(progress)
         if result.passed and block_id not in passed:
+            KnowledgeCheckPass.objects.create(progress=progress, block_id=block_id, passed_at=now)
             audit_record(
                 actor=application.user,
                 verb=CHECK_PASSED_VERB,
@@ -291,6 +299,8 @@ def _carry_row(
             target.carried_from_id = source.application_id
             target.save()
     for block_id in sorted(checks_passed_ids(source) - checks_passed_ids(target)):
+        passed_at = source.check_passes.get(block_id=block_id).passed_at
+        KnowledgeCheckPass.objects.create(progress=target, block_id=block_id, passed_at=passed_at)
         audit_record(
             actor=actor,
             verb=CHECK_PASSED_VERB,

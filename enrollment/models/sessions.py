@@ -150,3 +150,24 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Waitlist #{self.pk}"
+
+
+class RegistrationReminder(models.Model):
+    """A session reminder already sent for a booking, so the daily task never sends it twice.
+    Keyed by the session as well: a booking moved to another date is reminded of the new one."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="reminders"
+    )
+    session = models.ForeignKey(ClassroomSession, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"], name="one_reminder_per_booking_and_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of registration #{self.registration_id} for session #{self.session_id}"

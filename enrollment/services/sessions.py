@@ -11,7 +11,6 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -21,6 +20,7 @@ from enrollment.classroom_selectors import ACTIVE_WAITLIST, session_seats_taken,
 from enrollment.models import (
     ClassroomSession,
     Registration,
+    RegistrationReminder,
     RegistrationStatus,
     SessionStatus,
     WaitlistEntry,
@@ -29,7 +29,7 @@ from enrollment.rules import RuleViolation
 from enrollment.selectors import policy_get
 from enrollment.services import booking, waitlist
 from lms import clock
-from lms.models import AuditEvent, User
+from lms.models import User
 from lms.services import audit_record, email_send
 
 # Fields whose change moves the event in people's calendars.
@@ -189,8 +189,8 @@ REMINDED = "registration.reminded"
 
 def registration_reminders_send(*, today: date) -> int:
     """Remind each booking of a session in the next `policy.session_reminder_days` days, once
-    per booking and session (recorded as a "registration.reminded" audit event before the
-    email is queued). Safe to run twice."""
+    per booking and session (a `RegistrationReminder` row, and a "registration.reminded"
+    audit event, written before the email is queued). Safe to run twice."""
     horizon = today + timedelta(days=policy_get().session_reminder_days)
     due = list(
         Registration.objects.filter(
@@ -208,7 +208,12 @@ def registration_reminders_send(*, today: date) -> int:
                 .filter(pk=pk, status=RegistrationStatus.CONFIRMED, session_id=session_id)
                 .first()
             )
-            if locked is None or _reminded(locked):
+            if locked is None:
+                continue
+            _, created = RegistrationReminder.objects.get_or_create(
+                registration=locked, session_id=session_id, defaults={"sent_on": today}
+            )
+            if not created:
                 continue
             audit_record(actor=None, verb=REMINDED, obj=locked, reason=_reminder_key(locked))
             booking.registration_mail(
@@ -223,12 +228,3 @@ def registration_reminders_send(*, today: date) -> int:
 
 def _reminder_key(registration: Registration) -> str:
     return f"Reminder for session #{registration.session_id}."
-
-
-def _reminded(registration: Registration) -> bool:
-    return AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Registration, for_concrete_model=False),
-        object_id=str(registration.pk),
-        verb=REMINDED,
-        reason=_reminder_key(registration),
-    ).exists()
