@@ -1,0 +1,3 @@
+"""Reads for the web-based training (a package: see the modules)."""
+
+from courses.selectors.progress import *  # noqa: F403
