@@ -1,3 +1,112 @@
-"""Reads for the web-based training (a package: see the modules)."""
+"""Reads for the web-based training, by sub-domain: who may open what (`access`), how far an
+application has got (`progress`), the catalogue (`catalogue`), knowledge checks (`checks`) and
+what the pages show (`pages`). Every read is scoped to the person asking (`course_access`) or to
+one application, so nobody reads another person's progress through this package. The public
+names are re-exported here, so `from courses.selectors import …` keeps working.
+"""
 
-from courses.selectors.progress import *  # noqa: F403
+from courses.selectors.access import (
+    PENDING_STATUSES,
+    REASON_AWAITING_APPROVAL,
+    REASON_NOT_APPLICANT,
+    REASON_OTHER_TRACK,
+    REASON_SIGN_IN,
+    TRAINING_STATUSES,
+    CourseAccess,
+    Viewer,
+    course_access,
+    course_for,
+    lesson_access,
+    training_application_for,
+    viewer_get,
+)
+from courses.selectors.catalogue import (
+    CourseCard,
+    course_list_for,
+    day_labels,
+    track_labels,
+)
+from courses.selectors.checks import (
+    CHECK_PASSED_VERB,
+    checks_passed_ids,
+    knowledge_check_get,
+    knowledge_check_ids,
+    knowledge_check_view,
+)
+from courses.selectors.pages import (
+    breadcrumbs,
+    course_page_context,
+    lesson_context,
+    lesson_status_text,
+    module_page_context,
+)
+from courses.selectors.progress import (
+    LessonEntry,
+    ModuleEntry,
+    Progress,
+    course_is_completed,
+    course_lessons,
+    course_modules,
+    course_outline,
+    course_progress,
+    expired_applications_with_progress,
+    lesson_neighbours,
+    module_lessons,
+    module_progress,
+    progress_map,
+    required_courses,
+    resume_lesson,
+    training_is_complete,
+    training_percent,
+    training_progress,
+    training_resume_url,
+)
+
+__all__ = [
+    "CHECK_PASSED_VERB",
+    "CourseAccess",
+    "CourseCard",
+    "LessonEntry",
+    "ModuleEntry",
+    "PENDING_STATUSES",
+    "Progress",
+    "REASON_AWAITING_APPROVAL",
+    "REASON_NOT_APPLICANT",
+    "REASON_OTHER_TRACK",
+    "REASON_SIGN_IN",
+    "TRAINING_STATUSES",
+    "Viewer",
+    "breadcrumbs",
+    "checks_passed_ids",
+    "course_access",
+    "course_for",
+    "course_is_completed",
+    "course_lessons",
+    "course_list_for",
+    "course_modules",
+    "course_outline",
+    "course_page_context",
+    "course_progress",
+    "day_labels",
+    "expired_applications_with_progress",
+    "knowledge_check_get",
+    "knowledge_check_ids",
+    "knowledge_check_view",
+    "lesson_access",
+    "lesson_context",
+    "lesson_neighbours",
+    "lesson_status_text",
+    "module_lessons",
+    "module_page_context",
+    "module_progress",
+    "progress_map",
+    "required_courses",
+    "resume_lesson",
+    "track_labels",
+    "training_application_for",
+    "training_is_complete",
+    "training_percent",
+    "training_progress",
+    "training_resume_url",
+    "viewer_get",
+]
