@@ -29,7 +29,7 @@ from enrollment.sections import SECTIONS, TRANSCRIPT
 from enrollment.selectors import (
     application_field_label,
     application_person_name,
-    employee_confirmation_get,
+    employee_confirmation_latest,
 )
 from enrollment.services.applications import (
     application_approve,
@@ -188,8 +188,14 @@ class ApplicationInspectView(InspectView):
         return []  # the template lays the application out by section
 
     @cached_property
+    def latest_employee_confirmation(self):
+        return employee_confirmation_latest(self.object)
+
+    @cached_property
     def employee_confirmation(self):
-        return employee_confirmation_get(self.object)
+        """The standing confirmation of ODMHSAS employment, if any."""
+        latest = self.latest_employee_confirmation
+        return latest if latest is not None and latest.revoked_at is None else None
 
     @cached_property
     def can_decide(self) -> bool:
@@ -270,6 +276,7 @@ class ApplicationInspectView(InspectView):
             decisions=self._decisions(forms),
             training_percent=training_percent(app) if app.status not in (S.DRAFT,) else None,
             employee_confirmation=self.employee_confirmation,
+            employee_revoked=self.latest_employee_confirmation,
             **self._clock(),
         )
         return context

@@ -369,10 +369,12 @@ def application_person_name(application: Application) -> str:
     return ", ".join(part for part in parts if part) or application.user.email
 
 
-def employee_confirmation_get(application: Application) -> EmployeeConfirmation | None:
-    """The standing (unrevoked) confirmation of the applicant's ODMHSAS employment, if any."""
+def employee_confirmation_latest(application: Application) -> EmployeeConfirmation | None:
+    """The latest confirmation of the applicant's ODMHSAS employment, standing or revoked (a
+    standing one is always the latest: it can only be made once the previous is revoked)."""
     return (
-        EmployeeConfirmation.objects.filter(application=application, revoked_at__isnull=True)
-        .select_related("confirmed_by")
+        EmployeeConfirmation.objects.filter(application=application)
+        .select_related("confirmed_by", "revoked_by")
+        .order_by("-confirmed_at", "-pk")
         .first()
     )

@@ -178,6 +178,7 @@ def test_staff_revoke_from_the_admin_after_a_confirmation_step(client, cert_staf
 
     page = client.get(inspect).content.decode()
     assert "Claimed by the applicant; not yet confirmed" in page
+    assert f"revoked by {cert_staff.email}" in page and "Works for an agency now." in page
     assert "Confirm ODMHSAS employment for application" in page
     assert _revoke_url(application) not in page
 
