@@ -11,6 +11,7 @@ of `valid_through`, written in UTC. Every term is defined by the vendored VC 2.0
 contexts, so `issue_openbadge_credential` signs it or raises UndefinedTermError.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -153,3 +154,9 @@ def issue_openbadge_credential(
         verification_method=verification_method,
         created=xml_datetime(created),
     )
+
+
+def credential_to_json(credential: Mapping[str, Any]) -> str:
+    """The one serialization of a signed credential: served as ``credential.json`` and embedded
+    in the PDF, so both are byte-identical. Whitespace does not affect the proof."""
+    return json.dumps(credential, indent=2, ensure_ascii=False) + "\n"
