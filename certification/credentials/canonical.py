@@ -51,11 +51,21 @@ def document_loader(extra: Mapping[str, dict[str, Any]] | None = None) -> Frozen
     return FrozenDocumentLoader(documents={**_vendored_documents(), **(extra or {})})
 
 
+def _nested_context(node: Any) -> bool:
+    if isinstance(node, list):
+        return any(_nested_context(item) for item in node)
+    if isinstance(node, Mapping):
+        return "@context" in node or any(_nested_context(v) for v in node.values())
+    return False
+
+
 def _check_contexts(document: Mapping[str, Any]) -> None:
+    """Only context URLs at the top: an inline or nested ``@context`` could define new terms."""
     contexts = document.get("@context")
     contexts = contexts if isinstance(contexts, list) else [contexts]
     inline = [c for c in contexts if not isinstance(c, str)]
-    if inline:
+    nested = any(_nested_context(v) for k, v in document.items() if k != "@context")
+    if inline or nested:
         raise UndefinedTermError(["@context (inline context objects are not accepted)"])
 
 

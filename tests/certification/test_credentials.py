@@ -31,8 +31,10 @@ from certification.credentials.did import (
     did_web,
     verification_method_id,
 )
+from certification.credentials.issuer import issuer_for
 from certification.credentials.openbadge import issue_openbadge_credential, openbadge_credential
 from certification.credentials.proof import ProofError, proof_sign, proof_verify
+from certification.credentials.verify import credential_check
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = Path(__file__).parent / "vectors"
@@ -498,3 +500,84 @@ def test_production_has_no_key_default_and_no_key_file():
         timeout=120,
     )
     assert "ImproperlyConfigured Set the CREDENTIAL_SIGNING_KEY" in result.stdout, result.stderr
+
+
+# --- The verifier's side: credential_check, and the issuer value ------------------------------
+
+
+def test_nested_inline_context_is_refused(issuer):
+    credential = openbadge_credential(**_certificate_data(issuer))
+    credential["credentialSubject"]["@context"] = {"billingModifier": "https://evil.example/#m"}
+    credential["credentialSubject"]["billingModifier"] = "HN"
+    with pytest.raises(canonical.UndefinedTermError, match="inline"):
+        canonical.canonicalize(credential)
+
+
+def _lists(issuer, suspended=(), revoked=()):
+    made = {}
+    for purpose, indexes in (("suspension", suspended), ("revocation", revoked)):
+        url = f"{BASE}/credentials/status/{purpose}"
+        made[url] = status_list.status_list_credential(
+            list_url=url,
+            issuer=issuer["did"],
+            purpose=purpose,
+            set_indexes=indexes,
+            valid_from="2026-07-01T05:00:00Z",
+            private_key=issuer["key"],
+            verification_method=verification_method_id(issuer["did"]),
+        )
+    return made
+
+
+AT = datetime(2026, 8, 1, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "lists, at, accepted, why",
+    [
+        ({}, AT, True, "active"),
+        ({"suspended": [4711]}, AT, False, "suspended"),
+        ({"revoked": [4711]}, AT, False, "revoked"),
+        ({"suspended": [4712], "revoked": [1]}, AT, True, "other entries set"),
+        ({}, datetime(2027, 7, 1, 5, tzinfo=UTC), False, "expired"),
+        ({}, datetime(2027, 7, 1, 4, 59, 59, tzinfo=UTC), True, "last second of Jun 30"),
+        ({}, datetime(2026, 2, 1, 5, 59, tzinfo=UTC), False, "not yet valid"),
+    ],
+)
+def test_credential_check(certificate, issuer, lists, at, accepted, why):
+    check = credential_check(
+        certificate, did_document=issuer["did_json"], status_lists=_lists(issuer, **lists), at=at
+    )
+    assert check.signed and check.accepted is accepted, why
+    assert check.suspended is (4711 in lists.get("suspended", []))
+    assert check.revoked is (4711 in lists.get("revoked", []))
+
+
+def test_credential_check_fails_closed(certificate, issuer):
+    lists = _lists(issuer)
+    missing = {k: v for k, v in lists.items() if "revocation" in k}
+    check = credential_check(
+        certificate, did_document=issuer["did_json"], status_lists=missing, at=AT
+    )
+    assert not check.accepted and check.suspended is None
+    assert check.problems[0].startswith("STATUS_RETRIEVAL_ERROR")
+    other = did_document(did=issuer["did"], public_key=bytes(32))
+    check = credential_check(certificate, did_document=other, status_lists=lists, at=AT)
+    assert not check.signed and not check.accepted
+    tampered = copy.deepcopy(certificate)
+    tampered["validUntil"] = "2031-07-01T04:59:59Z"
+    check = credential_check(tampered, did_document=issuer["did_json"], status_lists=lists, at=AT)
+    assert check.problems == ("The signature does not match the credential.",)
+
+
+def test_issuer_for_a_site_root(settings, tmp_path):
+    settings.CREDENTIAL_SIGNING_KEY = ""
+    settings.CREDENTIAL_SIGNING_KEY_FILE = tmp_path / "key"
+    site = issuer_for("http://127.0.0.1:8000/")
+    assert site.did == "did:web:127.0.0.1%3A8000"
+    assert site.verification_method == "did:web:127.0.0.1%3A8000#key-1"
+    assert "private_key" not in repr(site)
+    doc = site.did_document()
+    assert assertion_public_key(doc, site.verification_method).public_bytes(
+        Encoding.Raw, PublicFormat.Raw
+    ) == keys.public_key_bytes(site.private_key)
