@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -301,7 +302,12 @@ def test_undefined_type_and_inline_context_are_refused(issuer):
         canonical.canonicalize(inline)
 
 
-def test_a_context_that_is_not_vendored_is_never_fetched(issuer):
+def test_a_context_that_is_not_vendored_is_never_fetched(issuer, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("canonicalization tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
     credential = openbadge_credential(**_certificate_data(issuer))
     credential["@context"].append("https://evil.example/context.json")
     with pytest.raises(canonical.CanonicalizationError, match="not valid JSON-LD here"):
