@@ -587,3 +587,13 @@ def test_issuer_for_a_site_root(settings, tmp_path):
     assert assertion_public_key(doc, site.verification_method).public_bytes(
         Encoding.Raw, PublicFormat.Raw
     ) == keys.public_key_bytes(site.private_key)
+
+
+def test_a_hostile_status_list_cannot_exhaust_memory():
+    bomb = multibase.multibase_b64url(gzip.compress(bytes(64 * 1024 * 1024)))
+    with pytest.raises(status_list.StatusListError) as error:
+        status_list.decode_status_list(bomb)
+    assert error.value.code == "STATUS_VERIFICATION_ERROR"
+    truncated = multibase.multibase_b64url(gzip.compress(bytes(16_384))[:-12])
+    with pytest.raises(status_list.StatusListError):
+        status_list.decode_status_list(truncated)
