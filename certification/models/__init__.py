@@ -1,4 +1,6 @@
 """People's certification records (plain Django models), one module per sub-domain as they
 arrive (`agencies.py`, `certificates.py`, `renewals.py`), each re-exported here."""
 
-__all__: list[str] = []
+from .employment import Employment
+
+__all__: list[str] = ["Employment"]

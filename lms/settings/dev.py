@@ -19,3 +19,8 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", "http://127.0.0.1:8420")
 # Serve static files straight from the apps; no collectstatic needed.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Credential signing key (certification/credentials/keys.py): from the environment if set,
+# otherwise generated on first use into var/ (mode 0600). Production has no fallback.
+CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY", "")
+CREDENTIAL_SIGNING_KEY_FILE = VAR_DIR / "credential-signing-key"  # noqa: F405

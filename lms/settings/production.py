@@ -51,3 +51,8 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Wagtail's preview views opt back into SAMEORIGIN themselves.
 X_FRAME_OPTIONS = "DENY"
+
+# The issuer's Ed25519 signing key (32-byte seed, Multikey or base64): no default and no key
+# file; certification.credentials.keys.signing_key() refuses to sign without it.
+CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY", "")
+CREDENTIAL_SIGNING_KEY_FILE = None

@@ -25,3 +25,7 @@ STORAGES = {
 # Serve static files straight from the apps; no collectstatic needed.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Credential signing key: generated on first use into var/ (mode 0600), like dev.
+CREDENTIAL_SIGNING_KEY = ""
+CREDENTIAL_SIGNING_KEY_FILE = VAR_DIR / "credential-signing-key"  # noqa: F405
