@@ -10,7 +10,7 @@ import io
 import logging
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -30,12 +30,18 @@ from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 
 from courses.models import LessonPage, ModulePage
+from courses.pptx_limits import (
+    DeckLimits,
+    deck_limits,
+    package_check,
+    package_open,
+    package_stream_check,
+    refuse,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-# A .pptx is a zip: refuse decks that would unpack to far more than they weigh (zip bombs).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 TITLE_MAX_LENGTH = 250  # SlideBlock.title
 BULLET_MAX_LENGTH = 500  # BulletBlock.text
 BULLET_MAX_LEVEL = 4  # BulletBlock.level
@@ -74,31 +80,98 @@ class DeckSlide:
     pictures: list[DeckPicture] = field(default_factory=list)
 
 
-def deck_read(file: IO[bytes]) -> list[DeckSlide]:
+def deck_read(
+    file: IO[bytes],
+    *,
+    limits: DeckLimits | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[DeckSlide]:
     """Read a .pptx deck's slides, in order.
 
-    Raises `ValidationError` when the file is larger than `MAX_UPLOAD_BYTES`, is not a .pptx
-    presentation (whatever its name says), or has no slides. Pictures in formats Wagtail cannot
-    store (WMF/EMF, linked pictures) are left out and logged.
+    Before python-pptx parses anything, the zip is checked from its directory and then
+    streamed with a bounded reader (`courses.pptx_limits`); while the slides are read, slides,
+    shapes, bullets and text are counted against `limits` (default: the settings), and the
+    deck is refused as soon as one is over. `progress(done, total)` is called after each slide.
+
+    Raises `ValidationError` when the file is larger than `MAX_UPLOAD_BYTES`, is over a limit,
+    is not a .pptx presentation (whatever its name says), or has no slides. Pictures in
+    formats Wagtail cannot store (WMF/EMF, linked pictures) are left out and logged.
     """
-    size = _file_size(file)
-    if size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            "This file is %(size)s MB; decks of up to %(limit)s MB can be imported. Compress its "
-            "pictures in PowerPoint (File › Compress Pictures) and try again.",
-            code="too_large",
-            params={"size": round(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024**2},
-        )
-    _check_package(file)
+    limits = limits or deck_limits()
+    _check_package(file, limits)
+    budget = _Budget(limits)
     try:
         file.seek(0)
         presentation = Presentation(file)
-        slides = [_read_slide(slide) for slide in presentation.slides]
+        total = budget.slides(len(presentation.slides))
+        slides = []
+        for done, slide in enumerate(presentation.slides, start=1):
+            slides.append(_read_slide(slide, budget))
+            if progress is not None:
+                progress(done, total)
+    except ValidationError:
+        raise
     except Exception as exc:  # python-pptx raises many kinds of errors on a broken package
         raise ValidationError(NOT_A_DECK_MESSAGE, code="invalid") from exc
     if not slides:
         raise ValidationError("This presentation has no slides.", code="empty")
     return slides
+
+
+def deck_unpacked_size(file: IO[bytes]) -> int:
+    """What the deck's directory claims it unpacks to (nothing inflated), 0 if it is no zip."""
+    try:
+        with package_open(file) as package:
+            return sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+    finally:
+        file.seek(0)
+
+
+class _Budget:
+    """Counts what a deck holds while it is read; refuses it as soon as a limit is passed."""
+
+    def __init__(self, limits: DeckLimits):
+        self.limits = limits
+        self.shapes = self.bullets = self.chars = 0
+
+    def slides(self, count: int) -> int:
+        if count > self.limits.max_slides:
+            raise refuse(
+                "This presentation has %(count)s slides; at most %(limit)s can be imported. "
+                "Split it into several decks.",
+                count=count,
+                limit=self.limits.max_slides,
+            )
+        return count
+
+    def shape(self) -> None:
+        self.shapes += 1
+        if self.shapes > self.limits.max_shapes:
+            raise refuse(
+                "This presentation has more than %(limit)s shapes and cannot be imported.",
+                limit=self.limits.max_shapes,
+            )
+
+    def bullet(self) -> None:
+        self.bullets += 1
+        if self.bullets > self.limits.max_bullets:
+            raise refuse(
+                "This presentation has more than %(limit)s bullets and cannot be imported. "
+                "Split it into several decks.",
+                limit=self.limits.max_bullets,
+            )
+
+    def text(self, text: str) -> str:
+        self.chars += len(text)
+        if self.chars > self.limits.max_text_chars:
+            raise refuse(
+                "This presentation has more than %(limit)s characters of text and cannot be "
+                "imported. Split it into several decks.",
+                limit=self.limits.max_text_chars,
+            )
+        return text
 
 
 def lesson_import_pptx(
@@ -149,39 +222,44 @@ def _file_size(file: IO[bytes]) -> int:
     return file.tell()
 
 
-def _check_package(file: IO[bytes]) -> None:
+def _check_package(file: IO[bytes], limits: DeckLimits) -> None:
+    size = _file_size(file)
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            "This file is %(size)s MB; decks of up to %(limit)s MB can be imported. Compress its "
+            "pictures in PowerPoint (File › Compress Pictures) and try again.",
+            code="too_large",
+            params={"size": round(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024**2},
+        )
     try:
-        file.seek(0)
-        with zipfile.ZipFile(file) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
+        with package_open(file) as package:
+            package_check(package, limits)
+            package_stream_check(file, package)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ValidationError(NOT_A_DECK_MESSAGE, code="invalid") from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValidationError(
-            "This presentation unpacks to more than %(limit)s MB and cannot be imported.",
-            code="too_large",
-            params={"limit": MAX_UNPACKED_BYTES // 1024**2},
-        )
 
 
-def _read_slide(slide: Slide) -> DeckSlide:
+def _read_slide(slide: Slide, budget: _Budget) -> DeckSlide:
     title_shape = slide.shapes.title
     title = _one_line(title_shape.text_frame.text) if title_shape is not None else ""
+    budget.text(title)
     bullets: list[tuple[str, int]] = []
     pictures: list[DeckPicture] = []
     for shape in _shapes(slide.shapes):
+        budget.shape()
         if isinstance(shape, Picture):
             picture = _read_picture(shape)
             if picture is not None:
                 pictures.append(picture)
         elif shape.has_text_frame and not _is_title_or_footer(shape, title_shape):
             for paragraph in shape.text_frame.paragraphs:
-                text = _one_line(paragraph.text)[:BULLET_MAX_LENGTH]
+                text = budget.text(_one_line(paragraph.text)[:BULLET_MAX_LENGTH])
                 if text:
+                    budget.bullet()
                     bullets.append((text, min(paragraph.level, BULLET_MAX_LEVEL)))
     notes = ""
     if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
-        notes = _normalize_notes(slide.notes_slide.notes_text_frame.text)
+        notes = budget.text(_normalize_notes(slide.notes_slide.notes_text_frame.text))
     return DeckSlide(
         title=title[:TITLE_MAX_LENGTH], bullets=bullets, notes=notes, pictures=pictures
     )
