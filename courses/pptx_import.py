@@ -118,13 +118,22 @@ def deck_read(
     return slides
 
 
-def deck_unpacked_size(file: IO[bytes]) -> int:
-    """What the deck's directory claims it unpacks to (nothing inflated), 0 if it is no zip."""
+def check_deck_package(file: IO[bytes], limits: DeckLimits | None = None) -> None:
+    """The checks `deck_read` makes before parsing (size, zip directory, bounded streaming),
+    alone: fast, and nothing is parsed. Raises `ValidationError` as `deck_read` does."""
+    _check_package(file, limits or deck_limits())
+    file.seek(0)
+
+
+def deck_needs_task(file: IO[bytes], limits: DeckLimits | None = None) -> bool:
+    """Whether the deck is big enough to be imported by a Celery task rather than in the
+    request: its directory claims more than `limits.async_bytes` (nothing is inflated)."""
+    limits = limits or deck_limits()
     try:
         with package_open(file) as package:
-            return sum(info.file_size for info in package.infolist())
+            return sum(info.file_size for info in package.infolist()) > limits.async_bytes
     except (zipfile.BadZipFile, OSError, ValueError):
-        return 0
+        return False  # not a zip: the import refuses it at once, in the request
     finally:
         file.seek(0)
 
@@ -175,7 +184,13 @@ class _Budget:
 
 
 def lesson_import_pptx(
-    *, file: IO[bytes], module: ModulePage, user, title: str | None = None
+    *,
+    file: IO[bytes],
+    module: ModulePage,
+    user,
+    title: str | None = None,
+    limits: DeckLimits | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LessonPage:
     """Create a draft lesson under `module` with one `slide` block per slide of the deck.
 
@@ -189,7 +204,7 @@ def lesson_import_pptx(
     """
     if not module.permissions_for_user(user).can_add_subpage():
         raise PermissionDenied("You may not add lessons to this module.")
-    slides = deck_read(file)
+    slides = deck_read(file, limits=limits, progress=progress)
     lesson_title = _lesson_title(title, slides, getattr(file, "name", "") or "")
     saved: list[AbstractImage] = []
     try:
