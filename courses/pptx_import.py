@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -109,7 +110,7 @@ def deck_read(
             slides.append(_read_slide(slide, budget))
             if progress is not None:
                 progress(done, total)
-    except ValidationError:
+    except (ValidationError, SoftTimeLimitExceeded):  # a refusal, or the task's time is up
         raise
     except Exception as exc:  # python-pptx raises many kinds of errors on a broken package
         raise ValidationError(NOT_A_DECK_MESSAGE, code="invalid") from exc
@@ -305,6 +306,8 @@ def _read_picture(shape: Picture) -> DeckPicture | None:
             return DeckPicture(blob=image.blob, ext=_KEPT_FORMATS[ext])
         if ext in _CONVERTED_FORMATS:
             return DeckPicture(blob=_as_png(image.blob), ext="png")
+    except SoftTimeLimitExceeded:
+        raise
     except Exception:  # linked or unreadable pictures, formats Pillow does not know
         logger.warning("Skipped an unreadable picture %r", shape.name, exc_info=True)
         return None

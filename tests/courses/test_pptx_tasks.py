@@ -141,3 +141,44 @@ def test_small_decks_are_still_imported_in_the_request(client, cm_module, editor
 def test_the_task_has_the_soft_time_limit_of_the_settings():
     assert deck_import_task.soft_time_limit == DeckLimits().time_limit_seconds == 300
     assert deck_import_task.time_limit > deck_import_task.soft_time_limit
+
+
+def test_the_soft_time_limit_mid_read_ends_the_import_failed_and_saves_nothing(
+    client, cm_module, editor, big_decks, monkeypatch, tmp_path, django_capture_on_commit_callbacks
+):
+    """Celery's worker enforces `soft_time_limit` with a signal whose handler raises
+    SoftTimeLimitExceeded wherever the task is; here the same signal arrives after the second
+    slide (eager tasks have no timer of their own)."""
+    import os
+    import signal
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from courses import deck_imports
+
+    def on_signal(signum, frame):
+        raise SoftTimeLimitExceeded()
+
+    previous = signal.signal(signal.SIGUSR1, on_signal)
+    report = deck_imports._progress
+
+    def report_then_time_out(pk, done, total):
+        report(pk, done, total)
+        if done == 2:
+            os.kill(os.getpid(), signal.SIGUSR1)
+
+    monkeypatch.setattr(deck_imports, "_progress", report_then_time_out)
+    client.force_login(editor)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _post(client, cm_module, deck_bytes(DECK))
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+
+    deck_import = DeckImport.objects.get()
+    assert deck_import.status == DeckImportStatus.FAILED
+    assert "took longer than 300 seconds" in deck_import.error
+    assert deck_import.slides_done == 2
+    assert "took longer than 300 seconds" in client.get(response["Location"]).content.decode()
+    assert not LessonPage.objects.exists() and not Image.objects.exists()
+    assert _private_files(tmp_path) == []
