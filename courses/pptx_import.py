@@ -32,12 +32,12 @@ from wagtail.images.models import AbstractImage
 
 from courses.models import LessonPage, ModulePage
 from courses.pptx_limits import (
+    DeckBudget,
     DeckLimits,
     deck_limits,
     package_check,
     package_open,
     package_stream_check,
-    refuse,
 )
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def deck_read(
     """
     limits = limits or deck_limits()
     _check_package(file, limits)
-    budget = _Budget(limits)
+    budget = DeckBudget(limits)
     try:
         file.seek(0)
         presentation = Presentation(file)
@@ -137,51 +137,6 @@ def deck_needs_task(file: IO[bytes], limits: DeckLimits | None = None) -> bool:
         return False  # not a zip: the import refuses it at once, in the request
     finally:
         file.seek(0)
-
-
-class _Budget:
-    """Counts what a deck holds while it is read; refuses it as soon as a limit is passed."""
-
-    def __init__(self, limits: DeckLimits):
-        self.limits = limits
-        self.shapes = self.bullets = self.chars = 0
-
-    def slides(self, count: int) -> int:
-        if count > self.limits.max_slides:
-            raise refuse(
-                "This presentation has %(count)s slides; at most %(limit)s can be imported. "
-                "Split it into several decks.",
-                count=count,
-                limit=self.limits.max_slides,
-            )
-        return count
-
-    def shape(self) -> None:
-        self.shapes += 1
-        if self.shapes > self.limits.max_shapes:
-            raise refuse(
-                "This presentation has more than %(limit)s shapes and cannot be imported.",
-                limit=self.limits.max_shapes,
-            )
-
-    def bullet(self) -> None:
-        self.bullets += 1
-        if self.bullets > self.limits.max_bullets:
-            raise refuse(
-                "This presentation has more than %(limit)s bullets and cannot be imported. "
-                "Split it into several decks.",
-                limit=self.limits.max_bullets,
-            )
-
-    def text(self, text: str) -> str:
-        self.chars += len(text)
-        if self.chars > self.limits.max_text_chars:
-            raise refuse(
-                "This presentation has more than %(limit)s characters of text and cannot be "
-                "imported. Split it into several decks.",
-                limit=self.limits.max_text_chars,
-            )
-        return text
 
 
 def lesson_import_pptx(
@@ -255,7 +210,7 @@ def _check_package(file: IO[bytes], limits: DeckLimits) -> None:
         raise ValidationError(NOT_A_DECK_MESSAGE, code="invalid") from exc
 
 
-def _read_slide(slide: Slide, budget: _Budget) -> DeckSlide:
+def _read_slide(slide: Slide, budget: DeckBudget) -> DeckSlide:
     title_shape = slide.shapes.title
     title = _one_line(title_shape.text_frame.text) if title_shape is not None else ""
     budget.text(title)

@@ -81,6 +81,51 @@ DAMAGED_MESSAGE = (
 )
 
 
+class DeckBudget:
+    """Counts what a deck holds while it is read; refuses it as soon as a limit is passed."""
+
+    def __init__(self, limits: DeckLimits):
+        self.limits = limits
+        self.shapes = self.bullets = self.chars = 0
+
+    def slides(self, count: int) -> int:
+        if count > self.limits.max_slides:
+            raise refuse(
+                "This presentation has %(count)s slides; at most %(limit)s can be imported. "
+                "Split it into several decks.",
+                count=count,
+                limit=self.limits.max_slides,
+            )
+        return count
+
+    def shape(self) -> None:
+        self.shapes += 1
+        if self.shapes > self.limits.max_shapes:
+            raise refuse(
+                "This presentation has more than %(limit)s shapes and cannot be imported.",
+                limit=self.limits.max_shapes,
+            )
+
+    def bullet(self) -> None:
+        self.bullets += 1
+        if self.bullets > self.limits.max_bullets:
+            raise refuse(
+                "This presentation has more than %(limit)s bullets and cannot be imported. "
+                "Split it into several decks.",
+                limit=self.limits.max_bullets,
+            )
+
+    def text(self, text: str) -> str:
+        self.chars += len(text)
+        if self.chars > self.limits.max_text_chars:
+            raise refuse(
+                "This presentation has more than %(limit)s characters of text and cannot be "
+                "imported. Split it into several decks.",
+                limit=self.limits.max_text_chars,
+            )
+        return text
+
+
 def package_check(package: zipfile.ZipFile, limits: DeckLimits) -> None:
     """Refuse a deck from its central directory alone: nothing is inflated here.
 
