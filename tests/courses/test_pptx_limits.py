@@ -162,3 +162,19 @@ def test_python_pptx_own_template_passes_the_package_checks_and_imports(cm_modul
     lesson = lesson_import_pptx(file=upload(output.getvalue()), module=cm_module, user=editor)
     assert lesson.title == "From the template"
     assert lesson.body[0].value["bullets"][0]["text"] == "A bullet"
+
+
+def test_the_lying_deck_is_read_with_bounded_memory():
+    """The liar's member holds 6 GB of zeros behind a directory entry of 900 KB: the bounded
+    reader stops one chunk past the declared size, so memory stays at a few MB."""
+    import tracemalloc
+
+    deck = lying_bomb()
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError, match="damaged"):
+            deck_read(io.BytesIO(deck))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 1024 * 1024, peak
