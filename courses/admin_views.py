@@ -16,7 +16,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from courses.admin_forms import LessonImportForm
-from courses.models import LessonPage, ModulePage
+from courses.deck_imports import deck_import_start
+from courses.models import DeckImport, LessonPage, ModulePage
 from courses.pptx_export import (
     CLASSROOM_DAYS,
     PPTX_CONTENT_TYPE,
@@ -24,7 +25,7 @@ from courses.pptx_export import (
     classroom_day_lesson_list,
     lesson_export_pptx,
 )
-from courses.pptx_import import lesson_import_pptx
+from courses.pptx_import import deck_needs_task, lesson_import_pptx
 
 
 def importable_modules(user: AbstractBaseUser) -> QuerySet[ModulePage]:
@@ -73,8 +74,9 @@ class LessonImportView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        start = deck_import_start if deck_needs_task(data["file"]) else lesson_import_pptx
         try:
-            lesson = lesson_import_pptx(
+            result = start(
                 file=data["file"],
                 module=data["module"],
                 user=self.request.user,
@@ -85,13 +87,50 @@ class LessonImportView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         except PermissionDenied as error:
             return forbidden(self.request, str(error))
-        slides = len(lesson.body)
-        messages.success(
-            self.request,
-            f"“{lesson.title}” was imported as a draft lesson with {slides} slide"
-            f"{'s' if slides != 1 else ''}. Review it, then publish.",
+        if isinstance(result, DeckImport):  # a big deck: a task reads it, the editor watches
+            return redirect("courses_admin:lesson-import-status", result.pk)
+        return _imported(self.request, result)
+
+
+def _imported(request, lesson: LessonPage):
+    slides = len(lesson.body)
+    messages.success(
+        request,
+        f"“{lesson.title}” was imported as a draft lesson with {slides} slide"
+        f"{'s' if slides != 1 else ''}. Review it, then publish.",
+    )
+    return redirect("wagtailadmin_pages:edit", lesson.pk)
+
+
+class LessonImportStatusView(WagtailAdminTemplateMixin, TemplateView):
+    """How far the task importing a big deck has got. The page reloads itself every few seconds
+    until the import is done (then it links to the draft lesson) or refused (then it says why).
+    Only the editor who started the import sees it."""
+
+    template_name = "courses/admin/pptx_import_status.html"
+    page_title = "Importing PowerPoint"
+    header_icon = "upload"
+    poll_seconds = 2
+
+    def dispatch(self, request, *args, **kwargs):
+        self.deck_import = get_object_or_404(
+            DeckImport.objects.select_related("lesson"), pk=kwargs["pk"], user=request.user
         )
-        return redirect("wagtailadmin_pages:edit", lesson.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("courses_admin:lesson-import"), "label": "Import PowerPoint"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        deck_import = self.deck_import
+        return super().get_context_data(
+            deck_import=deck_import,
+            poll_seconds=None if deck_import.is_finished else self.poll_seconds,
+            **kwargs,
+        )
 
 
 def lesson_export(request, lesson_id: int):

@@ -2,6 +2,7 @@
 objectives exam items link to, and each application's progress through the lessons."""
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
@@ -179,6 +180,45 @@ class LessonPage(Page):
             course, access = lesson_access(request.user, self)
         context.update(lesson_context(self, course=course, access=access, check=check))
         return context
+
+
+class DeckImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Reading the deck"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Refused"
+
+
+class DeckImport(models.Model):
+    """A big PowerPoint deck being imported by a Celery task: who asked, into which module, how
+    far the task has read, and how it ended. The deck itself waits in private storage under
+    `storage_name` until the task is done with it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deck_imports"
+    )
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=255, blank=True)
+    file_name = models.CharField(max_length=255)
+    storage_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        max_length=16, choices=DeckImportStatus.choices, default=DeckImportStatus.QUEUED
+    )
+    slides_done = models.PositiveIntegerField(default=0)
+    slides_total = models.PositiveIntegerField(default=0)
+    lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Deck import #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (DeckImportStatus.DONE, DeckImportStatus.FAILED)
 
 
 class LessonProgress(models.Model):

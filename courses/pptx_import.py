@@ -10,11 +10,12 @@ import io
 import logging
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -30,12 +31,18 @@ from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 
 from courses.models import LessonPage, ModulePage
+from courses.pptx_limits import (
+    DeckBudget,
+    DeckLimits,
+    deck_limits,
+    package_check,
+    package_open,
+    package_stream_check,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-# A .pptx is a zip: refuse decks that would unpack to far more than they weigh (zip bombs).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 TITLE_MAX_LENGTH = 250  # SlideBlock.title
 BULLET_MAX_LENGTH = 500  # BulletBlock.text
 BULLET_MAX_LEVEL = 4  # BulletBlock.level
@@ -74,26 +81,37 @@ class DeckSlide:
     pictures: list[DeckPicture] = field(default_factory=list)
 
 
-def deck_read(file: IO[bytes]) -> list[DeckSlide]:
+def deck_read(
+    file: IO[bytes],
+    *,
+    limits: DeckLimits | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[DeckSlide]:
     """Read a .pptx deck's slides, in order.
 
-    Raises `ValidationError` when the file is larger than `MAX_UPLOAD_BYTES`, is not a .pptx
-    presentation (whatever its name says), or has no slides. Pictures in formats Wagtail cannot
-    store (WMF/EMF, linked pictures) are left out and logged.
+    Before python-pptx parses anything, the zip is checked from its directory and then
+    streamed with a bounded reader (`courses.pptx_limits`); while the slides are read, slides,
+    shapes, bullets and text are counted against `limits` (default: the settings), and the
+    deck is refused as soon as one is over. `progress(done, total)` is called after each slide.
+
+    Raises `ValidationError` when the file is larger than `MAX_UPLOAD_BYTES`, is over a limit,
+    is not a .pptx presentation (whatever its name says), or has no slides. Pictures in
+    formats Wagtail cannot store (WMF/EMF, linked pictures) are left out and logged.
     """
-    size = _file_size(file)
-    if size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            "This file is %(size)s MB; decks of up to %(limit)s MB can be imported. Compress its "
-            "pictures in PowerPoint (File › Compress Pictures) and try again.",
-            code="too_large",
-            params={"size": round(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024**2},
-        )
-    _check_package(file)
+    limits = limits or deck_limits()
+    _check_package(file, limits)
+    budget = DeckBudget(limits)
     try:
         file.seek(0)
         presentation = Presentation(file)
-        slides = [_read_slide(slide) for slide in presentation.slides]
+        total = budget.slides(len(presentation.slides))
+        slides = []
+        for done, slide in enumerate(presentation.slides, start=1):
+            slides.append(_read_slide(slide, budget))
+            if progress is not None:
+                progress(done, total)
+    except (ValidationError, SoftTimeLimitExceeded):  # a refusal, or the task's time is up
+        raise
     except Exception as exc:  # python-pptx raises many kinds of errors on a broken package
         raise ValidationError(NOT_A_DECK_MESSAGE, code="invalid") from exc
     if not slides:
@@ -101,8 +119,34 @@ def deck_read(file: IO[bytes]) -> list[DeckSlide]:
     return slides
 
 
+def check_deck_package(file: IO[bytes], limits: DeckLimits | None = None) -> None:
+    """The checks `deck_read` makes before parsing (size, zip directory, bounded streaming),
+    alone: fast, and nothing is parsed. Raises `ValidationError` as `deck_read` does."""
+    _check_package(file, limits or deck_limits())
+    file.seek(0)
+
+
+def deck_needs_task(file: IO[bytes], limits: DeckLimits | None = None) -> bool:
+    """Whether the deck is big enough to be imported by a Celery task rather than in the
+    request: its directory claims more than `limits.async_bytes` (nothing is inflated)."""
+    limits = limits or deck_limits()
+    try:
+        with package_open(file) as package:
+            return sum(info.file_size for info in package.infolist()) > limits.async_bytes
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # not a zip: the import refuses it at once, in the request
+    finally:
+        file.seek(0)
+
+
 def lesson_import_pptx(
-    *, file: IO[bytes], module: ModulePage, user, title: str | None = None
+    *,
+    file: IO[bytes],
+    module: ModulePage,
+    user,
+    title: str | None = None,
+    limits: DeckLimits | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LessonPage:
     """Create a draft lesson under `module` with one `slide` block per slide of the deck.
 
@@ -116,7 +160,7 @@ def lesson_import_pptx(
     """
     if not module.permissions_for_user(user).can_add_subpage():
         raise PermissionDenied("You may not add lessons to this module.")
-    slides = deck_read(file)
+    slides = deck_read(file, limits=limits, progress=progress)
     lesson_title = _lesson_title(title, slides, getattr(file, "name", "") or "")
     saved: list[AbstractImage] = []
     try:
@@ -149,39 +193,44 @@ def _file_size(file: IO[bytes]) -> int:
     return file.tell()
 
 
-def _check_package(file: IO[bytes]) -> None:
+def _check_package(file: IO[bytes], limits: DeckLimits) -> None:
+    size = _file_size(file)
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            "This file is %(size)s MB; decks of up to %(limit)s MB can be imported. Compress its "
+            "pictures in PowerPoint (File › Compress Pictures) and try again.",
+            code="too_large",
+            params={"size": round(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024**2},
+        )
     try:
-        file.seek(0)
-        with zipfile.ZipFile(file) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
+        with package_open(file) as package:
+            package_check(package, limits)
+            package_stream_check(file, package)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ValidationError(NOT_A_DECK_MESSAGE, code="invalid") from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValidationError(
-            "This presentation unpacks to more than %(limit)s MB and cannot be imported.",
-            code="too_large",
-            params={"limit": MAX_UNPACKED_BYTES // 1024**2},
-        )
 
 
-def _read_slide(slide: Slide) -> DeckSlide:
+def _read_slide(slide: Slide, budget: DeckBudget) -> DeckSlide:
     title_shape = slide.shapes.title
     title = _one_line(title_shape.text_frame.text) if title_shape is not None else ""
+    budget.text(title)
     bullets: list[tuple[str, int]] = []
     pictures: list[DeckPicture] = []
     for shape in _shapes(slide.shapes):
+        budget.shape()
         if isinstance(shape, Picture):
             picture = _read_picture(shape)
             if picture is not None:
                 pictures.append(picture)
         elif shape.has_text_frame and not _is_title_or_footer(shape, title_shape):
             for paragraph in shape.text_frame.paragraphs:
-                text = _one_line(paragraph.text)[:BULLET_MAX_LENGTH]
+                text = budget.text(_one_line(paragraph.text)[:BULLET_MAX_LENGTH])
                 if text:
+                    budget.bullet()
                     bullets.append((text, min(paragraph.level, BULLET_MAX_LEVEL)))
     notes = ""
     if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
-        notes = _normalize_notes(slide.notes_slide.notes_text_frame.text)
+        notes = budget.text(_normalize_notes(slide.notes_slide.notes_text_frame.text))
     return DeckSlide(
         title=title[:TITLE_MAX_LENGTH], bullets=bullets, notes=notes, pictures=pictures
     )
@@ -212,6 +261,8 @@ def _read_picture(shape: Picture) -> DeckPicture | None:
             return DeckPicture(blob=image.blob, ext=_KEPT_FORMATS[ext])
         if ext in _CONVERTED_FORMATS:
             return DeckPicture(blob=_as_png(image.blob), ext="png")
+    except SoftTimeLimitExceeded:
+        raise
     except Exception:  # linked or unreadable pictures, formats Pillow does not know
         logger.warning("Skipped an unreadable picture %r", shape.name, exc_info=True)
         return None

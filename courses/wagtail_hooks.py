@@ -16,6 +16,11 @@ TRAINING_MENU_HOOK = "register_training_menu_item"
 app_name = "courses_admin"
 urlpatterns = [
     path("import/", admin_views.LessonImportView.as_view(), name="lesson-import"),
+    path(
+        "import/<int:pk>/",
+        admin_views.LessonImportStatusView.as_view(),
+        name="lesson-import-status",
+    ),
     path("decks/", admin_views.ClassroomDecksView.as_view(), name="decks"),
     path("lesson/<int:lesson_id>/export.pptx", admin_views.lesson_export, name="lesson-export"),
     path("day/<int:day>/export.pptx", admin_views.day_export, name="day-export"),

@@ -1,28 +1,39 @@
-"""Applicant uploads (transcripts, later certificates): check, name and store them privately.
+"""Applicant uploads (transcripts, accommodation documents, any later upload): check, name and
+store them privately, and serve them back safely.
 
 Only PDF, PNG and JPEG are accepted, decided by the file's *content*: the client's file name
-and `content_type` are never trusted. Files go to the "private" storage (outside the public
-media path) under a random name; the original name is never part of the path. Nothing here
-logs file names, which can contain personal data.
+and `content_type` are never trusted. A PDF must parse as a PDF; a polyglot (web code in front
+of or after the real content, or any bytes after its end) is refused (`upload_formats`). Files
+go to the "private" storage (outside the public media path) under a random name whose extension
+comes from the sniffed type; the original name is never part of the path. Downloads are
+attachments that a browser neither sniffs nor runs. Nothing here logs file names, which can
+contain personal data.
+
+Any new upload field uses `validate_upload` in its form's `clean_<field>` and `save_upload` in
+its service, and serves the file with `private_file_response`.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import math
 import uuid
 from enum import StrEnum
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 from PIL import Image
+from pypdf import PdfReader
+
+from enrollment import upload_formats
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 _MB = 1024 * 1024
 _HEAD_BYTES = 2048  # enough to sniff the type and to name common impostors
-_TAIL_BYTES = 2048  # a complete PDF has `%%EOF` this close to its end
 
 
 class UploadKind(StrEnum):
@@ -33,6 +44,10 @@ class UploadKind(StrEnum):
     @property
     def mimetype(self) -> str:
         return f"application/{self.value}" if self is UploadKind.PDF else f"image/{self.value}"
+
+    @property
+    def label(self) -> str:
+        return "PDF" if self is UploadKind.PDF else f"{self.name} image"
 
     @property
     def extension(self) -> str:
@@ -114,39 +129,85 @@ def _check(file: File) -> tuple[UploadKind, int]:
             code="too_large",
         )
     file.seek(0)
-    head = file.read(_HEAD_BYTES)
-    kind = sniff(head)
+    data = file.read(MAX_UPLOAD_BYTES + 1)  # bounded: the size above may be the client's word
+    if len(data) > MAX_UPLOAD_BYTES:
+        limit = MAX_UPLOAD_BYTES // _MB
+        raise ValidationError(f"The file is over the {limit} MB limit.", code="too_large")
+    kind = sniff(data[:_HEAD_BYTES])
     if kind is None:
         raise ValidationError(
-            f"This file is not a PDF, PNG or JPEG (it looks like {_describe(head)}).", code="type"
+            f"This file is not a PDF, PNG or JPEG (it looks like {_describe(data[:_HEAD_BYTES])}).",
+            code="type",
         )
+    _check_structure(kind, data)
     if kind is UploadKind.PDF:
-        file.seek(max(0, size - _TAIL_BYTES))
-        if b"%%EOF" not in file.read(_TAIL_BYTES):
-            raise ValidationError(
-                "This PDF is damaged or incomplete (its end is missing). "
-                "Please save or export it again and upload the new file.",
-                code="corrupt",
-            )
+        _check_pdf_parses(data)
     else:
-        file.seek(0)
-        try:
-            with Image.open(file, formats=[kind.name]) as image:
-                image.verify()
-        except Exception as exc:  # Pillow raises many types for damaged data
+        _check_image_opens(kind, data)
+    return kind, len(data)
+
+
+def _check_structure(kind: UploadKind, data: bytes) -> None:
+    """Refuse polyglots: web code around the real content, or bytes after its end."""
+    problem = _STRUCTURE[kind](data)
+    if problem is None:
+        return
+    if problem == upload_formats.DAMAGED:
+        raise ValidationError(_DAMAGED[kind], code="corrupt")
+    raise ValidationError(
+        f"This {kind.label} has {problem}, which is not allowed: it can make the file "
+        "dangerous to open. Open it, save or export it again as a PDF, PNG or JPEG, "
+        "and upload the new file.",
+        code="polyglot",
+    )
+
+
+def _check_pdf_parses(data: bytes) -> None:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
             raise ValidationError(
-                "This image is damaged or incomplete and cannot be opened. "
-                "Please save or export it again and upload the new file.",
-                code="corrupt",
-            ) from exc
-    return kind, size
+                "This PDF is password-protected, so staff could not open it. "
+                "Save a copy without a password and upload that.",
+                code="encrypted",
+            )
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many types for damaged data
+        raise ValidationError(_DAMAGED[UploadKind.PDF], code="corrupt") from exc
+    if pages < 1:
+        raise ValidationError("This PDF has no pages.", code="corrupt")
+
+
+def _check_image_opens(kind: UploadKind, data: bytes) -> None:
+    try:
+        with Image.open(io.BytesIO(data), formats=[kind.name]) as image:
+            image.verify()
+    except Exception as exc:  # Pillow raises many types for damaged data
+        raise ValidationError(_DAMAGED[kind], code="corrupt") from exc
+
+
+_STRUCTURE = {
+    UploadKind.PDF: upload_formats.pdf_problem,
+    UploadKind.PNG: upload_formats.png_problem,
+    UploadKind.JPEG: upload_formats.jpeg_problem,
+}
+_DAMAGED = {
+    UploadKind.PDF: "This PDF is damaged or incomplete and cannot be opened. "
+    "Please save or export it again and upload the new file.",
+    UploadKind.PNG: "This image is damaged or incomplete and cannot be opened. "
+    "Please save or export it again and upload the new file.",
+}
+_DAMAGED[UploadKind.JPEG] = _DAMAGED[UploadKind.PNG]
 
 
 def validate_upload(file: File) -> UploadKind:
     """Check an uploaded file and return its kind, or raise `ValidationError`.
 
     The error's message is a sentence for the applicant; its `code` is one of "empty",
-    "too_large", "type" or "corrupt". The file is always rewound to position 0.
+    "too_large", "type", "corrupt", "encrypted" or "polyglot". The file is always rewound to
+    position 0.
     """
     try:
         return _check(file)[0]
@@ -175,17 +236,34 @@ def save_upload(file: File) -> tuple[str, UploadKind, int]:
     return name, kind, size
 
 
+def download_name(original: str, kind: str) -> str:
+    """The name a download is offered under: the uploaded name (folders dropped) with the
+    extension of the stored type, so `report.html` holding a PDF downloads as `report.pdf`."""
+    stem = PurePosixPath((original or "").replace("\\", "/")).stem.strip()
+    if not stem or stem.startswith("."):  # "" or a bare ".html"
+        stem = "document"
+    return f"{stem[:200]}{UploadKind(kind).extension}"
+
+
+# A downloaded file opened in the browser (or a page that frames it) can run nothing.
+DOWNLOAD_CSP = "sandbox; default-src 'none'"
+
+
 def private_file_response(storage_name: str, *, filename: str, kind: str) -> FileResponse:
-    """Stream a stored upload as an attachment, never rendered by the browser (nosniff) and never
-    cached by a shared cache. The caller has already checked who may see it. Raises Http404
-    when the file is gone."""
+    """Stream a stored upload as an attachment, never rendered by the browser (nosniff, a
+    sandboxing CSP) and never cached by a shared cache. The caller has already checked who may
+    see it. Raises Http404 when the file is gone."""
     try:
         handle = storages["private"].open(storage_name, "rb")
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
     response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=UploadKind(kind).mimetype
+        handle,
+        as_attachment=True,
+        filename=download_name(filename, kind),
+        content_type=UploadKind(kind).mimetype,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["Cache-Control"] = "private, no-store"
     return response

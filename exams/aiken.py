@@ -51,7 +51,9 @@ def _finish(q: _Question, answer: str, line: int, result: ParseResult) -> None:
             title=auto_title(prompt),
             prompt=prompt,
             kind=ItemKind.SINGLE,
-            options=tuple(ParsedOption(text, ltr == letter) for ltr, text, _ in q.options),
+            options=tuple(
+                ParsedOption(text, ltr == letter, line=at) for ltr, text, at in q.options
+            ),
         )
     )
 

@@ -1,12 +1,25 @@
-"""What the GIFT and Aiken parsers produce: items and line-numbered errors. Pure data."""
+"""What the GIFT and Aiken parsers produce: items and line-numbered errors. Pure data.
+
+`parse` also refuses, with the line of the offending part, any title, question, answer or
+feedback longer than the bank can hold, so that the preview shows every problem the confirm
+step would meet.
+"""
 
 from dataclasses import dataclass, field
+
+# How long each part may be: the bank's column sizes where it has them (ExamItem.title,
+# ItemOption.text), and for the free-text fields more than any real question needs.
+MAX_TITLE_LENGTH = 200
+MAX_PROMPT_LENGTH = 5000
+MAX_OPTION_LENGTH = 500
+MAX_RATIONALE_LENGTH = 5000
 
 
 @dataclass(frozen=True)
 class ParsedOption:
     text: str
     correct: bool
+    line: int = field(default=0, compare=False)  # where the answer is in the file
 
 
 @dataclass(frozen=True)
@@ -18,6 +31,7 @@ class ParsedItem:
     options: tuple[ParsedOption, ...]
     rationale: str = ""
     category: str = ""  # the GIFT $CATEGORY in force, "" when none
+    rationale_line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -42,7 +56,30 @@ def parse(text: str, fmt: str) -> ParseResult:
     parsers = {"gift": gift.parse, "aiken": aiken.parse}
     if fmt not in parsers:
         raise ValueError(f"Unknown format {fmt!r}")
-    return parsers[fmt](text)
+    parsed = parsers[fmt](text)
+    result = ParseResult(errors=list(parsed.errors))
+    for item in parsed.items:
+        problems = length_errors(item)
+        result.errors.extend(problems)
+        if not problems:
+            result.items.append(item)
+    result.errors.sort(key=lambda e: e.line)
+    return result
+
+
+def length_errors(item: ParsedItem) -> list[ParseError]:
+    """A line-numbered error for each part of `item` that is longer than the bank allows."""
+    parts = [
+        ("the title", item.title, item.line, MAX_TITLE_LENGTH),
+        ("the question", item.prompt, item.line, MAX_PROMPT_LENGTH),
+        *(("an answer", o.text, o.line or item.line, MAX_OPTION_LENGTH) for o in item.options),
+        ("the feedback", item.rationale, item.rationale_line or item.line, MAX_RATIONALE_LENGTH),
+    ]
+    return [
+        ParseError(line, f"{what} is {len(text):,} characters long; at most {limit:,} fit.")
+        for what, text, line, limit in parts
+        if len(text) > limit
+    ]
 
 
 def auto_title(prompt: str, limit: int = 60) -> str:

@@ -102,8 +102,9 @@ def _blocks(text: str, result: ParseResult) -> list[tuple[int, str, str]]:
     return blocks
 
 
-def _answers(body: str, offset: int) -> tuple[str, tuple[ParsedOption, ...]]:
-    """The kind and options of an answer block (without its general feedback)."""
+def _answers(body: str, offset: int, line_at) -> tuple[str, tuple[ParsedOption, ...]]:
+    """The kind and options of an answer block (without its general feedback); `line_at` turns
+    an offset in the question block into a line of the file."""
     stripped = body.strip()
     if not stripped:
         raise _Refused(offset, "essay questions (an empty answer block) are not supported.")
@@ -112,7 +113,11 @@ def _answers(body: str, offset: int) -> tuple[str, tuple[ParsedOption, ...]]:
     tf = _TRUE_FALSE.fullmatch(stripped)
     if tf:
         truth = tf.group(1).upper().startswith("T")
-        return ItemKind.TRUE_FALSE, (ParsedOption("True", truth), ParsedOption("False", not truth))
+        at = line_at(offset)
+        return ItemKind.TRUE_FALSE, (
+            ParsedOption("True", truth, line=at),
+            ParsedOption("False", not truth, line=at),
+        )
     marks = _markers(body)
     if not marks or body[: marks[0]].strip():
         raise _Refused(offset, "each answer must start with = (right) or ~ (wrong).")
@@ -124,16 +129,17 @@ def _answers(body: str, offset: int) -> tuple[str, tuple[ParsedOption, ...]]:
         chunk = chunk[weight_match.end() :] if weight_match else chunk
         feedback_at = _find(chunk, "#")
         raw_text = chunk if feedback_at < 0 else chunk[:feedback_at]
+        raw_text = _FORMAT_TAG.sub("", raw_text, count=1)  # "~[plain]blue" is "blue"
         if _find(raw_text, "->") >= 0:
             raise _Refused(offset + start, "matching questions are not supported.")
         text = _unescape(raw_text).strip()
         if not text:
             raise _Refused(offset + start, "an answer has no text.")
         tokens.append((body[start], weight, text, offset + start))
-    return _choice(tokens, offset)
+    return _choice(tokens, offset, line_at)
 
 
-def _choice(tokens: list[tuple[str, float | None, str, int]], offset: int):
+def _choice(tokens: list[tuple[str, float | None, str, int]], offset: int, line_at):
     rights = [t for t in tokens if t[0] == "="]
     wrongs = [t for t in tokens if t[0] == "~"]
     if not wrongs:
@@ -150,12 +156,16 @@ def _choice(tokens: list[tuple[str, float | None, str, int]], offset: int):
                 offset, "partial credit (a ~ answer with a positive weight) is not supported."
             )
         kind = ItemKind.SINGLE
-        options = tuple(ParsedOption(text, mark == "=") for mark, _, text, _ in tokens)
+        options = tuple(
+            ParsedOption(text, mark == "=", line=line_at(at)) for mark, _, text, at in tokens
+        )
     else:
         if all(w is None for _, w, _, _ in tokens):
             raise _Refused(offset, "no answer is marked right (= or a positive ~%weight%).")
         kind = ItemKind.MULTIPLE
-        options = tuple(ParsedOption(text, (w or 0) > 0) for _, w, text, _ in tokens)
+        options = tuple(
+            ParsedOption(text, (w or 0) > 0, line=line_at(at)) for _, w, text, at in tokens
+        )
         if not any(o.correct for o in options):
             raise _Refused(offset, "no answer has a positive weight.")
     if len(options) < 2:
@@ -163,8 +173,9 @@ def _choice(tokens: list[tuple[str, float | None, str, int]], offset: int):
     return kind, options
 
 
-def _question(block: str) -> tuple[str, str, str, tuple[ParsedOption, ...], str]:
-    """(title, prompt, kind, options, rationale) of one question block, or raise _Refused."""
+def _question(block: str, line_at) -> tuple[str, str, str, tuple[ParsedOption, ...], str, int]:
+    """(title, prompt, kind, options, rationale, its line) of one question block, or raise
+    _Refused."""
     rest, title, offset = block, "", 0
     lead = len(rest) - len(rest.lstrip())
     if rest.lstrip().startswith("::"):
@@ -192,19 +203,23 @@ def _question(block: str) -> tuple[str, str, str, tuple[ParsedOption, ...], str]
     general = _find(body, "####")
     rationale = _unescape(body[general + 4 :]).strip() if general >= 0 else ""
     body = body[:general] if general >= 0 else body
-    kind, options = _answers(body, opening + 1)
-    return title, prompt, kind, options, rationale
+    kind, options = _answers(body, opening + 1, line_at)
+    rationale_line = line_at(opening + 1 + general) if general >= 0 else 0
+    return title, prompt, kind, options, rationale, rationale_line
 
 
 def parse(text: str) -> ParseResult:
     """Parse GIFT text into items and line-numbered errors (every question is tried)."""
     result = ParseResult()
     for line, block, category in _blocks(text, result):
+
+        def line_at(offset: int, line=line, block=block) -> int:
+            return line + block[:offset].count("\n")
+
         try:
-            title, prompt, kind, options, rationale = _question(block)
+            title, prompt, kind, options, rationale, rationale_line = _question(block, line_at)
         except _Refused as refusal:
-            at = line + block[: refusal.offset].count("\n")
-            result.errors.append(ParseError(at, refusal.message))
+            result.errors.append(ParseError(line_at(refusal.offset), refusal.message))
             continue
         result.items.append(
             ParsedItem(
@@ -215,6 +230,7 @@ def parse(text: str) -> ParseResult:
                 options=options,
                 rationale=rationale,
                 category=category,
+                rationale_line=rationale_line,
             )
         )
     result.errors.sort(key=lambda e: e.line)

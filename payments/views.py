@@ -39,16 +39,17 @@ logger = logging.getLogger(__name__)
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
-    """Stripe calls this. Only a correctly signed event is read; anything else is a 400."""
+    """Stripe calls this. Only a correctly signed, recent and well-formed event is read; anything
+    else is a 400 whose reason is logged (the reason names fields, never their values)."""
     try:
         webhook_receive(
             provider=get_provider("stripe"),
             payload=request.body,
             signature=request.headers.get("Stripe-Signature", ""),
         )
-    except InvalidEvent:
-        logger.warning("Refused a Stripe webhook with a bad signature or payload.")
-        return HttpResponseBadRequest("invalid signature")
+    except InvalidEvent as exc:
+        logger.warning("Refused a Stripe webhook: %s", exc)
+        return HttpResponseBadRequest("invalid event")
     return HttpResponse("ok")
 
 

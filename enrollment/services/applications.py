@@ -22,7 +22,7 @@ from enrollment.models.applications import FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation, Track
 from enrollment.sections import SECTION_OF_FIELD, missing_fields
 from enrollment.selectors import application_field_label, policy_get
-from enrollment.uploads import save_upload
+from enrollment.uploads import download_name, save_upload
 from lms import clock
 from lms.models import User
 from lms.services import audit_record, email_send
@@ -152,7 +152,7 @@ def application_upload_add(
         application=application,
         purpose=purpose,
         storage_name=storage_name,
-        original_name=(file.name or "upload")[:255],
+        original_name=download_name(file.name, kind),
         kind=kind.value,
         size=size,
     )

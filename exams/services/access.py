@@ -6,7 +6,7 @@ from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 
 from enrollment.models import Application
-from enrollment.uploads import save_upload
+from enrollment.uploads import download_name, save_upload
 from exams.models import AccommodationRequest, AccommodationStatus, ExamGrant
 from exams.rules import AllowanceKind, RuleViolation
 from exams.selectors import GRANTABLE_STATUSES
@@ -68,7 +68,7 @@ def accommodation_request_create(
                 amount=amount,
                 reason=reason,
                 document_storage_name=stored[0] if stored else "",
-                document_name=(document.name or "document")[:255] if stored else "",
+                document_name=download_name(document.name, stored[1]) if stored else "",
                 document_kind=stored[1].value if stored else "",
                 document_size=stored[2] if stored else None,
             )

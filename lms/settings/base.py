@@ -206,6 +206,9 @@ STRIPE_API_BASE = env("STRIPE_API_BASE")
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "stripe")
 # Seconds after an exam's deadline during which a save is still accepted (network latency).
 EXAM_SAVE_GRACE_SECONDS = int(env("EXAM_SAVE_GRACE_SECONDS", "30"))
+# Limits of the PowerPoint import (names and defaults in courses/pptx_limits.py): each
+# PPTX_IMPORT_* variable that is set overrides its default, e.g. PPTX_IMPORT_MAX_SLIDES=500.
+globals().update({k: int(v) for k, v in os.environ.items() if k.startswith("PPTX_IMPORT_")})
 
 # Nothing personal goes into logs: the default logging keeps request bodies out.
 LOGGING = {

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# How far a webhook's signing time may be from now, either way (Stripe's own default, 5 minutes).
+SIGNATURE_TOLERANCE = stripe.Webhook.DEFAULT_TOLERANCE
+
 # Stripe accepts 30 minutes to 24 hours; a minute more than the minimum absorbs clock skew.
 CHECKOUT_LIFETIME = timedelta(minutes=31)
 
@@ -97,35 +100,108 @@ class StripeProvider(PaymentProvider):
         return CheckoutResult(session_id=session.id, url=session.url, expires_at=expires_at)
 
     def parse_event(self, payload: bytes, signature: str) -> ProviderEvent:
-        """Verify with the webhook secret, then read the few fields the services need."""
+        """Verify with the webhook secret and the signing time, check the shape of the fields
+        the services read, then read them. Raises InvalidEvent with a reason fit for a log (it
+        names fields, never their values)."""
         try:
             event = stripe_event_construct(payload, signature)
-        except (ValueError, stripe.SignatureVerificationError) as exc:
-            raise InvalidEvent(str(exc)) from exc
+        except stripe.SignatureVerificationError as exc:
+            raise InvalidEvent(f"bad signature: {exc}") from exc
+        except (ValueError, TypeError, AttributeError) as exc:  # not JSON, or not an object
+            raise InvalidEvent("the payload is not a JSON event object") from exc
+        _check_signed_recently(signature, now=clock.now().timestamp())
         raw = event.to_dict()
-        obj = (raw.get("data") or {}).get("object") or {}
+        obj = _event_object(raw)
         metadata = obj.get("metadata") or {}
-        common = {"event_id": raw["id"], "type": raw.get("type", ""), "raw": raw}
-        if raw.get("type") in _INTENT_KINDS:
+        common = {"event_id": raw["id"], "type": raw["type"], "raw": raw}
+        if raw["type"] in _INTENT_KINDS:
             return ProviderEvent(
                 **common,
                 kind=_INTENT_KINDS[raw["type"]],
                 payment_id=_int_or_none(metadata.get("payment_id")),
-                amount_cents=_int_or_none(obj.get("amount")),
-                currency=str(obj.get("currency") or ""),
+                amount_cents=obj.get("amount"),
+                currency=obj.get("currency") or "",
                 payment_intent_id=_id(obj.get("id")),
             )
-        if obj.get("object") != "checkout.session":
+        if raw["type"] not in _SESSION_KINDS:
             return ProviderEvent(**common, kind=EventKind.OTHER)
-        kind = _SESSION_KINDS.get(raw.get("type"), EventKind.OTHER)
-        if kind is EventKind.PAID and obj.get("payment_status") not in ("paid",):
+        kind = _SESSION_KINDS[raw["type"]]
+        if kind is EventKind.PAID and obj.get("payment_status") != "paid":
             kind = EventKind.OTHER  # completed, but a delayed method has not settled yet
         return ProviderEvent(
             **common,
             kind=kind,
             session_id=_id(obj.get("id")),
             payment_id=_int_or_none(metadata.get("payment_id") or obj.get("client_reference_id")),
-            amount_cents=_int_or_none(obj.get("amount_total")),
-            currency=str(obj.get("currency") or ""),
+            amount_cents=obj.get("amount_total"),
+            currency=obj.get("currency") or "",
             payment_intent_id=_id(obj.get("payment_intent")),
         )
+
+
+def _check_signed_recently(signature: str, *, now: float) -> None:
+    """The SDK refuses signatures older than its tolerance; this refuses them from the future
+    too (a clock far ahead, or a replay prepared in advance), both ways by the same tolerance."""
+    stamps = [part[2:] for part in signature.split(",") if part.strip().startswith("t=")]
+    try:
+        signed_at = int(stamps[0].strip())
+    except (IndexError, ValueError):
+        raise InvalidEvent("bad signature: no timestamp") from None
+    if abs(now - signed_at) > SIGNATURE_TOLERANCE:
+        raise InvalidEvent(
+            f"bad signature: signed {signed_at - now:+.0f} s from now, "
+            f"outside the tolerance of {SIGNATURE_TOLERANCE} s"
+        )
+
+
+# The fields read from each object we act on, and the types they may have (None: absent/null).
+_STR = (str, type(None))
+_INT = (int, type(None))
+_SHAPES: dict[str, dict[str, tuple[type, ...]]] = {
+    "checkout.session": {
+        "id": (str,),
+        "metadata": (dict, type(None)),
+        "client_reference_id": _STR,
+        "amount_total": _INT,
+        "currency": _STR,
+        "payment_status": _STR,
+        "payment_intent": (str, dict, type(None)),
+    },
+    "payment_intent": {
+        "id": (str,),
+        "metadata": (dict, type(None)),
+        "amount": _INT,
+        "currency": _STR,
+    },
+}
+_EXPECTED_OBJECT = {type_: "checkout.session" for type_ in _SESSION_KINDS} | {
+    type_: "payment_intent" for type_ in _INTENT_KINDS
+}
+
+
+def _event_object(raw: dict[str, Any]) -> dict[str, Any]:
+    """`data.object` of a verified event, once its shape is what the type promises.
+
+    Raises InvalidEvent naming the first field that is missing or of the wrong type."""
+    for key in ("id", "type"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise InvalidEvent(f"malformed event: `{key}` is missing or not a string")
+    data = raw.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        raise InvalidEvent("malformed event: `data.object` is missing or not an object")
+    expected = _EXPECTED_OBJECT.get(raw["type"])
+    if expected is None:
+        return obj  # an event we do not act on: stored and ignored
+    if obj.get("object") != expected:
+        raise InvalidEvent(f"malformed event: a {raw['type']} event without a {expected}")
+    for name, types in _SHAPES[expected].items():
+        value = obj.get(name)
+        if not isinstance(value, types) or isinstance(value, bool):
+            raise InvalidEvent(f"malformed event: `{expected}.{name}` has the wrong type")
+    if obj["id"] == "":
+        raise InvalidEvent(f"malformed event: `{expected}.id` is empty")
+    metadata = obj.get("metadata") or {}
+    if not isinstance(metadata.get("payment_id"), _STR):
+        raise InvalidEvent(f"malformed event: `{expected}.metadata.payment_id` is not a string")
+    return obj

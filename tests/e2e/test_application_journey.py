@@ -9,11 +9,12 @@ from playwright.sync_api import expect
 
 from enrollment.models import Application
 from tests.factories import PASSWORD, QualifyingAgencyFactory
+from tests.samples import pdf_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 APPLICANT_PASSWORD = "journey-passphrase-7313"
-TRANSCRIPT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TRANSCRIPT = pdf_bytes()
 
 
 def _sign_up_and_verify(page, email):

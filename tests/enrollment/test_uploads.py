@@ -1,13 +1,11 @@
 """Upload checks: content decides the type, size is capped, files land in private storage."""
 
-import io
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from enrollment.uploads import (
     MAX_UPLOAD_BYTES,
@@ -17,22 +15,11 @@ from enrollment.uploads import (
     stored_name,
     validate_upload,
 )
+from tests.samples import image_bytes, pdf_bytes
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n"
-    b"trailer <</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-def _image(fmt: str) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (4, 4), "teal").save(buf, fmt)
-    return buf.getvalue()
-
-
-PNG = _image("PNG")
-JPEG = _image("JPEG")
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 
 def _upload(name: str, content: bytes, content_type: str = "application/pdf"):
@@ -46,8 +33,7 @@ def _refusal(name: str, content: bytes) -> ValidationError:
 
 
 def _padded_pdf(total: int) -> bytes:
-    head, tail = b"%PDF-1.4\n%", b"\n%%EOF\n"
-    return head + b"x" * (total - len(head) - len(tail)) + tail
+    return pdf_bytes(total)
 
 
 @pytest.mark.parametrize(
@@ -144,9 +130,21 @@ def test_truncated_pdf_is_refused():
     assert "PDF" in error.message
 
 
-def test_pdf_whose_eof_marker_is_far_from_the_end_is_refused():
-    error = _refusal("transcript.pdf", PDF + b"\x00" * 4096)
+def test_pdf_padded_with_whitespace_or_nul_after_its_end_is_accepted():
+    assert (
+        validate_upload(_upload("transcript.pdf", PDF + b"\r\n" + b"\x00" * 4096)) is UploadKind.PDF
+    )
+
+
+def test_something_that_only_looks_like_a_pdf_is_refused():
+    error = _refusal("transcript.pdf", b"%PDF-1.4\nnot really a PDF at all\n%%EOF\n")
     assert error.code == "corrupt"
+    assert "PDF" in error.message
+
+
+def test_a_pdf_without_pages_is_refused():
+    error = _refusal("transcript.pdf", pdf_bytes(pages=0))
+    assert (error.code, error.message) == ("corrupt", "This PDF has no pages.")
 
 
 @pytest.mark.parametrize(

@@ -25,10 +25,12 @@ from enrollment.services.applications import (
 )
 from enrollment.services.expiry import applications_expire
 from lms.models import AuditEvent
+from tests.samples import image_bytes, pdf_bytes, with_jpeg_comment
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
+JPEG_WITH_HTML = with_jpeg_comment(image_bytes("JPEG"), b"<svg onload=alert(1)>")
 REQUIRED = "Required before you can submit."
 
 
@@ -372,6 +374,8 @@ def test_claimed_degree_needs_a_transcript(client, applicant, draft, agency, psy
     [
         (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "it looks like HTML"),
         (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64, "a Windows executable program"),
+        (PDF + b"<html><script>alert(1)</script></html>", "This PDF has extra data after its end"),
+        (JPEG_WITH_HTML, "This JPEG image has web page code (HTML or script) inside it"),
     ],
 )
 def test_spoofed_upload_is_refused_and_nothing_is_saved(
@@ -511,6 +515,7 @@ def test_owner_and_certification_staff_download_an_upload(client, request, submi
     assert response["Content-Disposition"].startswith("attachment;")
     assert "transcript.pdf" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert b"".join(response.streaming_content) == PDF
 
 

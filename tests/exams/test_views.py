@@ -12,10 +12,11 @@ from exams.models import AccommodationRequest, AttemptStatus, ExamAttempt
 from exams.services.attempts import attempt_start
 from lms import clock
 from tests.exams.conftest import T0, later, signed_in
+from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def _start(client) -> ExamAttempt:
@@ -204,13 +205,25 @@ def test_accommodation_request_with_a_document(exam, candidate, cert_staff, othe
     )
     assert refused.status_code == 200 and "not a PDF, PNG or JPEG" in refused.content.decode()
     assert not AccommodationRequest.objects.exists()
+    polyglot = client.post(
+        "/exam/extra-time/",
+        {
+            "kind": "percent",
+            "amount": "50",
+            "reason": "Reading disorder.",
+            "document": SimpleUploadedFile("letter.pdf", PDF + b"<html><script>x()</script>"),
+        },
+    )
+    assert polyglot.status_code == 200
+    assert "This PDF has extra data after its end" in polyglot.context["form"].errors["document"][0]
+    assert not AccommodationRequest.objects.exists()
     response = client.post(
         "/exam/extra-time/",
         {
             "kind": "percent",
             "amount": "50",
             "reason": "Reading disorder.",
-            "document": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf"),
+            "document": SimpleUploadedFile("letter.html", PDF, content_type="application/pdf"),
         },
     )
     assert response.status_code == 302
@@ -221,7 +234,10 @@ def test_accommodation_request_with_a_document(exam, candidate, cert_staff, othe
         "letter.pdf",
     )
     url = f"/exam/extra-time/{request.pk}/document/"
-    assert client.get(url).status_code == 200
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="letter.pdf"'
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert signed_in(cert_staff).get(url).status_code == 200
     assert signed_in(other_candidate).get(url).status_code == 404
 

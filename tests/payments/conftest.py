@@ -81,10 +81,10 @@ def pay_days(fake_provider) -> Callable:
 # --- Stripe-style signatures -------------------------------------------------------------------
 
 
-def stripe_signature(payload: bytes, secret: str | None = None) -> str:
-    """A `Stripe-Signature` header as Stripe computes it."""
+def stripe_signature(payload: bytes, secret: str | None = None, *, at: int | None = None) -> str:
+    """A `Stripe-Signature` header as Stripe computes it (signed now, or at unix time `at`)."""
     secret = secret or django_settings.STRIPE_WEBHOOK_SECRET
-    timestamp = int(time.time())
+    timestamp = int(time.time()) if at is None else at
     signed = f"{timestamp}.".encode() + payload
     return f"t={timestamp},v1={hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()}"
 

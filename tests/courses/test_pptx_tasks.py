@@ -1,0 +1,184 @@
+"""Big decks are imported by a Celery task (eager in tests) with a soft time limit while the
+editor watches a status page that reloads itself; refusals end the import as failed with the
+reason, and leave no lesson, image or stored deck behind."""
+
+from pathlib import Path
+
+import pytest
+from wagtail.images import get_image_model
+
+from courses.models import DeckImport, DeckImportStatus, LessonPage
+from courses.pptx_limits import DeckLimits
+from courses.tasks import deck_import_task
+from lms.models import AuditEvent
+from lms.roles import Role
+from tests.courses import course, deck_bytes, module, upload
+from tests.courses.bombs import overlapping_bomb
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/training/import/"
+Image = get_image_model()
+DECK = [{"title": f"Slide {n}", "bullets": [(f"Point {n}", 0)]} for n in range(1, 6)]
+
+
+@pytest.fixture
+def cm_module():
+    return module(course())
+
+
+@pytest.fixture
+def big_decks(settings):
+    """Every deck counts as big: the import goes through the task."""
+    settings.PPTX_IMPORT_ASYNC_BYTES = 1
+
+
+def _private_files(tmp_path: Path) -> list[Path]:
+    root = tmp_path / "private"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def _post(client, cm_module, data: bytes):
+    return client.post(IMPORT_URL, {"module": cm_module.pk, "file": upload(data, "week1.pptx")})
+
+
+def test_a_big_deck_is_imported_by_the_task_and_the_status_page_follows_it(
+    client, cm_module, editor, big_decks, tmp_path, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = _post(client, cm_module, deck_bytes(DECK))
+    deck_import = DeckImport.objects.get()
+    status_url = f"/admin/training/import/{deck_import.pk}/"
+    assert response.status_code == 302 and response["Location"] == status_url
+    assert len(queued) == 1 and not LessonPage.objects.exists()
+    assert len(_private_files(tmp_path)) == 1  # the deck waits in private storage
+
+    waiting = client.get(status_url).content.decode()
+    assert "Waiting to start" in waiting and "week1.pptx" in waiting
+    assert '<meta http-equiv="refresh" content="2">' in waiting
+
+    queued[0]()  # the commit happens: the (eager) task runs
+
+    deck_import.refresh_from_db()
+    lesson = LessonPage.objects.get()
+    assert (deck_import.status, deck_import.lesson, deck_import.finished_at is not None) == (
+        DeckImportStatus.DONE,
+        lesson,
+        True,
+    )
+    assert (deck_import.slides_done, deck_import.slides_total) == (5, 5)
+    assert [block.value["title"] for block in lesson.body] == [s["title"] for s in DECK]
+    assert _private_files(tmp_path) == []
+    done = client.get(status_url).content.decode()
+    assert "Imported" in done and f"/admin/pages/{lesson.pk}/edit/" in done
+    assert 'http-equiv="refresh"' not in done
+    verbs = AuditEvent.objects.filter(object_id=str(deck_import.pk)).values_list("verb", flat=True)
+    assert sorted(verbs) == ["deck_import.done", "deck_import.queued", "deck_import.running"]
+
+
+def test_a_deck_refused_by_the_task_ends_failed_with_the_reason(
+    client, cm_module, editor, big_decks, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.PPTX_IMPORT_MAX_SLIDES = 3
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, cm_module, deck_bytes(DECK))
+
+    deck_import = DeckImport.objects.get()
+    assert deck_import.status == DeckImportStatus.FAILED
+    assert "has 5 slides; at most 3" in deck_import.error
+    page = client.get(response["Location"]).content.decode()
+    assert "Refused" in page and "has 5 slides; at most 3" in page
+    assert not LessonPage.objects.exists() and not Image.objects.exists()
+    assert _private_files(tmp_path) == []
+
+
+def test_a_bomb_is_refused_at_the_field_before_anything_is_stored_or_queued(
+    client, cm_module, editor, big_decks, tmp_path, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = _post(client, cm_module, overlapping_bomb())
+
+    assert response.status_code == 200
+    assert "unpacks to 2240.1 MB" in response.context["form"].errors["file"][0]
+    assert queued == [] and not DeckImport.objects.exists()
+    assert _private_files(tmp_path) == []
+
+
+def test_running_the_task_twice_imports_once(
+    client, cm_module, editor, big_decks, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, cm_module, deck_bytes(DECK))
+    deck_import = DeckImport.objects.get()
+
+    assert deck_import_task.delay(deck_import.pk).get() == DeckImportStatus.DONE
+    assert LessonPage.objects.count() == 1
+
+
+def test_only_the_editor_who_started_it_sees_the_status(
+    client, cm_module, editor, make_user, big_decks, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = _post(client, cm_module, deck_bytes(DECK))
+    other = make_user(Role.CONTENT_EDITOR)
+    client.force_login(other)
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_small_decks_are_still_imported_in_the_request(client, cm_module, editor):
+    client.force_login(editor)
+    response = _post(client, cm_module, deck_bytes(DECK))
+    lesson = LessonPage.objects.get()
+    assert response["Location"] == f"/admin/pages/{lesson.pk}/edit/"
+    assert not DeckImport.objects.exists()
+
+
+def test_the_task_has_the_soft_time_limit_of_the_settings():
+    assert deck_import_task.soft_time_limit == DeckLimits().time_limit_seconds == 300
+    assert deck_import_task.time_limit > deck_import_task.soft_time_limit
+
+
+def test_the_soft_time_limit_mid_read_ends_the_import_failed_and_saves_nothing(
+    client, cm_module, editor, big_decks, monkeypatch, tmp_path, django_capture_on_commit_callbacks
+):
+    """Celery's worker enforces `soft_time_limit` with a signal whose handler raises
+    SoftTimeLimitExceeded wherever the task is; here the same signal arrives after the second
+    slide (eager tasks have no timer of their own)."""
+    import os
+    import signal
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from courses import deck_imports
+
+    def on_signal(signum, frame):
+        raise SoftTimeLimitExceeded()
+
+    previous = signal.signal(signal.SIGUSR1, on_signal)
+    report = deck_imports._progress
+
+    def report_then_time_out(pk, done, total):
+        report(pk, done, total)
+        if done == 2:
+            os.kill(os.getpid(), signal.SIGUSR1)
+
+    monkeypatch.setattr(deck_imports, "_progress", report_then_time_out)
+    client.force_login(editor)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _post(client, cm_module, deck_bytes(DECK))
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+
+    deck_import = DeckImport.objects.get()
+    assert deck_import.status == DeckImportStatus.FAILED
+    assert "took longer than 300 seconds" in deck_import.error
+    assert deck_import.slides_done == 2
+    assert "took longer than 300 seconds" in client.get(response["Location"]).content.decode()
+    assert not LessonPage.objects.exists() and not Image.objects.exists()
+    assert _private_files(tmp_path) == []
