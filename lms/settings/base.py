@@ -184,6 +184,13 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+# The outbox (lms.services.email_send): an unsent email is sent again by the sweep after this
+# many seconds (doubling per attempt); a worker's claim on a row lasts EMAIL_OUTBOX_LEASE_SECONDS;
+# after EMAIL_OUTBOX_MAX_ATTEMPTS the row is "failed" and waits for staff (Admin → Outgoing email).
+EMAIL_OUTBOX_RESEND_AFTER_SECONDS = int(env("EMAIL_OUTBOX_RESEND_AFTER_SECONDS", "300"))
+EMAIL_OUTBOX_LEASE_SECONDS = int(env("EMAIL_OUTBOX_LEASE_SECONDS", "120"))
+EMAIL_OUTBOX_MAX_ATTEMPTS = int(env("EMAIL_OUTBOX_MAX_ATTEMPTS", "8"))
 
 # --- Celery ---
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
@@ -191,6 +198,10 @@ CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", str(VAR_DIR / "celery")))
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", f"file://{CELERY_BROKER_DIR / 'results'}")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker dies (SIGKILL, OOM) goes back to the queue instead of being acknowledged,
+# and each worker process reserves one message at a time, so a crash strands as few as possible.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
