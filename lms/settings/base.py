@@ -238,4 +238,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # Seconds between looks at an empty queue (or, with prefetch 1, a busy worker).
+        "polling_interval": float(env("CELERY_BROKER_POLL_SECONDS", "1")),
     }
