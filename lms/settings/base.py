@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lms.middleware.StaffMfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -104,6 +105,16 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (dev): readers never wait for the writer (WAL); a writer waits up to
+    # SQLITE_BUSY_SECONDS for the lock; every transaction takes the write lock at BEGIN
+    # (IMMEDIATE), so two bookings queue instead of failing half-way ("database is locked" on
+    # upgrade from read to write). A lock still not granted becomes lms.middleware's 503 "busy".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(env("SQLITE_BUSY_SECONDS", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lms.User"
 
