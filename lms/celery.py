@@ -38,6 +38,7 @@ app.conf.beat_schedule = {
     "emails-resend-unsent": {
         "task": "lms.tasks.email_outbox_sweep",
         "schedule": 60.0,
+        "options": {"expires": 55},  # a sweep that waited a whole minute is superseded
     },
     "application-expiry-reminders": {
         "task": "enrollment.tasks.application_reminders_task",

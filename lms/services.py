@@ -87,6 +87,9 @@ class Attachment:
     mimetype: str
 
 
+SENT, SKIPPED, ERROR = "sent", "skipped", "error"
+
+
 class OutboxRetryRefused(ValueError):
     """Only an email that failed (the platform gave up) can be sent again by staff."""
 
@@ -209,15 +212,16 @@ def _as_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     return email
 
 
-def outbox_deliver(*, message_pk: int) -> bool:
-    """Send one outbox row if it can be claimed; True when this call sent it.
+def outbox_deliver(*, message_pk: int) -> str:
+    """Send one outbox row if it can be claimed: "sent" (by this call), "skipped" (sent already,
+    failed, or claimed by a live worker) or "error" (kept for the sweep).
 
     Safe to call any number of times, from any number of workers: a sent row is never sent again.
     An error leaves the row to the sweep (or failed, after the last attempt), never lost.
     """
     message = outbox_claim(message_pk=message_pk, now=clock.now())
     if message is None:
-        return False
+        return SKIPPED
     try:
         # The connection opens before and closes after "mark sent", so the only step between
         # the server's acceptance and the commit is the UPDATE itself.
@@ -228,8 +232,21 @@ def outbox_deliver(*, message_pk: int) -> bool:
         # Only the exception's class and SMTP code go to the log: never addresses or content.
         logger.warning("Email %s not sent: %s", message.pk, type(exc).__name__)
         outbox_mark_error(message=message, error=f"{type(exc).__name__}: {exc}", now=clock.now())
-        return False
-    return True
+        return ERROR
+    return SENT
+
+
+def outbox_sweep(*, now: datetime, give_up_after_errors: int = 3) -> int:
+    """Send every due row (see `outbox_due`); returns how many were sent. Stops after a few
+    errors in a row: the relay is down, and the next run (a minute later) tries again."""
+    sent = errors = 0
+    for pk in outbox_due(now=now):
+        outcome = outbox_deliver(message_pk=pk)
+        sent += outcome == SENT
+        errors = errors + 1 if outcome == ERROR else 0
+        if errors >= give_up_after_errors:
+            break
+    return sent
 
 
 def outbox_due(*, now: datetime, limit: int = 500) -> list[int]:

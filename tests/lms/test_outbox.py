@@ -73,8 +73,8 @@ def test_a_row_already_sent_is_never_sent_again(django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         row = _send()
     assert len(mail.outbox) == 1
-    assert email_outbox_send.delay(row.pk).get() is False
-    assert outbox_deliver(message_pk=row.pk) is False
+    assert email_outbox_send.delay(row.pk).get() == "skipped"
+    assert outbox_deliver(message_pk=row.pk) == "skipped"
     assert email_outbox_sweep.delay().get() == 0
     assert len(mail.outbox) == 1
 
@@ -85,7 +85,7 @@ def test_a_live_claim_is_not_taken_but_an_expired_one_is(settings):
     OutboxMessage.objects.filter(pk=row.pk).update(
         status=OutboxStatus.SENDING, claimed_until=now + timedelta(seconds=60), attempts=1
     )
-    assert outbox_deliver(message_pk=row.pk) is False and mail.outbox == []
+    assert outbox_deliver(message_pk=row.pk) == "skipped" and mail.outbox == []
     with clock.frozen_at(now + timedelta(seconds=61)):
         assert email_outbox_sweep.delay().get() == 1
     (message,) = mail.outbox
@@ -97,7 +97,7 @@ def test_a_live_claim_is_not_taken_but_an_expired_one_is(settings):
 def test_an_smtp_failure_keeps_the_row_and_the_sweep_sends_it_later(settings):
     row = _send()
     _relay_down(settings)
-    assert outbox_deliver(message_pk=row.pk) is False
+    assert outbox_deliver(message_pk=row.pk) == "error"
     row.refresh_from_db()
     assert row.status == OutboxStatus.PENDING and "ConnectionRefusedError" in row.last_error
     assert row.next_attempt_at > clock.now()
@@ -132,6 +132,22 @@ def _failed_row():
         status=OutboxStatus.FAILED, attempts=8, last_error="SMTPConnectError: (421, 'down')"
     )
     return row
+
+
+def test_the_sweep_stops_early_while_the_relay_is_down(settings):
+    rows = [_send() for _ in range(5)]
+    _relay_down(settings)
+    later = clock.now() + timedelta(hours=1)
+    with clock.frozen_at(later):
+        assert email_outbox_sweep.delay().get() == 0
+    attempts = sorted(OutboxMessage.objects.values_list("attempts", flat=True))
+    assert attempts == [0, 0, 1, 1, 1], "three errors in a row end the run"
+    _relay_up(settings)
+    with clock.frozen_at(later + timedelta(hours=1)):
+        assert email_outbox_sweep.delay().get() == 5
+    assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
+        r.message_id for r in rows
+    )
 
 
 def test_staff_see_failed_emails_filter_them_and_send_one_again(
