@@ -1,11 +1,11 @@
 """Emails are never lost, nor sent twice, when a real Celery worker is killed mid-way.
 
 300 emails are written to the outbox in one transaction; on commit each one's task goes to the
-broker. A real worker (prefork, 2 processes) sends them to an SMTP sink. After 150 are accepted
-the sink holds every new transfer, so both worker processes are caught in the middle of one, and
-the whole worker is killed with SIGKILL. A new worker then takes the rest, the periodic sweep
-takes what the dead one had claimed or reserved, and the sink counts deliveries by Message-ID.
-Once on Redis (production), once on the filesystem broker (`make run`).
+broker, twice (as a redelivery would). A real worker (prefork, 2 processes) sends them to an SMTP
+sink. After 150 are accepted the sink holds every new transfer, so both worker processes are
+caught in the middle of one, and the whole worker is killed with SIGKILL. A new worker then takes
+the rest, the periodic sweep takes what the dead one had claimed or reserved, and the sink counts
+deliveries by Message-ID. Once on Redis (production), once on the filesystem broker (`make run`).
 """
 
 import os
@@ -124,11 +124,15 @@ def test_300_emails_survive_a_killed_worker_and_none_is_sent_twice(
         "EMAIL_OUTBOX_LEASE_SECONDS": "3",
     }
     sender = _sender(env)
-    # What the platform's app does on commit, sent to this test's broker instead of run eagerly.
-    monkeypatch.setattr(
-        "lms.services._enqueue",
-        lambda pk: sender.send_task("lms.tasks.email_outbox_send", args=[pk]),
-    )
+
+    def enqueue_twice(pk: int) -> None:
+        # What the platform's app does on commit, sent to this test's broker instead of run
+        # eagerly; and once more, as a broker redelivers: the two worker processes then take
+        # the same email at the same moment, and only one may send it.
+        for _ in range(2):
+            sender.send_task("lms.tasks.email_outbox_send", args=[pk])
+
+    monkeypatch.setattr("lms.services._enqueue", enqueue_twice)
     log = tmp_path / "worker.log"
     first = Worker(env, log)
     request.addfinalizer(first.stop)
