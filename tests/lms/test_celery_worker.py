@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+from celery.result import allow_join_result
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,9 +65,17 @@ def _client_app(broker_dir: Path) -> Celery:
     )
 
 
+def _get(result, timeout: float = 60):
+    """result.get() from the test's own thread. Celery's "never call get() within a task" flag
+    is process-wide: an eager task running meanwhile in a live-server thread (a late Stripe
+    webhook) would set it for this thread too."""
+    with allow_join_result():
+        return result.get(timeout=timeout)
+
+
 def test_a_task_runs_through_a_real_worker(worker, broker_dir, tmp_path):
     sender = _client_app(broker_dir)
     result = sender.send_task("lms.tasks.ping", args=["hello"])
-    assert result.get(timeout=60) == {"echo": "hello"}
+    assert _get(result) == {"echo": "hello"}
 
     assert worker.poll() is None, "the worker should still be running"

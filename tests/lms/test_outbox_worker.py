@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+from celery.result import allow_join_result
 from django.db import connection, transaction
 
 from lms.models import OutboxMessage, OutboxStatus
@@ -97,6 +98,12 @@ class Worker:
                 self.proc.wait()
 
 
+def _get(result, timeout: float = 90):
+    """result.get() from the test's own thread (see test_celery_worker._get)."""
+    with allow_join_result():
+        return result.get(timeout=timeout)
+
+
 def _wait(predicate, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while not predicate():
@@ -136,7 +143,7 @@ def test_300_emails_survive_a_killed_worker_and_none_is_sent_twice(
     log = tmp_path / "worker.log"
     first = Worker(env, log)
     request.addfinalizer(first.stop)
-    assert sender.send_task("lms.tasks.ping", args=["up"]).get(timeout=90) == {"echo": "up"}
+    assert _get(sender.send_task("lms.tasks.ping", args=["up"])) == {"echo": "up"}
 
     smtp_sink.hold_after(KILL_AFTER)
     with transaction.atomic():
@@ -167,7 +174,7 @@ def test_300_emails_survive_a_killed_worker_and_none_is_sent_twice(
     while not all_sent():
         assert time.monotonic() < deadline, "some emails were never sent"
         # What beat does every minute, here every 2 s.
-        sender.send_task("lms.tasks.email_outbox_sweep").get(timeout=90)
+        _get(sender.send_task("lms.tasks.email_outbox_sweep"))
         time.sleep(2)
     second.stop()
 
