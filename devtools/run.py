@@ -1,7 +1,10 @@
 """`make run`: start the whole platform on its embedded defaults and stop it all on Ctrl-C.
 
-Starts the Django development server (127.0.0.1:8000), a Celery worker and Celery beat on the
-filesystem broker, and the local Stripe stand-in (127.0.0.1:8420), all on lms.settings.dev.
+Starts the web server (gunicorn on 127.0.0.1:8000: threads and a deep backlog, so a burst of
+requests queues instead of being refused), a Celery worker and Celery beat on the filesystem
+broker, and the local Stripe stand-in (127.0.0.1:8420), all on lms.settings.dev. A process that
+stops is started again after a back-off (1 s, doubling up to 30 s; reset once it has run for a
+minute), and the terminal says so; the others keep running.
 """
 
 import os
@@ -20,7 +23,19 @@ STRIPE_PORT = os.environ.get("LMS_STRIPE_PORT", "8420")
 def processes() -> dict[str, list[str]]:
     webhook = f"http://{WEB}/payments/stripe/webhook/"
     return {
-        "web": [PY, "manage.py", "runserver", WEB, "--noreload"],
+        "web": [
+            PY,
+            "-m",
+            "gunicorn",
+            "lms.wsgi:application",
+            f"--bind={WEB}",
+            "--workers=2",
+            "--threads=8",
+            "--worker-class=gthread",
+            "--backlog=2048",
+            "--timeout=120",
+            "--access-logfile=-",
+        ],
         "worker": [PY, "-m", "celery", "-A", "lms", "worker", "--loglevel=INFO", "--concurrency=2"],
         "beat": [PY, "-m", "celery", "-A", "lms", "beat", "--loglevel=INFO"],
         "stripe": [
@@ -36,6 +51,85 @@ def processes() -> dict[str, list[str]]:
     }
 
 
+class Supervisor:
+    """Keeps each named process running: one that stops is restarted after a back-off.
+
+    `check()` is one supervision step (the loop calls it twice a second): a process found
+    stopped is announced and scheduled for a restart `backoff[n]` seconds later, n being how
+    many times in a row it stopped within `stable_after` seconds of starting.
+    """
+
+    def __init__(
+        self,
+        commands: dict[str, list[str]],
+        *,
+        env: dict[str, str] | None = None,
+        backoff: tuple[float, ...] = (1, 2, 4, 8, 16, 30),
+        stable_after: float = 60.0,
+        say=None,
+    ):
+        self.commands = commands
+        self.env = env
+        self.backoff = backoff
+        self.stable_after = stable_after
+        self.say = say or (lambda line: print(line, flush=True))
+        self.running: dict[str, subprocess.Popen] = {}
+        self.started_at: dict[str, float] = {}
+        self.crashes: dict[str, int] = dict.fromkeys(commands, 0)
+        self.restart_at: dict[str, float] = {}
+
+    def start(self, name: str) -> None:
+        self.running[name] = subprocess.Popen(
+            self.commands[name], cwd=ROOT, env=self.env, start_new_session=True
+        )
+        self.started_at[name] = time.monotonic()
+
+    def start_all(self) -> None:
+        for name in self.commands:
+            self.start(name)
+
+    def check(self) -> None:
+        now = time.monotonic()
+        for name, proc in self.running.items():
+            if name in self.restart_at:
+                if now >= self.restart_at[name]:
+                    del self.restart_at[name]
+                    self.start(name)
+                    self.say(f"{name} restarted.")
+                continue
+            if proc.poll() is None:
+                continue
+            if now - self.started_at[name] >= self.stable_after:
+                self.crashes[name] = 0
+            delay = self.backoff[min(self.crashes[name], len(self.backoff) - 1)]
+            self.crashes[name] += 1
+            self.restart_at[name] = now + delay
+            self.say(
+                f"{name} stopped ({_exit_label(proc.returncode)}); restarting it in {delay:g} s. "
+                "The rest keeps running."
+            )
+
+    def stop_all(self, grace: float = 10.0) -> None:
+        # Each leader shuts its own children down (Celery warm-stops its pool); anything
+        # still alive after the grace period is killed with its whole group.
+        for proc in self.running.values():
+            if proc.poll() is None:
+                proc.terminate()
+        deadline = time.monotonic() + grace
+        for proc in self.running.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def _exit_label(code: int) -> str:
+    if code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit {code}"
+
+
 def main() -> int:
     env = {
         **os.environ,
@@ -43,9 +137,8 @@ def main() -> int:
         "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_PORT}",
         "PYTHONUNBUFFERED": "1",
     }
-    running: dict[str, subprocess.Popen] = {}
-    for name, cmd in processes().items():
-        running[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    supervisor = Supervisor(processes(), env=env)
+    supervisor.start_all()
     print(
         f"\n  Site:        http://{WEB}/\n"
         f"  Admin:       http://{WEB}/admin/  (staff@demo.bhcm.test / demo-staff-pass)\n"
@@ -66,26 +159,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         while not stopping:
-            for name, proc in running.items():
-                if proc.poll() is not None:
-                    print(
-                        f"{name} stopped (exit {proc.returncode}); stopping the rest.", flush=True
-                    )
-                    stopping = True
-                    break
+            supervisor.check()
             time.sleep(0.5)
     finally:
-        # Each leader shuts its own children down (Celery warm-stops its pool); anything
-        # still alive after the grace period is killed with its whole group.
-        for proc in running.values():
-            if proc.poll() is None:
-                proc.terminate()
-        deadline = time.monotonic() + 10
-        for proc in running.values():
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        supervisor.stop_all()
         print("Stopped.", flush=True)
     return 0
 

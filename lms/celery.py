@@ -35,6 +35,11 @@ app.conf.beat_schedule = {
         "task": "exams.tasks.attempts_close_overdue_task",
         "schedule": 60.0,
     },
+    "emails-resend-unsent": {
+        "task": "lms.tasks.email_outbox_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a sweep that waited a whole minute is superseded
+    },
     "application-expiry-reminders": {
         "task": "enrollment.tasks.application_reminders_task",
         "schedule": crontab(hour=7, minute=0),

@@ -102,3 +102,50 @@ class AuditEvent(models.Model):
     @property
     def actor_label(self) -> str:
         return self.actor.email if self.actor else "system"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed (gave up)"
+
+
+class OutboxMessage(models.Model):
+    """One outgoing email, written in the transaction of the change that causes it.
+
+    Written only by `lms.services.email_send`; its status moves only through the outbox services
+    (`outbox_claim`, `outbox_mark_sent`, `outbox_mark_error`, `outbox_retry`). A row marked sent is
+    never sent again. `message_id` is the email's Message-ID header, the same on every attempt.
+    """
+
+    message_id = models.CharField(max_length=255, unique=True)
+    template = models.CharField(max_length=100)
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=998)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    # [[filename, base64 content, mimetype], ...] (e.g. the .ics files of classroom days)
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    # The sweep sends a pending row again from this moment on.
+    next_attempt_at = models.DateTimeField(default=clock.now, db_index=True)
+    # While `sending`, the claim is held until then; an expired claim (a worker died) is retaken.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("retry_outboxmessage", "Can send a failed email again")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_status_display()})"
+
+    @property
+    def recipients_label(self) -> str:
+        return ", ".join(self.recipients)

@@ -49,6 +49,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.CERTIFICATION_STAFF: (
         "wagtailadmin.access_admin",
         "lms.view_auditevent",
+        "lms.view_outboxmessage",
+        "lms.retry_outboxmessage",
         "enrollment.change_certificationpolicy",
         "enrollment.view_application",
         "enrollment.decide_application",

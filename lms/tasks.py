@@ -1,19 +1,23 @@
-import base64
-
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
+
+from lms import clock
+from lms.services import outbox_deliver, outbox_sweep
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def email_deliver(
-    *, subject: str, text: str, html: str, to: list[str], attachments: list[tuple[str, str, str]]
-) -> None:
-    """Send one rendered email (plain text with an HTML alternative)."""
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-    message.attach_alternative(html, "text/html")
-    for filename, content_b64, mimetype in attachments:
-        message.attach(filename, base64.b64decode(content_b64), mimetype)
-    message.send()
+# acks_late + reject_on_worker_lost: a worker that dies mid-task leaves the message to be
+# redelivered; the outbox claim makes the second run a no-op when the first one got through.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def email_outbox_send(message_pk: int) -> str:
+    """Send one outbox row (by id): "sent", "skipped" or "error". Safe to run twice: a sent row
+    is never sent again."""
+    return outbox_deliver(message_pk=message_pk)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def email_outbox_sweep() -> int:
+    """Periodic: send again every outbox row still unsent after a few minutes, or whose
+    sending worker died. Returns how many this run sent."""
+    return outbox_sweep(now=clock.now())
 
 
 @shared_task

@@ -1,9 +1,17 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.views.defaults import permission_denied
 from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lms.models import AuditEvent
+from lms.exports import csv_safe
+from lms.models import AuditEvent, OutboxMessage, OutboxStatus
+from lms.services import OutboxRetryRefused, outbox_retry
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -16,7 +24,17 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+class OutboxPermissionPolicy(ReadOnlyPermissionPolicy):
+    """Outgoing email: look (view), and send a failed one again (retry); nothing else."""
+
+    def user_has_permission(self, user, action):
+        if action == "retry":
+            return ModelPermissionPolicy.user_has_permission(self, user, action)
+        return super().user_has_permission(user, action)
+
+
 register_permission_policy(AuditEvent, ReadOnlyPermissionPolicy(AuditEvent))
+register_permission_policy(OutboxMessage, OutboxPermissionPolicy(OutboxMessage))
 
 
 class AuditEventViewSet(ModelViewSet):
@@ -57,6 +75,104 @@ class AuditEventViewSet(ModelViewSet):
     ]
 
 
+class OutboxIndexView(IndexView):
+    custom_value_preprocess = {
+        **IndexView.custom_value_preprocess,
+        str: {IndexView.FORMAT_CSV: csv_safe},
+    }
+
+
+class OutboxInspectView(InspectView):
+    template_name = "lms/admin/outbox_inspect.html"
+    retry_url_name = None
+    inspect_url_name = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_retry"] = self.object.status == OutboxStatus.FAILED and (
+            self.permission_policy.user_has_permission(self.request.user, "retry")
+        )
+        context["retry_url"] = reverse(self.retry_url_name, args=[self.object.pk])
+        return context
+
+
+class OutboxRetryView(OutboxInspectView):
+    """POST only: a failed email goes back to the outbox (audited) and is sent after commit."""
+
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "retry"):
+            return permission_denied(request, PermissionDenied())
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        message = get_object_or_404(OutboxMessage, pk=self.pk)
+        try:
+            outbox_retry(message=message, actor=request.user)
+        except OutboxRetryRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"Email #{message.pk} is being sent again.")
+        return redirect(self.inspect_url_name, message.pk)
+
+
+class OutboxViewSet(ModelViewSet):
+    """Every email the platform sends, its delivery status and last error. Read-only; a failed
+    email can be sent again."""
+
+    model = OutboxMessage
+    icon = "mail"
+    menu_label = "Outgoing email"
+    menu_order = 910
+    add_to_admin_menu = True
+    add_to_reference_index = False
+    index_view_class = OutboxIndexView
+    inspect_view_class = OutboxInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["created_at", "subject", "recipients_label", "status", "attempts", "sent_at"]
+    list_filter = {"status": ["exact"], "template": ["exact"], "created_at": ["date__gte"]}
+    list_export = [
+        "created_at",
+        "message_id",
+        "template",
+        "recipients_label",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+    ]
+    export_filename = "outgoing-email"
+    form_fields = ["subject"]  # no add or edit screen is reachable (see the permission policy)
+    inspect_view_fields = [
+        "created_at",
+        "message_id",
+        "template",
+        "recipients_label",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+        "text",
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(retry_url_name=self.get_url_name("retry"), **kwargs)
+
+    def get_urlpatterns(self):
+        retry = self.construct_view(OutboxRetryView, **self.get_inspect_view_kwargs())
+        return super().get_urlpatterns() + [path("retry/<int:pk>/", retry, name="retry")]
+
+
 @hooks.register("register_admin_viewset")
 def register_audit_viewset():
     return AuditEventViewSet("audit")
+
+
+@hooks.register("register_admin_viewset")
+def register_outbox_viewset():
+    return OutboxViewSet("outbox")

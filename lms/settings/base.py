@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lms.middleware.StaffMfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -105,6 +106,16 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (dev): readers never wait for the writer (WAL); a writer waits up to
+    # SQLITE_BUSY_SECONDS for the lock; every transaction takes the write lock at BEGIN
+    # (IMMEDIATE), so two bookings queue instead of failing half-way ("database is locked" on
+    # upgrade from read to write). A lock still not granted becomes lms.middleware's 503 "busy".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(env("SQLITE_BUSY_SECONDS", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lms.User"
 
@@ -185,6 +196,13 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+# The outbox (lms.services.email_send): an unsent email is sent again by the sweep after this
+# many seconds (doubling per attempt); a worker's claim on a row lasts EMAIL_OUTBOX_LEASE_SECONDS;
+# after EMAIL_OUTBOX_MAX_ATTEMPTS the row is "failed" and waits for staff (Admin → Outgoing email).
+EMAIL_OUTBOX_RESEND_AFTER_SECONDS = int(env("EMAIL_OUTBOX_RESEND_AFTER_SECONDS", "300"))
+EMAIL_OUTBOX_LEASE_SECONDS = int(env("EMAIL_OUTBOX_LEASE_SECONDS", "120"))
+EMAIL_OUTBOX_MAX_ATTEMPTS = int(env("EMAIL_OUTBOX_MAX_ATTEMPTS", "8"))
 
 # --- Celery ---
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
@@ -192,6 +210,10 @@ CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", str(VAR_DIR / "celery")))
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", f"file://{CELERY_BROKER_DIR / 'results'}")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker dies (SIGKILL, OOM) goes back to the queue instead of being acknowledged,
+# and each worker process reserves one message at a time, so a crash strands as few as possible.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -231,4 +253,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # Seconds between looks at an empty queue (or, with prefetch 1, a busy worker).
+        "polling_interval": float(env("CELERY_BROKER_POLL_SECONDS", "1")),
     }

@@ -1,0 +1,132 @@
+"""Real servers for the platform tests: a throwaway Redis, a tiny SMTP sink."""
+
+import email
+import shutil
+import socket
+import socketserver
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path) -> Iterator[str]:
+    """A redis-server of its own (loopback, nothing persisted, in a temporary folder)."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.fail("redis-server is not installed: run `make sysdeps` (Debian redis-server).")
+    port = free_port()
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        + ["--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail("redis-server did not start")
+        time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+class SmtpSink(socketserver.ThreadingTCPServer):
+    """The receiving side: an SMTP server that records each accepted message's Message-ID.
+
+    `hold_after(n)`: once n messages were accepted, every later DATA command waits (no 354
+    reply) until `release()`, then the connection is dropped unaccepted, as when the sender
+    dies in the middle of a transfer. `held` counts the senders waiting there.
+    """
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _SmtpHandler)
+        self.port = self.server_address[1]
+        self.accepted: list[str] = []
+        self.held = 0
+        self._lock = threading.Lock()
+        self._hold_at: int | None = None
+        self._released = threading.Event()
+
+    def hold_after(self, count: int) -> None:
+        self._hold_at = count
+
+    def release(self) -> None:
+        self._hold_at = None
+        self._released.set()
+
+    def _should_hold(self) -> bool:
+        with self._lock:
+            if self._hold_at is None or len(self.accepted) < self._hold_at:
+                return False
+            self.held += 1
+            return True
+
+    def _accept(self, message_id: str) -> None:
+        with self._lock:
+            self.accepted.append(message_id)
+
+
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    def _reply(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        sink: SmtpSink = self.server
+        self._reply("220 sink ready")
+        while line := self.rfile.readline():
+            command = line.decode(errors="replace").strip().upper()
+            if command == "DATA":
+                if sink._should_hold():
+                    sink._released.wait()
+                    return  # dropped before the data: nothing accepted
+                self._reply("354 go ahead")
+                lines = []
+                while (data := self.rfile.readline()) not in (b".\r\n", b".\n"):
+                    if not data:
+                        return  # the sender died mid-transfer: not accepted
+                    lines.append(data)
+                sink._accept(email.message_from_bytes(b"".join(lines))["Message-ID"])
+                self._reply("250 accepted")
+            elif command == "QUIT":
+                self._reply("221 bye")
+                return
+            else:
+                self._reply("250 ok")
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    thread = threading.Thread(target=sink.serve_forever, daemon=True)
+    thread.start()
+    yield sink
+    sink.release()
+    sink.shutdown()
+    sink.server_close()
