@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
@@ -64,3 +65,34 @@ def _activated_in_this_session(request) -> bool:
     return Authenticator.objects.filter(
         user=request.user, type=Authenticator.Type.TOTP, created_at__gt=session_start
     ).exists()
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with LMS_ADMIN_CSP_DIRECTIVES on the admin paths: the admins'
+    own inline scripts are allowed there and nowhere else (a nonce would turn that off, so the
+    admin policy carries none)."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        active = bool(settings.CONTENT_SECURITY_POLICY)
+        if active and not report_only and parts.config is None and _is_admin(request):
+            parts.config = settings.LMS_ADMIN_CSP_DIRECTIVES
+            parts.nonce = None
+        return parts
+
+
+def _is_admin(request) -> bool:
+    return request.path_info.startswith(tuple(settings.LMS_ADMIN_PATH_PREFIXES))
+
+
+class PermissionsPolicyMiddleware:
+    """Adds `Permissions-Policy: settings.PERMISSIONS_POLICY` to every response, where set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

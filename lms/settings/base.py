@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -65,6 +66,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy, sent where CONTENT_SECURITY_POLICY and
+    # PERMISSIONS_POLICY are set (production).
+    "lms.middleware.ContentSecurityPolicyMiddleware",
+    "lms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +206,51 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Security headers (lms.settings.production turns them on; see lms/middleware.py) ---
+# The site: scripts and <style> elements only from our origin or carrying the response's nonce
+# (`nonce="{{ request.csp_nonce }}"` in a template).
+LMS_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # Lesson videos (courses.blocks.VideoBlock) embed these players.
+        "frame-src": [
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        # Wagtail previews pages in a same-origin frame.
+        "frame-ancestors": [SELF],
+        # The fee form redirects to Stripe's hosted Checkout.
+        "form-action": [SELF, "https://checkout.stripe.com"],
+    }
+}
+# The Wagtail and Django admins still render a few inline scripts and style attributes (date
+# widgets, inline panels): the same policy with inline code allowed, on the admin paths only.
+LMS_ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+LMS_ADMIN_CSP_DIRECTIVES = {
+    **LMS_CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
+CONTENT_SECURITY_POLICY = None
+# Features no page of the platform uses, switched off for every page and frame.
+LMS_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+PERMISSIONS_POLICY = None
+SECURE_REFERRER_POLICY = "same-origin"
+# Staff avatars are not fetched from Gravatar (that would send a hash of their email there).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Email ---
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "BHCM Certification <no-reply@bhcm.local>")

@@ -60,3 +60,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Wagtail's preview views opt back into SAMEORIGIN themselves.
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (stricter on the site than on the admin paths) and Permissions-Policy
+# on every response; Referrer-Policy comes from SecurityMiddleware (SECURE_REFERRER_POLICY).
+CONTENT_SECURITY_POLICY = LMS_CONTENT_SECURITY_POLICY  # noqa: F405
+PERMISSIONS_POLICY = LMS_PERMISSIONS_POLICY  # noqa: F405
