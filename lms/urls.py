@@ -7,7 +7,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
-from lms.doors import login_door, password_reset_door
+from lms.doors import (
+    document_password_form,
+    login_door,
+    page_password_form,
+    password_reset_door,
+)
 
 # One sign-in: Django admin's login answers a signed-in non-staff user with 403 and sends anyone
 # else to allauth's login (see lms/doors.py for the other doors).
@@ -20,6 +25,11 @@ urlpatterns = [
     path("admin/login/", login_door),
     re_path(r"^admin/password_reset/", password_reset_door),
     path("_util/login/", login_door),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        page_password_form,
+    ),
+    path("documents/authenticate_with_password/<int:restriction_id>/", document_password_form),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

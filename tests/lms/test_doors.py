@@ -249,3 +249,18 @@ def test_signup_is_rate_limited(client):
     )
     assert response.status_code == 429
     assert not User.objects.filter(email="one.more@example.org").exists()
+
+
+def test_wagtails_page_password_form_is_rate_limited(client):
+    from wagtail.models import Page, PageViewRestriction
+
+    page = Page.objects.get(depth=2)
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="shared-secret"
+    )
+    url = f"/_util/authenticate_with_password/{restriction.pk}/{page.pk}/"
+    for _ in range(10):
+        response = client.post(url, {"password": "guess", "return_url": "/"})
+        assert response.status_code == 200  # the form again, with its error
+    response = client.post(url, {"password": "shared-secret", "return_url": "/"})
+    assert response.status_code == 429

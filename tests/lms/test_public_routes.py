@@ -179,8 +179,11 @@ def test_every_route_is_walked(world):
             shadowed.append(f"{_spelling(parts)} -> {match.route}")
     assert walked > 300  # Wagtail's admin, allauth's, Django admin's and ours
     # Routes an earlier one answers instead. On purpose: the login doors of lms/doors.py
-    # (Wagtail's login forms and password reset), and Django admin's catch-all (its sample "/").
+    # (Wagtail's login forms and password reset, its rate-limited password forms), and Django
+    # admin's catch-all (its sample "/").
     assert sorted(shadowed) == [
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/ -> "
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         "_util/login/ -> _util/login/",
         "admin/login/ -> admin/login/",
         "admin/password_reset/ -> ^admin/password_reset/",
@@ -188,6 +191,8 @@ def test_every_route_is_walked(world):
         "admin/password_reset/confirm/<uidb64>/<token>/ -> ^admin/password_reset/",
         "admin/password_reset/done/ -> ^admin/password_reset/",
         "django-admin/(?P<url>.*)$ -> django-admin/",
+        "documents/authenticate_with_password/<int:restriction_id>/ -> "
+        "documents/authenticate_with_password/<int:restriction_id>/",
     ], "\n".join(shadowed)
 
 
