@@ -12,7 +12,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.core import mail
 
-from lms.models import User
+from lms.models import AuditEvent, User
 from lms.roles import Role, roles_of
 from tests.factories import PASSWORD
 
@@ -58,6 +58,11 @@ def test_signup_verify_login(client):
     dashboard = client.get("/dashboard/")
     assert dashboard.status_code == 200
     assert b"new.person@example.org" in dashboard.content
+    events = AuditEvent.objects.filter(object_id=str(user.pk), verb__startswith="account.")
+    assert set(events.values_list("verb", flat=True)) == {
+        "account.signed_up",
+        "account.email_confirmed",
+    }
 
 
 def test_second_account_with_the_same_email_is_not_created_and_the_owner_is_told(client, applicant):

@@ -16,7 +16,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.core import mail
 from django.urls import reverse
 
-from lms.models import User
+from lms.models import AuditEvent, User
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,15 +119,23 @@ def test_session_without_second_factor_is_sent_to_reauthenticate(client, setting
     assert client.get("/dashboard/").status_code == 200
 
 
-def test_totp_set_up_in_this_session_counts_as_the_second_factor(client, settings, cert_staff):
+def test_totp_set_up_in_this_session_counts_as_the_second_factor(
+    client, settings, cert_staff, django_capture_on_commit_callbacks
+):
     settings.LMS_REQUIRE_STAFF_MFA = True
     client.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
     assert client.get("/dashboard/").url == reverse("mfa_activate_totp")
     client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     client.get(reverse("mfa_activate_totp"))
     secret = client.session["mfa.totp.secret"]
-    response = client.post(reverse("mfa_activate_totp"), {"code": _code(secret)})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals after commit
+        response = client.post(reverse("mfa_activate_totp"), {"code": _code(secret)})
     assert response.status_code == 302
+    events = AuditEvent.objects.filter(verb="account.mfa_added", object_id=str(cert_staff.pk))
+    assert {(e.actor, e.to_state) for e in events} == {
+        (cert_staff, "totp"),
+        (cert_staff, "recovery_codes"),  # allauth makes the recovery codes alongside
+    }
     assert client.get("/dashboard/").status_code == 200
     # The next sign-in asks for the code.
     client.logout()
