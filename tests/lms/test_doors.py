@@ -272,3 +272,16 @@ def test_wagtails_page_password_form_is_rate_limited(client):
         assert response.status_code == 200  # the form again, with its error
     response = client.post(url, {"password": "shared-secret", "return_url": "/"})
     assert response.status_code == 429
+
+
+def test_guessing_the_second_factor_is_rate_limited(client, settings, cert_staff):
+    settings.LMS_REQUIRE_STAFF_MFA = True
+    secret = _with_totp(cert_staff)
+    client.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
+    wrong = "000000" if _code(secret) != "000000" else "111111"
+    for _ in range(5):
+        response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+        assert response.status_code == 200
+    response = client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
+    assert not _signed_in(client)
+    assert b"Too many" in response.content
