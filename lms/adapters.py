@@ -1,21 +1,17 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from django.contrib.auth.models import Group
-from django.utils.html import format_html
+from django.urls import reverse
 
 from lms.roles import Role
 
-# The seed's "DO NOT CREATE ANOTHER ACCOUNT", enforced: say why and point at recovery.
-EMAIL_TAKEN = format_html(
-    "An account with this email address already exists, and each person may have only one "
-    'account. <a href="{}">Recover your password</a> to use it instead.',
-    "/accounts/password/reset/",
-)
-
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Everyone who signs up on the site is an applicant; other roles are given by staff."""
+    """Everyone who signs up on the site is an applicant; other roles are given by staff.
 
-    error_messages = {**DefaultAccountAdapter.error_messages, "email_taken": EMAIL_TAKEN}
+    One account per person without telling strangers who has one: a sign-up with a known email
+    reads like any other ("check your inbox"), and the owner is emailed to sign in or recover
+    the account instead (ACCOUNT_PREVENT_ENUMERATION)."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
@@ -23,3 +19,14 @@ class AccountAdapter(DefaultAccountAdapter):
             group, _ = Group.objects.get_or_create(name=Role.APPLICANT.value)
             user.groups.add(group)
         return user
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        from allauth.account.internal.flows.password_reset import get_reset_password_url
+
+        request = context.request
+        ctx = {
+            "email": email,
+            "login_url": request.build_absolute_uri(reverse("account_login")),
+            "password_reset_url": get_reset_password_url(request),
+        }
+        self.send_mail("account/email/account_already_exists", email, ctx)

@@ -9,6 +9,9 @@ class LmsConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
+        from lms import account_audit
+
+        account_audit.connect()
         # kombu's filesystem transport needs its folders to exist before anything is enqueued.
         folders = list(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).values())
         backend = getattr(settings, "CELERY_RESULT_BACKEND", None) or ""

@@ -146,6 +146,16 @@ def is_staff_role(user) -> bool:
     return user.is_authenticated and (user.is_superuser or bool(roles_of(user) & STAFF_ROLES))
 
 
+# Roles that must pass a second factor in every session, where LMS_REQUIRE_STAFF_MFA is on: they
+# see other people's records (agencies their staff's certification status).
+MFA_ROLES = STAFF_ROLES | {Role.AGENCY}
+
+
+def requires_mfa(user) -> bool:
+    """Superusers and the MFA roles must sign in with a second factor where the setting says so."""
+    return user.is_authenticated and (user.is_superuser or bool(roles_of(user) & MFA_ROLES))
+
+
 def sync_role_groups(apps, schema_editor=None) -> None:
     """Create each role's group and give it exactly the permissions listed above.
 

@@ -107,3 +107,14 @@ def agency_user(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and used TOTP codes live in the cache: each test starts with none,
+    so one test's sign-ins never count against the next one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

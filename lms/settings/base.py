@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy, sent where CONTENT_SECURITY_POLICY and
+    # PERMISSIONS_POLICY are set (production).
+    "lms.middleware.ContentSecurityPolicyMiddleware",
+    "lms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,19 +178,91 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-# One account per person: a second sign-up with a known email is told so, with a recovery link,
-# instead of allauth's silent "check your inbox" (which hides whether the address is known).
-ACCOUNT_PREVENT_ENUMERATION = False
+# Sign-up and password reset answer the same whether or not the email has an account; the owner
+# of an existing account is emailed instead ("do not create another account": sign in or recover).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BHCM] "
 ACCOUNT_ADAPTER = "lms.adapters.AccountAdapter"
+# Every way in is allauth's (lms/doors.py), so these limits cover every login. A key is the email:
+# five wrong passwords lock that account's password login for 15 minutes, right password or not.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/15m/key",
+    "signup": "20/m/ip,100/h/ip",
+    "reset_password": "20/m/ip,5/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+}
+# The client address that rate limits count (allauth's and lms.ratelimit's): REMOTE_ADDR unless
+# proxies are trusted. Behind N reverse proxies you control, set ALLAUTH_TRUSTED_PROXY_COUNT=N
+# (the N-th X-Forwarded-For entry from the right), or name the header your proxy sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BHCM Certification"
-# When on, anyone holding a staff role must set up TOTP before using the site.
+# When on, superusers, staff roles and agency users (lms.roles.requires_mfa) must pass TOTP in
+# every session: set it up first, then enter a code at each sign-in (lms/middleware.py).
 LMS_REQUIRE_STAFF_MFA = env_bool("LMS_REQUIRE_STAFF_MFA", True)
+
+# --- Cache (rate-limit counters, TOTP codes already used) ---
+# Shared by every process when CACHE_URL points at Redis (required in production).
+CACHE_URL = env("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Security headers (lms.settings.production turns them on; see lms/middleware.py) ---
+# The site: scripts and <style> elements only from our origin or carrying the response's nonce
+# (`nonce="{{ request.csp_nonce }}"` in a template).
+LMS_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # Lesson videos (courses.blocks.VideoBlock) embed these players.
+        "frame-src": [
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        # Wagtail previews pages in a same-origin frame.
+        "frame-ancestors": [SELF],
+        # The fee form redirects to Stripe's hosted Checkout.
+        "form-action": [SELF, "https://checkout.stripe.com"],
+    }
+}
+# The Wagtail and Django admins still render a few inline scripts and style attributes (date
+# widgets, inline panels): the same policy with inline code allowed, on the admin paths only.
+LMS_ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+LMS_ADMIN_CSP_DIRECTIVES = {
+    **LMS_CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
+CONTENT_SECURITY_POLICY = None
+# Features no page of the platform uses, switched off for every page and frame.
+LMS_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+PERMISSIONS_POLICY = None
+SECURE_REFERRER_POLICY = "same-origin"
+# Staff avatars are not fetched from Gravatar (that would send a hash of their email there).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Email ---
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "BHCM Certification <no-reply@bhcm.local>")

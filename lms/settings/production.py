@@ -24,6 +24,15 @@ if not os.environ.get("DATABASE_URL"):
         "Set the DATABASE_URL environment variable (see README, Production)."
     )
 CELERY_BROKER_URL = required("CELERY_BROKER_URL")
+# Rate-limit counters must be shared by all gunicorn workers: Redis, e.g. redis://host:6379/1.
+CACHE_URL = required("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+}
+# Behind a proxy every client would share the proxy's address (one rate-limit bucket for all):
+# say how many proxies to trust, 0 when there is none, unless a client-IP header is named.
+if not ALLAUTH_TRUSTED_CLIENT_IP_HEADER:  # noqa: F405
+    ALLAUTH_TRUSTED_PROXY_COUNT = int(required("ALLAUTH_TRUSTED_PROXY_COUNT"))
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 STRIPE_SECRET_KEY = required("STRIPE_SECRET_KEY")
@@ -56,3 +65,7 @@ X_FRAME_OPTIONS = "DENY"
 # file; certification.credentials.keys.signing_key() refuses to sign without it.
 CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY", "")
 CREDENTIAL_SIGNING_KEY_FILE = None
+# Content-Security-Policy (stricter on the site than on the admin paths) and Permissions-Policy
+# on every response; Referrer-Policy comes from SecurityMiddleware (SECURE_REFERRER_POLICY).
+CONTENT_SECURITY_POLICY = LMS_CONTENT_SECURITY_POLICY  # noqa: F405
+PERMISSIONS_POLICY = LMS_PERMISSIONS_POLICY  # noqa: F405

@@ -14,6 +14,8 @@ EXAMPLE_ENV = {
     "ALLOWED_HOSTS": "bhcm.example.org",
     "DATABASE_URL": "postgres://lms:pw@db.example.org:5432/lms",
     "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "CACHE_URL": "redis://redis.example.org:6379/1",
+    "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
     "STRIPE_SECRET_KEY": "sk_live_example",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_example",
@@ -43,7 +45,15 @@ def test_check_deploy_is_clean_with_example_variables():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "CACHE_URL",
+        "ALLAUTH_TRUSTED_PROXY_COUNT",
+    ],
 )
 def test_production_refuses_to_start_without_a_secret(missing):
     env = {k: v for k, v in EXAMPLE_ENV.items() if k != missing}
