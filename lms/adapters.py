@@ -20,6 +20,14 @@ class AccountAdapter(DefaultAccountAdapter):
             user.groups.add(group)
         return user
 
+    def send_mail(self, template_prefix, email, context):
+        """allauth's account emails go through the outbox like every other email (written in the
+        same transaction as the change, sent on commit, never lost)."""
+        from lms.services import email_send_rendered
+
+        message = self.render_mail(template_prefix, email, context)
+        email_send_rendered(template=template_prefix, message=message)
+
     def send_account_already_exists_mail(self, email: str) -> None:
         from allauth.account.internal.flows.password_reset import get_reset_password_url
 

@@ -9,7 +9,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives, get_connection, make_msgid
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection, make_msgid
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -113,18 +113,62 @@ def email_send(
     lost: a Celery task sends it right after commit, and `email_outbox_sweep` sends whatever is
     still unsent after EMAIL_OUTBOX_RESEND_AFTER_SECONDS.
     """
-    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+    return _outbox_add(
+        template=template,
+        recipients=list(to),
+        subject=" ".join(render_to_string(f"emails/{template}.subject.txt", context).split()),
+        text=render_to_string(f"emails/{template}.txt", context),
+        html=render_to_string(f"emails/{template}.html", context),
+        attachments=[(a.filename, a.content, a.mimetype) for a in attachments],
+    )
+
+
+def email_send_rendered(*, template: str, message: EmailMessage) -> OutboxMessage:
+    """Put a message another library rendered (allauth's account emails) into the outbox, with
+    the same guarantees as `email_send`: written in the caller's transaction, sent on commit,
+    swept if unsent. Its plain-text body and any HTML alternative are kept."""
+    html = next(
+        (
+            body
+            for body, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
+        "",
+    )
+    if message.content_subtype == "html":  # an HTML-only message: keep it as the alternative
+        html, text = message.body, ""
+    else:
+        text = message.body
+    return _outbox_add(
+        template=template,
+        recipients=list(message.to),
+        subject=" ".join(str(message.subject).split()),
+        text=text,
+        html=html,
+        attachments=[a for a in message.attachments if isinstance(a, tuple)],
+    )
+
+
+def _outbox_add(
+    *,
+    template: str,
+    recipients: list[str],
+    subject: str,
+    text: str,
+    html: str,
+    attachments: Iterable[tuple[str, bytes, str]],
+) -> OutboxMessage:
     now = clock.now()
     message = OutboxMessage.objects.create(
         message_id=make_msgid(domain=_message_domain()),
         template=template,
-        recipients=list(to),
+        recipients=recipients,
         subject=subject,
-        text=render_to_string(f"emails/{template}.txt", context),
-        html=render_to_string(f"emails/{template}.html", context),
+        text=text,
+        html=html,
         attachments=[
-            [a.filename, base64.b64encode(a.content).decode("ascii"), a.mimetype]
-            for a in attachments
+            [filename, base64.b64encode(content).decode("ascii"), mimetype]
+            for filename, content, mimetype in attachments
         ],
         created_at=now,
         next_attempt_at=now + timedelta(seconds=settings.EMAIL_OUTBOX_RESEND_AFTER_SECONDS),

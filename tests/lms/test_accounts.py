@@ -25,11 +25,21 @@ def _confirmation_link(message) -> str:
     return re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", message.body).group(1)
 
 
-def test_signup_verify_login(client):
-    response = client.post(
-        "/accounts/signup/",
-        {"email": "new.person@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+def _passwords() -> dict[str, str]:
+    return {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+
+
+def test_signup_verify_login(client, django_capture_on_commit_callbacks):
+    # Emails leave through the outbox on commit: run the commit hooks of each request.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": "new.person@example.org",
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="new.person@example.org")
     assert roles_of(user) == {Role.APPLICANT}
@@ -65,13 +75,20 @@ def test_signup_verify_login(client):
     }
 
 
-def test_second_account_with_the_same_email_is_not_created_and_the_owner_is_told(client, applicant):
+def test_second_account_with_the_same_email_is_not_created_and_the_owner_is_told(
+    client, applicant, django_capture_on_commit_callbacks
+):
     """No enumeration: the page reads as for a new address (tests/lms/test_doors.py compares
     them); the owner is emailed to sign in or recover instead."""
-    response = client.post(
-        "/accounts/signup/",
-        {"email": applicant.email.upper(), "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": applicant.email.upper(),
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+            },
+        )
     assert response.status_code == 302 and response.url == "/accounts/confirm-email/"
     assert User.objects.filter(email__iexact=applicant.email).count() == 1
     (message,) = mail.outbox
@@ -80,8 +97,9 @@ def test_second_account_with_the_same_email_is_not_created_and_the_owner_is_told
     assert "/accounts/password/reset/" in message.body
 
 
-def test_password_reset_mails_a_link(client, applicant):
-    response = client.post("/accounts/password/reset/", {"email": applicant.email})
+def test_password_reset_mails_a_link(client, applicant, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": applicant.email})
     assert response.status_code == 302
     assert mail.outbox and "/accounts/password/reset/key/" in mail.outbox[-1].body
 

@@ -14,6 +14,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from lms.models import AuditEvent, User
@@ -192,7 +193,8 @@ def test_signed_in_non_staff_at_django_admin_login_is_refused(client, applicant)
 
 
 def _reset_page(client, email: str) -> tuple[int, str, str]:
-    response = client.post("/accounts/password/reset/", {"email": email})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # emails leave the outbox on commit
+        response = client.post("/accounts/password/reset/", {"email": email})
     done = client.get(response.url)
     return response.status_code, response.url, done.content.decode()
 
@@ -223,9 +225,10 @@ def test_password_reset_is_rate_limited_per_address(client, applicant):
 
 def _signup(client, email: str):
     password = "a-long-and-unusual-passphrase-42"
-    response = client.post(
-        "/accounts/signup/", {"email": email, "password1": password, "password2": password}
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # emails leave the outbox on commit
+        response = client.post(
+            "/accounts/signup/", {"email": email, "password1": password, "password2": password}
+        )
     page = client.get(response.url).content.decode() if response.status_code == 302 else ""
     client.logout()
     page = re.sub(re.escape(email), "EMAIL", page, flags=re.IGNORECASE)

@@ -207,3 +207,23 @@ def test_the_sweep_is_a_periodic_job():
 
     schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
     assert schedule["lms.tasks.email_outbox_sweep"] <= 300
+
+
+@pytest.mark.django_db(transaction=True)
+def test_allauths_account_emails_go_through_the_outbox(client):
+    # Sign-up sends the verification email from allauth's own templates: it too must be a row
+    # that is sent (and could be swept), not a direct send that a dead worker would lose.
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "new.person@example.org",
+            "password1": "a-long-pass-9731",
+            "password2": "a-long-pass-9731",
+        },
+    )
+    assert response.status_code == 302
+    row = OutboxMessage.objects.get(recipients=["new.person@example.org"])
+    assert row.template.startswith("account/email/email_confirmation")
+    assert row.status == OutboxStatus.SENT
+    assert "/accounts/confirm-email/" in row.text
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [row.message_id]
