@@ -339,6 +339,8 @@ def application_classroom_complete(*, application: Application) -> Application:
             for hook in _CLASSROOM_COMPLETE_HOOKS:
                 hook(locked)
             locked.refresh_from_db()
+            if locked.status == S.CLASSROOM_COMPLETE:  # not already passed under a staff grant
+                _mail(locked, "exam_open")
     return locked
 
 
