@@ -22,6 +22,7 @@ from enrollment.admin_views import (
     ApplicationInspectView,
     ApplicationPermissionPolicy,
     ApplicationReturnView,
+    ApplicationTrackChangeView,
     ApplicationTrainingApproveView,
     ReferenceDeleteView,
     agency_name,
@@ -88,6 +89,7 @@ class ApplicationViewSet(ModelViewSet):
             training_approve_url_name=self.get_url_name("training-approve"),
             employee_confirm_url_name=self.get_url_name("employee-confirm"),
             carry_url_name=self.get_url_name("carry-progress"),
+            track_change_url_name=self.get_url_name("track-change"),
             **kwargs,
         )
 
@@ -108,6 +110,11 @@ class ApplicationViewSet(ModelViewSet):
                 "employee-confirm/<int:pk>/",
                 self._decision_view(ApplicationEmployeeConfirmView),
                 name="employee-confirm",
+            ),
+            path(
+                "track-change/<int:pk>/",
+                self._decision_view(ApplicationTrackChangeView),
+                name="track-change",
             ),
             path(
                 "carry-progress/<int:pk>/",
