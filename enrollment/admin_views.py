@@ -12,7 +12,6 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Case, F, IntegerField, Model, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.views.defaults import permission_denied
@@ -22,6 +21,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses.selectors import expired_applications_with_progress, training_percent
 from courses.services import training_progress_carry
+from enrollment.admin_confirm import confirm_page, is_confirmed
 from enrollment.admin_forms import DenyForm, ReturnForm, TrackChangeForm
 from enrollment.corrections import answers_snapshot, changes_since_return
 from enrollment.models import Application, ApplicationStatus, ApplicationUpload
@@ -299,7 +299,6 @@ class _DecisionView(ApplicationInspectView):
     success_message = ""
     # A decision with a confirmation step names it (empty: none) and says what will happen.
     confirm_title = ""
-    confirm_template = "enrollment/admin/decision_confirm.html"
 
     def consequences(self, form) -> list[str]:
         return []
@@ -315,23 +314,6 @@ class _DecisionView(ApplicationInspectView):
     def get_form(self):
         return self.form_class(self.request.POST) if self.form_class else None
 
-    def confirm_response(self, form) -> HttpResponse:
-        hidden = [
-            (name, value)
-            for name, values in self.request.POST.lists()
-            if name not in ("csrfmiddlewaretoken", "confirmed")
-            for value in values
-        ]
-        context = self.get_context_data()
-        context.update(
-            confirm_title=self.confirm_title % {"pk": self.object.pk},
-            consequences=self.consequences(form),
-            hidden=hidden,
-            action_url=self.request.path,
-            cancel_url=reverse(self.inspect_url_name, args=[self.object.pk]),
-        )
-        return TemplateResponse(self.request, self.confirm_template, context)
-
     def dispatch(self, request, *args, **kwargs):
         if not self.user_has_permission("decide"):
             return permission_denied(request, PermissionDenied())
@@ -346,8 +328,9 @@ class _DecisionView(ApplicationInspectView):
             messages.error(request, "Nothing was recorded: correct the errors below.")
             context = self.get_context_data(**{self.form_context_name: form})
             return self.render_to_response(context)
-        if self.needs_confirmation() and request.POST.get("confirmed") != "yes":
-            return self.confirm_response(form)
+        if self.needs_confirmation() and not is_confirmed(request):
+            title = self.confirm_title % {"pk": self.object.pk}
+            return confirm_page(self, title=title, consequences=self.consequences(form))
         already = self.target is not None and self.object.status == self.target
         try:
             self.decide(form)

@@ -101,6 +101,8 @@ def test_apply_return_correct_resubmit_approve(page, browser, live_server, cert_
     # 4. Staff approve it.
     staff.goto(f"/admin/applications/inspect/{application.pk}/")
     staff.get_by_role("button", name=f"Approve application #{application.pk}").click()
+    expect(staff.get_by_text("The web-based training opens for the applicant.")).to_be_visible()
+    staff.get_by_role("button", name="Yes, confirm").click()
     expect(staff.get_by_text("Approved").first).to_be_visible()
 
     # 5. The dashboard shows step 4, web-based training, as the current step.

@@ -649,3 +649,32 @@ def test_staff_see_each_changed_field_before_and_after(client, cert_staff):
     assert "<del>Oklahoma City</del>" in changes and "<ins>Tulsa</ins>" in changes
     assert "Job title" not in changes  # unchanged answers are not listed
     assert "New number." in html
+
+
+def test_locking_attendance_asks_first_and_counts_who_moves_on(client, cert_staff, trainer):
+    from datetime import timedelta
+
+    from enrollment.services.booking import registration_book
+    from enrollment.services.roster import session_attendance_mark
+    from tests.enrollment.test_booking import make_session, ready
+
+    session = make_session(on=clock.today() - timedelta(days=1))
+    session.trainers.add(trainer)
+    week_before = clock.now() - timedelta(days=8)
+    ana, ben = (
+        registration_book(application=ready(), session=session, user=None, now=week_before)
+        for _ in range(2)
+    )
+    session_attendance_mark(
+        session=session, actor=trainer, marks={ana.pk: ("present", ""), ben.pk: ("absent", "")}
+    )
+    client.force_login(cert_staff)
+    url = f"/admin/classroom-sessions/lock/{session.pk}/"
+    html = client.post(url).content.decode()
+    assert "Lock the attendance of" in html
+    assert "1 attended" in html and "1 missed: their booking closes, which frees the seat" in html
+    session.refresh_from_db()
+    assert session.attendance_locked_at is None
+    client.post(url, {"confirmed": "yes"})
+    session.refresh_from_db()
+    assert session.attendance_locked_at is not None

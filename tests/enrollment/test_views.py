@@ -662,3 +662,41 @@ def test_a_changed_flagged_field_allows_resubmission(
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.SUBMITTED
     assert submitted.returned_values["job_title"] == "Case manager"
+
+
+# --- Confirmation steps for cancelling and moving a booking --------------------------------------
+
+
+def test_cancel_and_move_ask_first_and_say_the_seat_frees(
+    client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from enrollment.models import RegistrationStatus
+    from enrollment.services.booking import registration_book
+    from lms import clock
+    from tests.enrollment.test_booking import make_session, ready
+
+    application = ready()
+    booked = registration_book(application=application, session=make_session(), user=None)
+    later = make_session(on=clock.today() + timedelta(days=30), venue="Lawton Center")
+    client.force_login(application.user)
+
+    move = f"/classroom/bookings/{booked.pk}/move/"
+    html = client.post(move, {"session": later.pk}).content.decode()
+    assert "Move your Day 1 booking?" in html and "frees your seat" in html
+    assert f'name="session" value="{later.pk}"' in html and 'name="confirmed" value="yes"' in html
+    booked.refresh_from_db()
+    assert booked.session_id != later.pk and booked.calendar_sequence == 0
+
+    cancel = f"/classroom/bookings/{booked.pk}/cancel/"
+    html = client.post(cancel).content.decode()
+    assert "This frees your seat for someone else." in html and "Nothing is refunded" in html
+    booked.refresh_from_db()
+    assert booked.status == RegistrationStatus.CONFIRMED
+    assert not AuditEvent.objects.filter(verb__startswith="registration.cancel").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(cancel, {"confirmed": "yes"}, follow=True)
+    assert "fee stays with your application" in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == RegistrationStatus.CANCELLED
