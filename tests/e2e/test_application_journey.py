@@ -36,7 +36,6 @@ def _fill_application(page):
         "#id_phone": "405-555-0123",
         "#id_address_line1": "4345 N Lincoln Blvd",
         "#id_city": "Oklahoma City",
-        "#id_state": "OK",
         "#id_postal_code": "73105",
         "#id_county": "Oklahoma",
         "#id_institution": "University of Central Oklahoma",
@@ -45,6 +44,7 @@ def _fill_application(page):
     }
     for selector, value in fields.items():
         page.locator(selector).fill(value)
+    page.locator("#id_state").select_option("OK")
     page.locator("#id_highest_education").select_option("bachelor")
     page.locator("#id_degree").select_option(label="Psychology")
     page.locator("#id_agency").select_option(index=1)
