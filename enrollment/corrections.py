@@ -5,6 +5,7 @@ Pure reads of an application-like object; the services call them and store the r
 
 from typing import Any
 
+from enrollment.rules import Track
 from enrollment.sections import SECTIONS, TRANSCRIPT
 
 UNANSWERED = (
@@ -28,13 +29,18 @@ def answers_snapshot(app: Any, *, transcripts: int) -> dict[str, str]:
 
 
 def unanswered_corrections(app: Any, *, now: dict[str, str]) -> list[str]:
-    """The flagged fields whose answer is unchanged since the return and carry no reply."""
+    """The flagged fields whose answer is unchanged since the return and carry no reply (a
+    field the applicant's form does not show, the CM I number off the upgrade track, is left
+    out: it cannot be answered)."""
     before = app.returned_values or {}
     replies = app.correction_replies or {}
     return [
         name
         for name in (app.corrections or {})
-        if name in before and before[name] == now.get(name) and not replies.get(name, "").strip()
+        if name in before
+        and before[name] == now.get(name)
+        and not replies.get(name, "").strip()
+        and (name != "cm1_certificate_number" or app.track == Track.CM1_UPGRADE)
     ]
 
 

@@ -405,7 +405,12 @@ def test_other_roles_see_no_applications(client, request, who):
 @pytest.mark.parametrize("who", ["editor", "trainer", "applicant"])
 @pytest.mark.parametrize(
     ("action", "data"),
-    [("approve", {}), ("deny", {"reason": "No."}), ("return", {"phone": "Wrong."})],
+    [
+        ("approve", {"confirmed": "yes"}),
+        ("deny", {"reason": "No.", "confirmed": "yes"}),
+        ("return", {"phone": "Wrong."}),
+        ("track-change", {"track": "cm2", "reason": "No.", "confirmed": "yes"}),
+    ],
 )
 def test_other_roles_cannot_decide(
     client, request, who, action, data, django_capture_on_commit_callbacks

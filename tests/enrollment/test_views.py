@@ -700,3 +700,17 @@ def test_cancel_and_move_ask_first_and_say_the_seat_frees(
     assert "fee stays with your application" in response.content.decode()
     booked.refresh_from_db()
     assert booked.status == RegistrationStatus.CANCELLED
+
+
+def test_a_flag_on_a_field_the_form_does_not_show_does_not_block_resubmission(
+    client, applicant, submitted, cert_staff
+):
+    application_return(
+        application=submitted,
+        actor=cert_staff,
+        corrections={"cm1_certificate_number": "Not needed.", "job_title": "Spell it out."},
+    )
+    data = answers(submitted.agency, submitted.degree, action="submit", job_title="Case Manager")
+    assert client.post(url(submitted), data).status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.SUBMITTED
