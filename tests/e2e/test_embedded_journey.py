@@ -220,6 +220,12 @@ def _book(page, a11y, sessions):
         page.get_by_role("button", name=f"Book Day {day} on {when}").click()
         expect(page.get_by_role("status").first).to_contain_text(f"Booked: Day {day}")
     a11y.check(page, "booking-page-booked")
+    # Cancelling asks first and says what happens; going back keeps the booking.
+    page.locator(f"#day-{DAYS[0]}").get_by_role("button", name="Cancel this booking").click()
+    expect(page.get_by_text("This frees your seat for someone else.")).to_be_visible()
+    a11y.check(page, "cancel-confirm")
+    page.get_by_role("link", name="No, go back").click()
+    expect(page.locator(f"#day-{DAYS[0]}")).to_contain_text("Booked:")
     # On a phone, each booking's Cancel button is on screen.
     page.set_viewport_size({"width": 390, "height": 844})
     for day in DAYS:
