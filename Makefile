@@ -6,11 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
 # Debian packages: PostgreSQL (tests), Chromium (browser journeys), pango (WeasyPrint PDFs), Redis (production broker; the outbox crash test runs a throwaway one),
-# poppler-utils and zbar-tools (tests read certificate PDFs: text, attachments, QR codes).
-DEB_PACKAGES := postgresql redis-server chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools
+# poppler-utils and zbar-tools (tests read certificate PDFs: text, attachments, QR codes), npm (axe-core for the journeys).
+DEB_PACKAGES := postgresql redis-server chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools nodejs npm
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
 
-.PHONY: run test lint sysdeps venv bench clean
+.PHONY: run test lint sysdeps venv e2e-deps bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -42,7 +43,14 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-test: sysdeps venv lint
+# axe-core (pinned in tests/e2e/package-lock.json), injected into pages by the journeys.
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+e2e-deps: $(AXE)
+
+test: sysdeps venv lint e2e-deps
 	$(PY) tests/pg_cluster.py -- $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (not tests): each runs against gunicorn + a throwaway PostgreSQL on this machine.

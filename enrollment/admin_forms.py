@@ -12,6 +12,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
 from enrollment.models import Application, ApplicationStatus, QualifyingAgency
+from enrollment.rules import Track
 from enrollment.sections import SECTIONS, TRANSCRIPT, Section
 from enrollment.selectors import application_field_label
 
@@ -95,3 +96,20 @@ class EmployeeRevokeForm(forms.Form):
         help_text="Kept with the confirmation and in the audit history.",
         error_messages={"required": "Give the reason for revoking the confirmation."},
     )
+
+
+class TrackChangeForm(forms.Form):
+    """Staff move an application to another track before approval, saying why."""
+
+    track = forms.ChoiceField(label="New track")
+    reason = forms.CharField(
+        label="Reason for the change",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        help_text="The applicant reads this in the email, with the new days and fees.",
+        error_messages={"required": "Give the reason for the change; the applicant will read it."},
+    )
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].choices = [(t.value, t.label) for t in Track if t.value != current]

@@ -26,6 +26,7 @@ from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from enrollment.admin_confirm import ConfirmStepMixin, lock_consequences
 from enrollment.classroom_selectors import roster_get, session_waitlist_get, sessions_with_seats
 from enrollment.models import ClassroomSession, SessionStatus
 from enrollment.rules import RuleViolation
@@ -246,7 +247,12 @@ class SessionCancelView(_SessionActionView):
         return f"{self.object} is cancelled; everyone booked or waiting has been emailed."
 
 
-class SessionAttendanceLockView(_SessionActionView):
+class SessionAttendanceLockView(ConfirmStepMixin, _SessionActionView):
+    confirm_title = "Lock the attendance of %(object)s?"
+
+    def consequences(self) -> list[str]:
+        return lock_consequences(self.object)
+
     def act(self) -> str:
         session_attendance_lock(session=self.object, actor=self.request.user)
         return f"Attendance of {self.object} is locked."

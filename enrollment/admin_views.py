@@ -21,7 +21,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses.selectors import expired_applications_with_progress, training_percent
 from courses.services import training_progress_carry
-from enrollment.admin_forms import DenyForm, EmployeeRevokeForm, ReturnForm
+from enrollment.admin_confirm import confirm_page, is_confirmed
+from enrollment.admin_forms import DenyForm, EmployeeRevokeForm, ReturnForm, TrackChangeForm
+from enrollment.corrections import answers_snapshot, changes_since_return
 from enrollment.models import Application, ApplicationStatus, ApplicationUpload
 from enrollment.models.applications import CLOCK_RUNNING, FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation
@@ -39,6 +41,7 @@ from enrollment.services.applications import (
     application_return,
     application_training_approve,
 )
+from enrollment.services.track_change import CHANGEABLE, application_track_change, track_fees
 from lms import clock
 from lms.exports import csv_safe
 from lms.models import AuditEvent
@@ -177,6 +180,7 @@ class ApplicationInspectView(InspectView):
     employee_confirm_url_name = None
     employee_revoke_url_name = None
     carry_url_name = None
+    track_change_url_name = None
 
     def get_object(self, queryset=None):
         return get_object_or_404(staff_applications(), pk=self.pk)
@@ -220,6 +224,15 @@ class ApplicationInspectView(InspectView):
             sections.append((section.key, section.title, rows))
         return sections
 
+    def _changes(self, uploads: list[ApplicationUpload]) -> list[tuple[str, str, str]]:
+        """(label, before, after) of each answer changed since the application was returned."""
+        app = self.object
+        if not app.returned_values:
+            return []
+        transcripts = sum(1 for u in uploads if u.purpose == ApplicationUpload.Purpose.TRANSCRIPT)
+        now = answers_snapshot(app, transcripts=transcripts)
+        return [(_label(n), was, is_) for n, was, is_ in changes_since_return(app, now=now)]
+
     def _clock(self) -> dict[str, Any]:
         app = self.object
         days_left = None
@@ -241,6 +254,11 @@ class ApplicationInspectView(InspectView):
         if S.RETURNED in allowed:
             decisions["return_url"] = reverse(self.return_url_name, args=[pk])
             decisions["return_form"] = forms.get("return_form") or ReturnForm()
+        if self.object.status in CHANGEABLE:
+            decisions["track_change_url"] = reverse(self.track_change_url_name, args=[pk])
+            decisions["track_change_form"] = forms.get("track_change_form") or TrackChangeForm(
+                current=self.object.track
+            )
         if S.TRAINING_APPROVED in allowed:
             decisions["training_approve_url"] = reverse(self.training_approve_url_name, args=[pk])
         if self.employee_confirmation is not None:
@@ -254,7 +272,8 @@ class ApplicationInspectView(InspectView):
         return decisions
 
     def get_context_data(self, **kwargs):
-        forms = {k: kwargs.pop(k) for k in ("deny_form", "return_form") if k in kwargs}
+        names = ("deny_form", "return_form", "track_change_form")
+        forms = {k: kwargs.pop(k) for k in names if k in kwargs}
         context = super().get_context_data(**kwargs)
         app = self.object
         uploads = list(app.uploads.all())
@@ -274,6 +293,10 @@ class ApplicationInspectView(InspectView):
                 for event in audit_history(app)
             ],
             decisions=self._decisions(forms),
+            changes=self._changes(uploads),
+            replies=[
+                (_label(f), reply) for f, reply in (app.correction_replies or {}).items() if reply
+            ],
             training_percent=training_percent(app) if app.status not in (S.DRAFT,) else None,
             employee_confirmation=self.employee_confirmation,
             employee_revoked=self.latest_employee_confirmation,
@@ -292,6 +315,22 @@ class _DecisionView(ApplicationInspectView):
     form_context_name = ""
     target: ApplicationStatus
     success_message = ""
+    # A decision with a confirmation step names it (empty: none) and says what will happen.
+    confirm_title = ""
+
+    def consequences(self, form) -> list[str]:
+        return []
+
+    def needs_confirmation(self) -> bool:
+        """Ask only when the decision would change something: a refusal or a repeat is told at
+        once, without a step in between."""
+        status = S(self.object.status)
+        return bool(self.confirm_title) and (
+            self.target is None or self.target in TRANSITIONS[status]
+        )
+
+    def get_form(self):
+        return self.form_class(self.request.POST) if self.form_class else None
 
     def dispatch(self, request, *args, **kwargs):
         if not self.user_has_permission("decide"):
@@ -302,11 +341,14 @@ class _DecisionView(ApplicationInspectView):
         raise NotImplementedError
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        form = self.form_class(request.POST) if self.form_class else None
+        form = self.get_form()
         if form is not None and not form.is_valid():
             messages.error(request, "Nothing was recorded: correct the errors below.")
             context = self.get_context_data(**{self.form_context_name: form})
             return self.render_to_response(context)
+        if self.needs_confirmation() and not is_confirmed(request):
+            title = self.confirm_title % {"pk": self.object.pk}
+            return confirm_page(self, title=title, consequences=self.consequences(form))
         already = self.target is not None and self.object.status == self.target
         try:
             self.decide(form)
@@ -327,6 +369,14 @@ class _DecisionView(ApplicationInspectView):
 class ApplicationApproveView(_DecisionView):
     target = S.APPROVED
     success_message = "Application #%(pk)s approved; the applicant has been emailed."
+    confirm_title = "Approve application #%(pk)s?"
+
+    def consequences(self, form) -> list[str]:
+        return [
+            "The web-based training opens for the applicant.",
+            "The applicant is emailed that the application is approved.",
+            "The track can no longer be changed, and the approval cannot be undone here.",
+        ]
 
     def decide(self, form) -> Application:
         return application_approve(application=self.object, actor=self.request.user)
@@ -337,6 +387,14 @@ class ApplicationDenyView(_DecisionView):
     form_context_name = "deny_form"
     target = S.DENIED
     success_message = "Application #%(pk)s denied; the applicant has been emailed the reason."
+    confirm_title = "Deny application #%(pk)s?"
+
+    def consequences(self, form) -> list[str]:
+        return [
+            "The application closes for good: it cannot be reopened or resubmitted.",
+            f"The applicant is emailed this reason: “{form.cleaned_data['reason']}”",
+            "To be certified, the person must start a new application from the beginning.",
+        ]
 
     def decide(self, form) -> Application:
         return application_deny(
@@ -365,6 +423,44 @@ class ApplicationTrainingApproveView(_DecisionView):
 
     def decide(self, form) -> Application:
         return application_training_approve(application=self.object, actor=self.request.user)
+
+
+class ApplicationTrackChangeView(_DecisionView):
+    """Move the application to another track before approval (the fees follow the track)."""
+
+    form_class = TrackChangeForm
+    form_context_name = "track_change_form"
+    target = None
+    success_message = (
+        "Track of application #%(pk)s changed; the applicant has been emailed the new days "
+        "and fees."
+    )
+    confirm_title = "Change the track of application #%(pk)s?"
+
+    def get_form(self):
+        return TrackChangeForm(self.request.POST, current=self.object.track)
+
+    def needs_confirmation(self) -> bool:
+        return self.object.status in CHANGEABLE
+
+    def consequences(self, form) -> list[str]:
+        track = form.cleaned_data["track"]
+        before, after = track_fees(self.object, self.object.track), track_fees(self.object, track)
+        return [
+            f"The track changes from {self.object.get_track_display()} to "
+            f"{dict(form.fields['track'].choices)[track]}.",
+            f"Classroom days: {before.days} become {after.days}.",
+            f"Fees: ${before.total:.2f} become ${after.total:.2f}.",
+            "The applicant is emailed the change, your reason and the new fees.",
+        ]
+
+    def decide(self, form) -> Application:
+        return application_track_change(
+            application=self.object,
+            actor=self.request.user,
+            track=form.cleaned_data["track"],
+            reason=form.cleaned_data["reason"],
+        )
 
 
 class ApplicationEmployeeConfirmView(_DecisionView):

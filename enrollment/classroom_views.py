@@ -144,12 +144,48 @@ def _own_registration(request, pk):
     return registration
 
 
+def _confirm(request, *, title: str, consequences: list[str], button: str, back_day: int):
+    """The step between a click and a change: what will happen, and a button to go ahead."""
+    hidden = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
+    ]
+    context = {
+        "title": title,
+        "consequences": consequences,
+        "button": button,
+        "hidden": hidden,
+        "action_url": request.path,
+        "back_url": f"{reverse(BOOKING_PAGE)}#day-{back_day}",
+    }
+    return render(request, "enrollment/classroom/confirm.html", context)
+
+
+def _confirmed(request) -> bool:
+    return request.POST.get("confirmed") == "yes"
+
+
 @login_required
 @require_POST
 def registration_move(request, pk):
     registration = _own_registration(request, pk)
     value = request.POST.get("session", "")
     to_session = _session(int(value) if value.isdigit() else 0)
+    if not _confirmed(request) and registration.status == RegistrationStatus.CONFIRMED:
+        return _confirm(
+            request,
+            title=f"Move your Day {registration.day} booking?",
+            consequences=[
+                f"You leave {_when(registration.session)}: this frees your seat there for "
+                "someone else, and you may not get it back.",
+                f"You take a seat on {_when(to_session)} at {to_session.venue}.",
+                "Your paid fee moves with you; an updated calendar file is emailed.",
+            ],
+            button=f"Yes, move to {date_format(to_session.date, 'F j')}",
+            back_day=registration.day,
+        )
     try:
         booking.registration_move(
             registration=registration, to_session=to_session, user=request.user
@@ -167,6 +203,19 @@ def registration_move(request, pk):
 @require_POST
 def registration_cancel(request, pk):
     registration = _own_registration(request, pk)
+    if not _confirmed(request) and registration.status == RegistrationStatus.CONFIRMED:
+        return _confirm(
+            request,
+            title=f"Cancel your booking of {_when(registration.session)}?",
+            consequences=[
+                "This frees your seat for someone else.",
+                f"Nothing is refunded: your Day {registration.day} fee stays with your "
+                f"application, and you book another date of Day {registration.day}.",
+                "A calendar cancellation is emailed to you.",
+            ],
+            button="Yes, cancel this booking",
+            back_day=registration.day,
+        )
     try:
         booking.registration_cancel(registration=registration, actor=request.user)
     except RuleViolation as refusal:

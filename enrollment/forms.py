@@ -4,6 +4,9 @@ Forms collect and check input; the rules (what is required before submission, wh
 live in `sections.py`, `selfcheck.py` and the services.
 """
 
+import re
+from datetime import date
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
@@ -17,8 +20,60 @@ from enrollment.sections import SECTION_OF_FIELD, SECTIONS, completeness, requir
 from enrollment.selectors import application_field_label
 from enrollment.selfcheck import Answers, Education
 from enrollment.uploads import MAX_UPLOAD_BYTES, validate_upload
+from lms import clock
 
 REQUIRED_TO_SUBMIT = "Required before you can submit."
+MIN_AGE_YEARS = 18
+REPLY_PREFIX = "reply__"
+
+US_STATES = (
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
+    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
+    ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
+    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"),
+    ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
+    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"),
+    ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
+    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"),
+    ("OR", "Oregon"), ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
+    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
+    ("VT", "Vermont"), ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
+    ("WI", "Wisconsin"), ("WY", "Wyoming"),
+)  # fmt: skip
+_ZIP = re.compile(r"^(\d{5})(?:-?(\d{4}))?$")
+
+
+def _years_between(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def clean_us_phone(value: str) -> str:
+    """A US phone number as 405-555-0100; raises ValidationError for anything else."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    digits = re.sub(r"[\s().+-]", "", value)
+    if digits.startswith("1") and len(digits) == 11:
+        digits = digits[1:]
+    if not digits.isdigit() or len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
+        raise forms.ValidationError(
+            "Enter a US phone number with its area code, for example 405-555-0100."
+        )
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
+
+def clean_zip(value: str) -> str:
+    """A ZIP code of 5 digits or ZIP+4 (73069 or 73069-1234); raises ValidationError otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    match = _ZIP.match(value)
+    if not match:
+        raise forms.ValidationError("Enter a ZIP code of 5 digits, or 9 as in 73069-1234.")
+    return f"{match[1]}-{match[2]}" if match[2] else match[1]
+
+
 ACCEPTED_UPLOADS = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 
 
@@ -76,6 +131,17 @@ class SelfCheckForm(forms.Form):
     def fieldsets(self) -> list[tuple[str, list[BoundField]]]:
         return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
 
+    def prefill(self) -> dict:
+        """The answers as application fields, to start the application from them."""
+        data = self.cleaned_data
+        return {
+            "highest_education": data["education"],
+            "college_credit_hours": data["college_credit_hours"] or None,
+            "months_experience": data["months_experience"] or None,
+            "adc_certified": data["adc_certified"],
+            "cprp_certified": data["cprp_certified"],
+        }
+
     def answers(self) -> Answers:
         data = self.cleaned_data
         return Answers(
@@ -101,6 +167,12 @@ class ApplicationBoundField(BoundField):
     @property
     def correction(self) -> str:
         return self.form.corrections.get(self.name, "")
+
+    @property
+    def reply(self) -> BoundField | None:
+        """The applicant's reply box for staff's correction note, when there is a note."""
+        name = f"{REPLY_PREFIX}{self.name}"
+        return self.form[name] if name in self.form.fields else None
 
     @property
     def required_to_submit(self) -> bool:
@@ -159,7 +231,8 @@ class ApplicationForm(forms.ModelForm):
             "degree": "Choose your degree field from the Approved Degree List.",
             "degree_other": "Not on the list? Type your degree field; staff review your "
             "transcript case by case.",
-            "state": "Two letters, e.g. OK.",
+            "phone": "A US number with its area code, for example 405-555-0100.",
+            "postal_code": "5 digits, or 9 as in 73069-1234.",
             "county": "The county you live in.",
             "college_credit_hours": "Needed when you have college credits but no bachelor's.",
         }
@@ -182,9 +255,71 @@ class ApplicationForm(forms.ModelForm):
         self.fields["highest_education"].choices = [("", "Choose one")] + [
             (e.value, e.label) for e in Education
         ]
+        self.fields["state"] = forms.ChoiceField(
+            label="State",
+            choices=[("", "Choose a state")] + list(US_STATES),
+            required=False,
+            widget=forms.Select(attrs={"autocomplete": "address-level1"}),
+        )
         if app.track != Track.CM1_UPGRADE:
             del self.fields["cm1_certificate_number"]
         self.corrections = dict(app.corrections or {})
+        replies = app.correction_replies or {}
+        for name in self.corrections:
+            if name in self.fields:
+                self.fields[f"{REPLY_PREFIX}{name}"] = forms.CharField(
+                    label=f"Your reply to staff about “{application_field_label(name)}”",
+                    required=False,
+                    max_length=1000,
+                    initial=replies.get(name, ""),
+                    help_text="If the answer is right as it is, say why here.",
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+
+    def replies(self) -> dict[str, str]:
+        """Field name → the applicant's reply to staff's correction (empty ones included)."""
+        return {
+            name[len(REPLY_PREFIX) :]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(REPLY_PREFIX)
+        }
+
+    def add_refused(self, fields: dict[str, str]) -> None:
+        """Put each refusal at its field (or in the summary when the field is not on the form)."""
+        for name, message in fields.items():
+            if name in self.fields:
+                self.add_error(name, message)
+            else:
+                self.add_error(None, f"{application_field_label(name)}: {message}")
+
+    def clean_date_of_birth(self) -> date | None:
+        born = self.cleaned_data.get("date_of_birth")
+        if born is None:
+            return None
+        today = clock.today()
+        if born >= today:
+            raise forms.ValidationError("Your date of birth must be in the past.")
+        if _years_between(born, today) < MIN_AGE_YEARS:
+            raise forms.ValidationError(
+                f"You must be at least {MIN_AGE_YEARS} years old to apply; check the year."
+            )
+        if _years_between(born, today) > 120:
+            raise forms.ValidationError("Check the year of your date of birth.")
+        return born
+
+    def clean_employment_start_date(self) -> date | None:
+        started = self.cleaned_data.get("employment_start_date")
+        if started and started > clock.today():
+            raise forms.ValidationError(
+                "The date you started with your employer cannot be in the future."
+            )
+        return started
+
+    def clean_phone(self) -> str:
+        return clean_us_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_postal_code(self) -> str:
+        return clean_zip(self.cleaned_data.get("postal_code", ""))
 
     @property
     def required_names(self) -> set[str]:

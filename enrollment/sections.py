@@ -102,3 +102,38 @@ def completeness(app: Any, *, has_transcript: bool) -> dict[str, tuple[int, int]
         filled = sum(1 for f in fields if _filled(app, f, has_transcript))
         result[key] = (filled, len(fields))
     return result
+
+
+# An `Answers` attribute → the application field where the applicant gives it.
+ANSWER_FIELD = {
+    "education": "highest_education",
+    "behavioral_health_degree": DEGREE,
+    "college_credit_hours": "college_credit_hours",
+    "months_experience": "months_experience",
+    "rn_license": "rn_license_number",
+    "adc_certified": "adc_certified",
+    "cprp_certified": "cprp_certified",
+    "cm1_certified": "cm1_certificate_number",
+}
+
+
+def track_fit_errors(app: Any) -> dict[str, str]:
+    """Application field → why the answers do not qualify for the application's track (the
+    self-check's rules decide); empty when they do, or when the education is not given yet
+    (the missing field says so). A degree not on the list counts: staff review its transcript."""
+    from enrollment.selfcheck import Answers, track_shortfalls
+
+    if not app.highest_education:
+        return {}
+    answers = Answers(
+        education=Education(app.highest_education),
+        behavioral_health_degree=app.degree_id is not None or bool(app.degree_other.strip()),
+        college_credit_hours=app.college_credit_hours or 0,
+        months_experience=app.months_experience or 0,
+        rn_license=bool(app.rn_license_number.strip()),
+        adc_certified=app.adc_certified,
+        cprp_certified=app.cprp_certified,
+        cm1_certified=app.track == Track.CM1_UPGRADE and bool(app.cm1_certificate_number.strip()),
+    )
+    shortfalls = track_shortfalls(answers, Track(app.track))
+    return {ANSWER_FIELD[key]: message for key, message in shortfalls.items()}

@@ -6,18 +6,21 @@ from typing import Literal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.text import capfirst
 
 from enrollment.models import (
     Application,
     ApplicationStatus,
     ApplicationUpload,
+    Attendance,
     CertificationPolicy,
     EmployeeConfirmation,
+    Registration,
+    RegistrationStatus,
 )
 from enrollment.models.applications import FINAL
-from enrollment.rules import Policy, Track
+from enrollment.rules import Policy, Track, required_days
 from enrollment.sections import SECTIONS
 from enrollment.selfcheck import describe_track
 from lms import clock
@@ -166,6 +169,7 @@ class Step:
     detail: str = ""
     action_url: str = ""
     action_label: str = ""
+    items: tuple[str, ...] = ()
 
 
 STEP_TITLES = (
@@ -204,7 +208,7 @@ _LOCKED_WHY = {
 TRAINING_URL = "/training/"
 
 
-def _current_detail(application: Application | None) -> tuple[str, str, str]:
+def _current_detail(application: Application | None, facts: "_Facts") -> tuple[str, str, str]:
     """(detail, action url, action label) of the step the application is working on."""
     if application is None:
         return (
@@ -218,6 +222,8 @@ def _current_detail(application: Application | None) -> tuple[str, str, str]:
         return _training_detail(application)
     if status is S.CLASSROOM_COMPLETE:
         return _exam_detail(application)
+    if status is S.TRAINING_APPROVED and facts.bookings:
+        return _booked_detail(application, facts)
     detail_url = reverse("enrollment:application-detail", args=[application.pk])
     days = days_label(describe_track(application.track_enum)["days"])
     return {
@@ -245,6 +251,47 @@ def _current_detail(application: Application | None) -> tuple[str, str, str]:
         S.EXAM_PASSED: ("Your employing agency confirms that you work there.", "", ""),
         S.EMPLOYMENT_VERIFIED: ("Certification staff are issuing your certificate.", "", ""),
     }[status]
+
+
+def _booked_detail(application: Application, facts: "_Facts") -> tuple[str, str, str]:
+    booked = {r.day for r in facts.bookings}
+    to_book = tuple(d for d in required_days(application.track) if d not in booked)
+    bookings_url = reverse("classroom:registration-list")
+    if to_book:
+        return (
+            f"Booked {days_label(tuple(sorted(booked)))}; still to book: {days_label(to_book)}. "
+            "Pay each day's fee first.",
+            bookings_url,
+            "Book your classroom days",
+        )
+    return (
+        "Attend each booked day; the trainer marks your attendance, and a day counts once its "
+        "attendance is locked.",
+        bookings_url,
+        "See your bookings",
+    )
+
+
+def registration_text(registration: Registration) -> str:
+    """A booking as a person reads it: "Day 1: Tuesday, March 3, 2026, 9 a.m. to 4 p.m., ODMHSAS
+    Training Center, Room 210, 2000 N Classen Blvd"."""
+    session = registration.session
+    place = ", ".join(p for p in (session.venue, session.room, session.address) if p)
+    when = (
+        f"{date_format(session.date, 'l, F j, Y')}, {time_format(session.start_time, 'P')} to "
+        f"{time_format(session.end_time, 'P')}"
+    )
+    return f"Day {registration.day}: {when}, {place}"
+
+
+def _booking_item(registration: Registration) -> str:
+    text = registration_text(registration)
+    if not registration.attendance:
+        return text
+    mark = Attendance(registration.attendance).label.lower()
+    if registration.session.attendance_locked_at:
+        return f"{text} (attendance: {mark})"
+    return f"{text} (marked {mark}, not yet locked)"
 
 
 def _exam_detail(application: Application) -> tuple[str, str, str]:
@@ -305,28 +352,84 @@ def application_steps(application: Application | None, *, today: date) -> list[S
         current, closed = 4, "Closed: the application was denied"
     else:
         current = _CURRENT_STEP[status] if status else 2
+    facts = _facts(application)
+    if status is S.TRAINING_APPROVED and facts.all_booked:
+        current = 6  # every required day booked: attendance is what remains
     steps = []
     for number, title in enumerate(STEP_TITLES, start=1):
         if number < current:
-            steps.append(Step(number, title, "done", _done_detail(number, application)))
+            detail, items = _done_detail(number, application, facts)
+            steps.append(Step(number, title, "done", detail, items=items))
         elif closed:
             steps.append(Step(number, title, "locked", closed))
         elif number == current:
-            detail, url, label = _current_detail(application)
+            detail, url, label = _current_detail(application, facts)
             if application and application.expires_on and application.expires_on < today:
                 detail, url, label = "The time allowed for this application has run out.", "", ""
-            steps.append(Step(number, title, "current", detail, url, label))
+            items = tuple(_booking_item(r) for r in facts.bookings) if number in (5, 6) else ()
+            steps.append(Step(number, title, "current", detail, url, label, items))
         else:
             steps.append(Step(number, title, "locked", _LOCKED_WHY[number]))
     return steps
 
 
-def _done_detail(number: int, application: Application | None) -> str:
-    if number == 2 and application and application.submitted_on:
-        return f"Submitted on {_long(application.submitted_on)}"
-    if number == 3 and application and application.status == S.DENIED:
-        return f"Denied: {application.decision_reason}"
-    return "Done" if number > 1 else "Your account is set up"
+@dataclass(frozen=True)
+class _Facts:
+    """What the dashboard shows beyond the status: bookings and when each step was reached."""
+
+    bookings: tuple[Registration, ...] = ()
+    all_booked: bool = False
+    reached_on: dict[str, date] | None = None
+
+    def on(self, status: ApplicationStatus) -> str:
+        day = (self.reached_on or {}).get(status)
+        return f" on {_long(day)}" if day else ""
+
+
+def _facts(application: Application | None) -> _Facts:
+    if application is None or application.pk is None:
+        return _Facts()
+    bookings = tuple(
+        application.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        .select_related("session")
+        .order_by("session__date", "session__start_time", "day")
+    )
+    required = set(required_days(application.track))
+    # For display only: when each step was reached (the status itself decides what is done).
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=str(application.pk),
+    ).order_by("created_at")
+    reached = {
+        e.to_state: e.created_at.astimezone(clock.LOCAL_TZ).date() for e in events if e.to_state
+    }
+    return _Facts(bookings, bool(required) and required <= {r.day for r in bookings}, reached)
+
+
+def _done_detail(
+    number: int, application: Application | None, facts: _Facts
+) -> tuple[str, tuple[str, ...]]:
+    """What a finished step says: its outcome and its date."""
+    if number == 1 or application is None:
+        return "Your account is set up", ()
+    if number == 2:
+        return f"Submitted on {_long(application.submitted_on)}", ()
+    if number == 3 and application.status == S.DENIED:
+        return f"Denied: {application.decision_reason}", ()
+    booked = days_label(tuple(sorted({r.day for r in facts.bookings})))
+    detail = {
+        3: f"Approved{facts.on(S.APPROVED)}",
+        4: f"Training complete; approved by staff{facts.on(S.TRAINING_APPROVED)}",
+        5: f"Booked {booked}" if booked else "Booked every required day",
+        6: f"Attended every required day{facts.on(S.CLASSROOM_COMPLETE)}",
+        7: f"Passed{facts.on(S.EXAM_PASSED)}",
+        8: f"Employment verified{facts.on(S.EMPLOYMENT_VERIFIED)}",
+        9: f"Certified{facts.on(S.CERTIFIED)}",
+    }[number]
+    items = tuple(_booking_item(r) for r in facts.bookings) if number == 6 else ()
+    if number == 5 and application.status == S.TRAINING_APPROVED:
+        items = ()  # the current step (attendance) lists them
+    return detail, items
 
 
 def _long(day: date | None) -> str:

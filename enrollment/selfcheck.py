@@ -228,3 +228,57 @@ def describe_track(track: Track, *, policy: Policy = DEFAULT_POLICY) -> dict:
         "reapplication_fee": reapply,
         "total_fee": training + reapply,
     }
+
+
+def track_shortfalls(answers: Answers, track: Track) -> dict[str, str]:
+    """Why `answers` do not qualify for `track`, by answer (an `Answers` attribute name) → a
+    message a person can read; empty when they qualify. The same section 2 rules as
+    `recommend_track`, asked of one chosen track instead of the best one.
+    Raises RuleViolation for an unknown track."""
+    track = Track(track)
+    a = answers
+    bachelor = a.education.has_bachelor
+    bh_degree = bachelor and a.behavioral_health_degree
+    if track is Track.CM1:
+        if a.education is Education.NONE:
+            return {"education": "CM I needs at least a high school diploma or GED."}
+        if bachelor or a.college_credit_hours >= MIN_CREDIT_HOURS:
+            return {}
+        if a.months_experience >= MIN_MONTHS_EXPERIENCE:
+            return {}
+        why = (
+            f"CM I needs {MIN_CREDIT_HOURS} college credit hours or {MIN_MONTHS_EXPERIENCE} "
+            "months of verifiable mental-health work experience."
+        )
+        return {"college_credit_hours": why, "months_experience": why}
+    if track is Track.CM2:
+        if bh_degree or a.rn_license or a.adc_certified:
+            return {}
+        if a.education is Education.MASTER_IN_PROGRESS:
+            return {}
+        why = (
+            "CM II needs a bachelor's or master's degree in a behavioral-health field, an "
+            "Oklahoma RN licence, or an Oklahoma alcohol and drug counselor certification."
+        )
+        key = "behavioral_health_degree" if bachelor else "education"
+        return {key: why}
+    if track is Track.CM2_CPRP:
+        shortfalls = {}
+        if not bachelor:
+            shortfalls["education"] = "CM II (CPRP/CPRC) needs a conferred bachelor's degree."
+        if not a.cprp_certified:
+            shortfalls["cprp_certified"] = (
+                "CM II (CPRP/CPRC) needs a current CPRP, CPRC or CFRP certification."
+            )
+        return shortfalls
+    shortfalls = {}
+    if not a.cm1_certified:
+        shortfalls["cm1_certified"] = "The CM I Upgrade is for people already certified as CM I."
+    if not bachelor:
+        shortfalls["education"] = "The CM I Upgrade needs a conferred bachelor's degree."
+    elif not (bh_degree or a.cprp_certified):
+        shortfalls["behavioral_health_degree"] = (
+            "The CM I Upgrade needs a behavioral-health degree, or a current CPRP with any "
+            "bachelor's degree."
+        )
+    return shortfalls

@@ -29,6 +29,7 @@ from enrollment.selfcheck import CM3_NOTE, recommend_track
 from enrollment.services.applications import (
     ApplicationIncomplete,
     DuplicatePerson,
+    FieldsRefused,
     application_save,
     application_start,
     application_submit,
@@ -37,6 +38,7 @@ from enrollment.uploads import private_file_response
 from lms import clock
 from lms.roles import Capability, can
 
+SELFCHECK_SESSION_KEY = "enrollment.selfcheck"
 _NUMBER_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten".split()))
 
 
@@ -46,6 +48,8 @@ def selfcheck(request):
     form = SelfCheckForm(request.POST if request.method == "POST" else None)
     result = None
     if form.is_bound and form.is_valid():
+        # Kept for the application form, which starts from these answers.
+        request.session[SELFCHECK_SESSION_KEY] = form.prefill()
         recommendation = recommend_track(form.answers(), policy=policy_get())
         result = {
             "recommendation": recommendation,
@@ -73,7 +77,11 @@ def start(request):
         messages.error(request, "Choose a track to apply under.")
         return redirect("enrollment:selfcheck")
     try:
-        application = application_start(user=request.user, track=form.cleaned_data["track"])
+        application = application_start(
+            user=request.user,
+            track=form.cleaned_data["track"],
+            prefill=request.session.pop(SELFCHECK_SESSION_KEY, None),
+        )
     except RuleViolation as exc:
         messages.error(request, str(exc))
         return redirect("enrollment:dashboard")
@@ -116,6 +124,7 @@ def _save(request, form: ApplicationForm) -> bool:
             application=form.instance,
             user=request.user,
             transcript=form.cleaned_data.get("transcript"),
+            replies=form.replies() if form.corrections else None,
         )
     except DuplicatePerson as exc:
         form.add_duplicate_person(str(exc))
@@ -131,6 +140,10 @@ def _submit(request, form: ApplicationForm) -> bool:
         application_submit(application=form.instance, user=request.user)
     except ApplicationIncomplete as exc:
         form.add_missing(exc.missing)
+        return False
+    except FieldsRefused as exc:
+        form.add_refused(exc.fields)
+        form.add_error(None, str(exc))
         return False
     except DuplicatePerson as exc:
         form.add_duplicate_person(str(exc))

@@ -23,6 +23,7 @@ from enrollment.admin_views import (
     ApplicationInspectView,
     ApplicationPermissionPolicy,
     ApplicationReturnView,
+    ApplicationTrackChangeView,
     ApplicationTrainingApproveView,
     ReferenceDeleteView,
     agency_name,
@@ -90,6 +91,7 @@ class ApplicationViewSet(ModelViewSet):
             employee_confirm_url_name=self.get_url_name("employee-confirm"),
             employee_revoke_url_name=self.get_url_name("employee-revoke"),
             carry_url_name=self.get_url_name("carry-progress"),
+            track_change_url_name=self.get_url_name("track-change"),
             **kwargs,
         )
 
@@ -115,6 +117,11 @@ class ApplicationViewSet(ModelViewSet):
                 "employee-revoke/<int:pk>/",
                 self._decision_view(ApplicationEmployeeRevokeView),
                 name="employee-revoke",
+            ),
+            path(
+                "track-change/<int:pk>/",
+                self._decision_view(ApplicationTrackChangeView),
+                name="track-change",
             ),
             path(
                 "carry-progress/<int:pk>/",

@@ -142,6 +142,14 @@ class Application(models.Model):
     corrections = models.JSONField(
         default=dict, blank=True, help_text="Field name → what to correct, when returned."
     )
+    correction_replies = models.JSONField(
+        default=dict, blank=True, help_text="Field name → the applicant's reply to a correction."
+    )
+    returned_values = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Field name → the answer as it stood when last returned (for before/after).",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from enrollment import rules
+from enrollment.corrections import UNANSWERED, answers_snapshot, unanswered_corrections
 from enrollment.models import (
     Application,
     ApplicationStatus,
@@ -20,7 +21,7 @@ from enrollment.models import (
 )
 from enrollment.models.applications import FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation, Track
-from enrollment.sections import SECTION_OF_FIELD, missing_fields
+from enrollment.sections import SECTION_OF_FIELD, missing_fields, track_fit_errors
 from enrollment.selectors import application_field_label, policy_get
 from enrollment.uploads import download_name, save_upload
 from lms import clock
@@ -36,6 +37,14 @@ class ApplicationIncomplete(RuleViolation):
     def __init__(self, missing: dict[str, list[str]]):
         self.missing = missing
         super().__init__("Fill in every required field before you submit.")
+
+
+class FieldsRefused(RuleViolation):
+    """Submission refused at named fields: `fields` maps each field to what is wrong there."""
+
+    def __init__(self, fields: dict[str, str], message: str):
+        self.fields = fields
+        super().__init__(message)
 
 
 class DuplicatePerson(RuleViolation):
@@ -81,16 +90,31 @@ def _mail(application: Application, template: str, **extra) -> None:
     )
 
 
-def application_start(*, user: User, track: Track | str) -> Application:
-    """Open a draft application on `track`. Refuses while the person has one open already."""
+PREFILLABLE = frozenset(
+    {
+        "highest_education",
+        "college_credit_hours",
+        "months_experience",
+        "adc_certified",
+        "cprp_certified",
+    }
+)
+
+
+def application_start(
+    *, user: User, track: Track | str, prefill: dict | None = None
+) -> Application:
+    """Open a draft application on `track`, with the self-check's answers in `prefill` (only
+    the `PREFILLABLE` fields are taken). Refuses while the person has one open already."""
     track = Track(track)
+    answers = {k: v for k, v in (prefill or {}).items() if k in PREFILLABLE}
     open_one = user.applications.exclude(status__in=FINAL).first()
     if open_one is not None:
         raise RuleViolation(
             "You already have an application in progress; continue that one instead."
         )
     with transaction.atomic():
-        application = Application.objects.create(user=user, track=track)
+        application = Application.objects.create(user=user, track=track, **answers)
         audit_record(actor=user, verb="application.start", obj=application, to_state=S.DRAFT)
     return application
 
@@ -119,14 +143,24 @@ def application_identity_check(*, application: Application) -> None:
 
 
 def application_save(
-    *, application: Application, user: User, transcript: UploadedFile | None = None
+    *,
+    application: Application,
+    user: User,
+    transcript: UploadedFile | None = None,
+    replies: dict[str, str] | None = None,
 ) -> Application:
     """Save the applicant's answers as they stand (complete or not), with a transcript if one
-    was uploaded. Only drafts and returned applications can change; raises DuplicatePerson for
+    was uploaded and `replies` to staff's corrections (field → text; only flagged fields are
+    kept). Only drafts and returned applications can change; raises DuplicatePerson for
     another person's identity, and writes nothing then."""
     if not application.is_editable:
         raise RuleViolation("This application can no longer be changed.")
     application_identity_check(application=application)
+    if replies is not None:
+        flagged = application.corrections or {}
+        application.correction_replies = {
+            name: text.strip() for name, text in replies.items() if name in flagged and text.strip()
+        }
     with transaction.atomic():
         application.save()
         if transcript is not None:
@@ -176,8 +210,24 @@ def application_submit(
         missing = missing_fields(locked, has_transcript=has_transcript)
         if missing:
             raise ApplicationIncomplete(missing)
-        application_identity_check(application=locked)
+        misfit = track_fit_errors(locked)
+        if misfit:
+            raise FieldsRefused(
+                misfit,
+                f"Your answers do not qualify for {locked.get_track_display()}: correct them, "
+                "or ask certification staff to change your track.",
+            )
         resubmission = locked.status == S.RETURNED
+        if resubmission:
+            transcripts = locked.uploads.filter(purpose=ApplicationUpload.Purpose.TRANSCRIPT)
+            now = answers_snapshot(locked, transcripts=transcripts.count())
+            unanswered = unanswered_corrections(locked, now=now)
+            if unanswered:
+                raise FieldsRefused(
+                    dict.fromkeys(unanswered, UNANSWERED),
+                    "Answer each correction staff asked for before you submit again.",
+                )
+        application_identity_check(application=locked)
         locked, _ = _transition(
             locked, S.SUBMITTED, actor=user, reason="resubmitted" if resubmission else ""
         )
@@ -234,9 +284,14 @@ def application_return(
     with transaction.atomic():
         locked, changed = _transition(application, S.RETURNED, actor=actor, reason=summary)
         if changed:
+            transcripts = locked.uploads.filter(purpose=ApplicationUpload.Purpose.TRANSCRIPT)
             locked.corrections = cleaned
+            locked.correction_replies = {}
+            locked.returned_values = answers_snapshot(locked, transcripts=transcripts.count())
             locked.decided_at = clock.now()
-            locked.save(update_fields=["corrections", "decided_at"])
+            locked.save(
+                update_fields=["corrections", "correction_replies", "returned_values", "decided_at"]
+            )
             _mail(
                 locked,
                 "application_returned",
@@ -289,6 +344,8 @@ def application_classroom_complete(*, application: Application) -> Application:
             for hook in _CLASSROOM_COMPLETE_HOOKS:
                 hook(locked)
             locked.refresh_from_db()
+            if locked.status == S.CLASSROOM_COMPLETE:  # not already passed under a staff grant
+                _mail(locked, "exam_open")
     return locked
 
 

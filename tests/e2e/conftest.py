@@ -63,3 +63,58 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+_AXE_RUN = """async (scope) => {
+  const result = await axe.run(scope ? document.querySelector(scope) : document,
+                               {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + n.html.slice(0, 120)),
+  }));
+}"""
+
+
+def axe_violations(page, *, scope: str = "") -> list[dict]:
+    """axe-core's violations on the page as it stands (inside `scope`, a CSS selector, if given)."""
+    if not AXE_JS.exists():
+        pytest.fail("axe-core is not installed: run `make e2e-deps` (npm ci in tests/e2e).")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(_AXE_RUN, scope)
+
+
+@pytest.fixture
+def a11y():
+    """`a11y.check(page, label)` runs axe-core at 1280 px and at 390 px and checks the page does
+    not scroll sideways on the phone; `a11y.assert_clean()` fails with every finding at once."""
+
+    class Audit:
+        def __init__(self):
+            self.findings: dict[str, object] = {}
+            self.pages: list[str] = []
+
+        def check(self, page, label: str, *, scope: str = "") -> None:
+            self.pages.append(label)
+            for name, size in (("1280", DESKTOP), ("390", PHONE)):
+                page.set_viewport_size(size)
+                page.wait_for_timeout(50)
+                violations = axe_violations(page, scope=scope)
+                if violations:
+                    self.findings[f"{label} @ {name}px"] = violations
+                if name == "390":
+                    overflow = page.evaluate(
+                        "() => document.documentElement.scrollWidth - window.innerWidth"
+                    )
+                    if overflow > 0:
+                        self.findings[f"{label} @ 390px scrolls sideways"] = f"{overflow}px"
+            page.set_viewport_size(DESKTOP)
+
+        def assert_clean(self) -> None:
+            assert self.pages, "no page was checked"
+            assert not self.findings, "\n".join(f"{k}: {v}" for k, v in self.findings.items())
+
+    return Audit()

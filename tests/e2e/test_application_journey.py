@@ -37,7 +37,6 @@ def _fill_application(page):
         "#id_phone": "405-555-0123",
         "#id_address_line1": "4345 N Lincoln Blvd",
         "#id_city": "Oklahoma City",
-        "#id_state": "OK",
         "#id_postal_code": "73105",
         "#id_county": "Oklahoma",
         "#id_institution": "University of Central Oklahoma",
@@ -46,6 +45,7 @@ def _fill_application(page):
     }
     for selector, value in fields.items():
         page.locator(selector).fill(value)
+    page.locator("#id_state").select_option("OK")
     page.locator("#id_highest_education").select_option("bachelor")
     page.locator("#id_degree").select_option(label="Psychology")
     page.locator("#id_agency").select_option(index=1)
@@ -102,6 +102,8 @@ def test_apply_return_correct_resubmit_approve(page, browser, live_server, cert_
     # 4. Staff approve it.
     staff.goto(f"/admin/applications/inspect/{application.pk}/")
     staff.get_by_role("button", name=f"Approve application #{application.pk}").click()
+    expect(staff.get_by_text("The web-based training opens for the applicant.")).to_be_visible()
+    staff.get_by_role("button", name="Yes, confirm").click()
     expect(staff.get_by_text("Approved").first).to_be_visible()
 
     # 5. The dashboard shows step 4, web-based training, as the current step.

@@ -256,7 +256,7 @@ def test_approve(client, cert_staff, django_capture_on_commit_callbacks):
     client.force_login(cert_staff)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_decide(application, "approve"))
+        response = client.post(_decide(application, "approve"), {"confirmed": "yes"})
 
     assert response.status_code == 302 and response["Location"] == _detail(application)
     application.refresh_from_db()
@@ -293,7 +293,8 @@ def test_deny_with_a_reason(client, cert_staff, django_capture_on_commit_callbac
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            _decide(application, "deny"), {"reason": "The degree is not yet conferred."}
+            _decide(application, "deny"),
+            {"reason": "The degree is not yet conferred.", "confirmed": "yes"},
         )
 
     assert response.status_code == 302
@@ -404,7 +405,12 @@ def test_other_roles_see_no_applications(client, request, who):
 @pytest.mark.parametrize("who", ["editor", "trainer", "applicant"])
 @pytest.mark.parametrize(
     ("action", "data"),
-    [("approve", {}), ("deny", {"reason": "No."}), ("return", {"phone": "Wrong."})],
+    [
+        ("approve", {"confirmed": "yes"}),
+        ("deny", {"reason": "No.", "confirmed": "yes"}),
+        ("return", {"phone": "Wrong."}),
+        ("track-change", {"track": "cm2", "reason": "No.", "confirmed": "yes"}),
+    ],
 )
 def test_other_roles_cannot_decide(
     client, request, who, action, data, django_capture_on_commit_callbacks
@@ -537,3 +543,143 @@ def test_an_agency_named_on_an_application_is_not_deleted_even_by_a_superuser(cl
 
     assert "Mark it inactive instead." in response.content.decode()
     assert QualifyingAgency.objects.filter(pk=application.agency_id).exists()
+
+
+# --- confirmation steps, track change, before and after ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "consequence"),
+    [
+        ("approve", {}, "The web-based training opens for the applicant."),
+        ("deny", {"reason": "Not conferred."}, "The application closes for good"),
+        (
+            "track-change",
+            {"track": "cm1", "reason": "High school and 40 months."},
+            "Fees: $75.00 become $50.00.",
+        ),
+    ],
+)
+def test_a_decision_asks_for_confirmation_and_says_what_will_happen(
+    client, cert_staff, action, data, consequence, django_capture_on_commit_callbacks
+):
+    application = _submitted(track="cm2")
+    client.force_login(cert_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_decide(application, action), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert consequence in html
+    assert 'name="confirmed" value="yes"' in html and "Yes, confirm" in html
+    for name, value in data.items():
+        assert f'name="{name}" value="{value}"' in html  # carried to the confirmation
+    assert _unchanged(application)
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_decide(application, action), data | {"confirmed": "yes"})
+    assert response.status_code == 302
+    assert _events(application).count() == 1 and len(mail.outbox) == 1
+
+
+def test_staff_change_the_track_before_approval(
+    client, cert_staff, django_capture_on_commit_callbacks
+):
+    application = _submitted(track="cm2")
+    client.force_login(cert_staff)
+    html = client.get(_detail(application)).content.decode()
+    assert "Change the track of application" in html
+    data = {"track": "cm1_upgrade", "reason": "Already a CM I.", "confirmed": "yes"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_decide(application, "track-change"), data)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.track == "cm1_upgrade" and application.status == S.SUBMITTED
+    event = _events(application).get()
+    assert (event.verb, event.actor, event.from_state, event.to_state, event.reason) == (
+        "application.track_changed",
+        cert_staff,
+        "cm2",
+        "cm1_upgrade",
+        "Already a CM I.",
+    )
+    (message,) = mail.outbox
+    assert message.to == [application.user.email]
+    assert "from CM II New Applicant to CM I Upgrade" in message.body
+    assert "Already a CM I." in message.body
+    assert "Classroom days: Day 3 and Day 4" in message.body
+    assert "Reapplication fee: $" in message.body and message.alternatives
+
+
+def test_the_track_change_needs_a_reason_and_is_refused_after_approval(
+    client, cert_staff, django_capture_on_commit_callbacks
+):
+    application = _submitted(track="cm2")
+    client.force_login(cert_staff)
+    response = client.post(
+        _decide(application, "track-change"), {"track": "cm1", "reason": " ", "confirmed": "yes"}
+    )
+    assert response.status_code == 200
+    assert "Give the reason for the change" in response.content.decode()
+    assert _unchanged(application)
+    approved = _submitted("Baker", status=S.APPROVED, track="cm2")
+    assert "Change the track" not in client.get(_detail(approved)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _decide(approved, "track-change"),
+            {"track": "cm1", "reason": "Wrong.", "confirmed": "yes"},
+            follow=True,
+        )
+    assert "only before the application is approved" in response.content.decode()
+    approved.refresh_from_db()
+    assert approved.track == "cm2" and mail.outbox == []
+
+
+def test_staff_see_each_changed_field_before_and_after(client, cert_staff):
+    from enrollment.services.applications import application_return, application_submit
+
+    application = _submitted(job_title="Case manager")
+    application_return(
+        application=application, actor=cert_staff, corrections={"phone": "Disconnected."}
+    )
+    application.refresh_from_db()
+    application.phone = "918-555-0199"
+    application.city = "Tulsa"
+    application.correction_replies = {"phone": "New number."}
+    application.save()
+    application_submit(application=application, user=application.user)
+    client.force_login(cert_staff)
+    html = client.get(_detail(application)).content.decode()
+    changes = html.split("Changes since it was returned")[1].split("</table>")[0]
+    assert "<del>405-555-0100</del>" in changes and "<ins>918-555-0199</ins>" in changes
+    assert "<del>Oklahoma City</del>" in changes and "<ins>Tulsa</ins>" in changes
+    assert "Job title" not in changes  # unchanged answers are not listed
+    assert "New number." in html
+
+
+def test_locking_attendance_asks_first_and_counts_who_moves_on(client, cert_staff, trainer):
+    from datetime import timedelta
+
+    from enrollment.services.booking import registration_book
+    from enrollment.services.roster import session_attendance_mark
+    from tests.enrollment.test_booking import make_session, ready
+
+    session = make_session(on=clock.today() - timedelta(days=1))
+    session.trainers.add(trainer)
+    week_before = clock.now() - timedelta(days=8)
+    ana, ben = (
+        registration_book(application=ready(), session=session, user=None, now=week_before)
+        for _ in range(2)
+    )
+    session_attendance_mark(
+        session=session, actor=trainer, marks={ana.pk: ("present", ""), ben.pk: ("absent", "")}
+    )
+    client.force_login(cert_staff)
+    url = f"/admin/classroom-sessions/lock/{session.pk}/"
+    html = client.post(url).content.decode()
+    assert "Lock the attendance of" in html
+    assert "1 attended" in html and "1 missed: their booking closes, which frees the seat" in html
+    session.refresh_from_db()
+    assert session.attendance_locked_at is None
+    client.post(url, {"confirmed": "yes"})
+    session.refresh_from_db()
+    assert session.attendance_locked_at is not None

@@ -504,12 +504,16 @@ def test_moving_and_cancelling_through_the_page(client, django_capture_on_commit
     assert f'name="session" value="{later.pk}"' in page and "Move here" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/classroom/bookings/{registration.pk}/move/", {"session": later.pk}, follow=True
+            f"/classroom/bookings/{registration.pk}/move/",
+            {"session": later.pk, "confirmed": "yes"},
+            follow=True,
         )
     assert "Moved to Day 1" in response.content.decode()
     registration.refresh_from_db()
     assert (registration.session, registration.calendar_sequence) == (later, 1)
-    response = client.post(f"/classroom/bookings/{registration.pk}/cancel/", follow=True)
+    response = client.post(
+        f"/classroom/bookings/{registration.pk}/cancel/", {"confirmed": "yes"}, follow=True
+    )
     assert "fee stays with your application" in response.content.decode()
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CANCELLED

@@ -281,7 +281,7 @@ def test_staff_cancel_and_lock_from_the_session_page(client, cert_staff, trainer
     assert future.status == SessionStatus.CANCELLED
 
     today = make_session(on=clock.today())
-    response = client.post(ADMIN + f"lock/{today.pk}/", follow=True)
+    response = client.post(ADMIN + f"lock/{today.pk}/", {"confirmed": "yes"}, follow=True)
     today.refresh_from_db()
     assert today.attendance_locked_at is not None  # nobody booked: nothing to mark
 

@@ -278,3 +278,75 @@ def test_classroom_complete_points_at_the_exam(applicant):
     )
     exam_step = application_steps(application, today=date(2026, 12, 1))[6]
     assert (exam_step.state, exam_step.action_url) == ("current", "/exam/")
+
+
+# --- Bookings, attendance, outcomes and the exam-open email --------------------------------------
+
+
+def test_booked_days_show_with_place_and_time_and_attendance_becomes_current(
+    client, trainer, cert_staff, django_capture_on_commit_callbacks
+):
+    from datetime import datetime, time, timedelta
+
+    from django.core import mail
+
+    from enrollment.services.booking import registration_book
+    from enrollment.services.roster import session_attendance_lock, session_attendance_mark
+    from lms import clock
+    from tests.enrollment.test_booking import make_session, ready
+
+    application = ready(track="cm1", paid=(1, 2))
+    client.force_login(application.user)
+    on = clock.today() + timedelta(days=10)
+    day1 = make_session(day=1, on=on, start=time(9), end=time(16))
+    day2 = make_session(day=2, on=on + timedelta(days=1), start=time(13, 30), end=time(17))
+    for session in (day1, day2):
+        session.trainers.add(trainer)
+    registration_book(application=application, session=day1, user=application.user)
+    board = client.get("/dashboard/").context["board"]
+    step5 = board.steps[4]
+    assert step5.state == "current" and "Booked Day 1; still to book: Day 2" in step5.detail
+    assert "ODMHSAS Training Center" in step5.items[0] and "9 a.m. to 4 p.m." in step5.items[0]
+
+    registration_book(application=application, session=day2, user=application.user)
+    response = client.get("/dashboard/")
+    html = response.content.decode()
+    steps = response.context["board"].steps
+    assert states(steps) == "dddddclll"
+    assert steps[4].detail == "Booked Day 1 and Day 2"
+    assert steps[5].state == "current" and len(steps[5].items) == 2
+    assert "1:30 p.m. to 5 p.m." in steps[5].items[1]
+    assert "Room 210" in html and "Pay each day" not in html
+    assert ">Done<" not in html.replace('class="step-state">Done<', "")  # no bare "Done" detail
+
+    # Both days attended and locked: the exam opens, and the applicant is told by email.
+    for session in (day1, day2):
+        after = datetime.combine(session.date, time(18), tzinfo=clock.LOCAL_TZ)
+        reg = session.registrations.get()
+        session_attendance_mark(
+            session=session, actor=trainer, marks={reg.pk: ("present", "")}, now=after
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            session_attendance_lock(session=session, actor=cert_staff, now=after)
+    application.refresh_from_db()
+    assert application.status == S.CLASSROOM_COMPLETE
+    opened = [m for m in mail.outbox if m.subject == "Your competency exam is open"]
+    assert len(opened) == 1 and opened[0].to == [application.user.email]
+    assert "/exam/" in opened[0].body and opened[0].alternatives
+    steps = client.get("/dashboard/").context["board"].steps
+    assert states(steps) == "ddddddcll"
+    assert steps[5].detail.startswith("Attended every required day on ")
+    assert "(attendance: present)" in steps[5].items[0]
+
+
+def test_finished_steps_say_their_outcome_and_date(client, applicant, cert_staff):
+    application = complete(applicant)
+    with frozen_at(date(2026, 11, 2)):
+        application_submit(application=application, user=applicant)
+    with frozen_at(date(2026, 11, 5)):
+        application_approve(application=application, actor=cert_staff)
+    client.force_login(applicant)
+    steps = client.get("/dashboard/").context["board"].steps
+    assert steps[1].detail == "Submitted on November 2, 2026"
+    assert steps[2].detail == "Approved on November 5, 2026"
+    assert all(step.detail != "Done" for step in steps)

@@ -288,3 +288,35 @@ def test_answers_accept_education_string_and_are_frozen():
 @pytest.mark.parametrize("education", list(Education))
 def test_every_education_has_a_label(education):
     assert education.label and education.label[0].isupper()
+
+
+@pytest.mark.parametrize(
+    "answers, track", [pytest.param(a, t, id=i) for i, a, t in OUTCOMES if t is not None]
+)
+def test_the_recommended_track_has_no_shortfalls(answers, track):
+    from enrollment.selfcheck import track_shortfalls
+
+    assert track_shortfalls(answers, track) == {}
+
+
+@pytest.mark.parametrize(
+    "answers, track, fields",
+    [
+        (Answers(E.HIGH_SCHOOL, False), Track.CM2_CPRP, {"education", "cprp_certified"}),
+        (Answers(E.BACHELOR, False, cprp_certified=False), Track.CM2, {"behavioral_health_degree"}),
+        (
+            Answers(E.HIGH_SCHOOL, False, months_experience=12),
+            Track.CM1,
+            {"months_experience", "college_credit_hours"},
+        ),
+        (Answers(E.NONE, False, months_experience=48), Track.CM1, {"education"}),
+        (Answers(E.BACHELOR, True), Track.CM1_UPGRADE, {"cm1_certified"}),
+        (Answers(E.SOME_COLLEGE, False, cm1_certified=True), Track.CM1_UPGRADE, {"education"}),
+    ],
+)  # fmt: skip
+def test_answers_that_do_not_fit_the_chosen_track_say_where(answers, track, fields):
+    from enrollment.selfcheck import track_shortfalls
+
+    shortfalls = track_shortfalls(answers, track)
+    assert set(shortfalls) == fields
+    assert all(message.endswith(".") for message in shortfalls.values())

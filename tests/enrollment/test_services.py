@@ -161,8 +161,10 @@ def test_return_then_resubmit_keeps_the_clock(
     assert "Phone number: The number is not reachable." in mail.outbox[0].body
     assert _audit(submitted, "application.returned").exists()
 
-    submitted.phone = "405-555-0199"
-    application_save(application=submitted, user=submitted.user)
+    submitted.phone = "405-555-0199"  # the city stays: the applicant replies instead
+    application_save(
+        application=submitted, user=submitted.user, replies={"city": "Norman is right."}
+    )
     application_submit(application=submitted, user=submitted.user, today=date(2026, 10, 1))
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED

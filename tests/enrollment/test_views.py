@@ -435,12 +435,14 @@ def test_returned_application_shows_corrections_and_can_be_resubmitted(
     assert 'id="id_transcript_correction"' in html and "Upload all pages." in html
     assert re.search(r'aria-describedby="id_phone_correction[^"]*"', html)
     data = answers(submitted.agency, submitted.degree, phone="405-555-0199", action="submit")
+    data["reply__transcript"] = "All pages are in the file already."
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url(submitted), data)
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.SUBMITTED
     assert submitted.phone == "405-555-0199" and submitted.corrections == {}
+    assert submitted.correction_replies == {"transcript": "All pages are in the file already."}
 
 
 def test_submitted_application_is_read_only(client, applicant, submitted):
@@ -524,3 +526,196 @@ def test_an_upload_is_only_found_under_its_own_application(client, applicant, su
     client.force_login(applicant)
     other = Application.objects.create(user=applicant, track=Track.CM1, status="denied")
     assert client.get(f"/application/{other.pk}/uploads/{upload.pk}/").status_code == 404
+
+
+# --- Values checked at the field, track fit, prefill, resubmission rule ---------------------------
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("date_of_birth", "2030-01-01", "must be in the past"),
+        ("date_of_birth", "2015-06-01", "at least 18 years old"),
+        ("employment_start_date", "2035-01-01", "cannot be in the future"),
+        ("phone", "call me", "US phone number"),
+        ("phone", "123-555-0100", "US phone number"),
+        ("postal_code", "ABCDE", "ZIP code"),
+        ("postal_code", "7306", "ZIP code"),
+        ("state", "ok", "Select a valid choice"),
+        ("state", "ZZ", "Select a valid choice"),
+    ],
+)
+def test_bad_values_are_refused_at_the_field_and_nothing_is_saved(
+    client, applicant, draft, agency, psychology, field, value, message
+):
+    client.force_login(applicant)
+    data = answers(agency, psychology, action="save", **{field: value})
+    response = client.post(url(draft), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == [field] and message in errors[field][0]
+    html = response.content.decode()
+    assert f'href="#id_{field}"' in html  # the summary links to the field
+    draft.refresh_from_db()
+    assert draft.legal_last_name == ""  # nothing saved
+
+
+def test_good_values_are_saved_in_one_form(client, applicant, draft, agency, psychology):
+    client.force_login(applicant)
+    data = answers(agency, psychology, action="save", phone="(405) 555 0100")
+    data["postal_code"] = "730691234"
+    assert client.post(url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.phone, draft.postal_code, draft.state) == ("405-555-0100", "73069-1234", "OK")
+
+
+def test_state_is_a_select_of_states(client, applicant, draft):
+    client.force_login(applicant)
+    html = client.get(url(draft)).content.decode()
+    assert re.search(r'<select name="state"[^>]*id="id_state"', html)
+    assert '<option value="OK" selected>Oklahoma</option>' in html
+
+
+def test_answers_that_do_not_fit_the_track_are_refused_at_the_fields(
+    client, applicant, agency, django_capture_on_commit_callbacks
+):
+    application = application_start(user=applicant, track=Track.CM2_CPRP)
+    client.force_login(applicant)
+    data = answers(agency, None, action="submit", highest_education="high_school")
+    data["institution"] = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(application), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "conferred bachelor" in errors["highest_education"][0]
+    assert "CPRP" in errors["cprp_certified"][0]
+    assert "do not qualify for CM II New – CPRP/CPRC" in str(errors["__all__"])
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+    assert len(mail.outbox) == 0
+    # With a bachelor's and a CPRP, the same track fits.
+    fixed = data | {"highest_education": "bachelor", "institution": "OU", "cprp_certified": "on"}
+    fixed["degree_other"] = "History"
+    fixed["transcript"] = pdf()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(application), fixed)
+    assert response.status_code == 302, response.context["form"].errors
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_the_selfcheck_answers_prefill_the_application(client, applicant):
+    client.force_login(applicant)
+    client.post(
+        "/apply/",
+        {"education": "some_college", "college_credit_hours": "64", "adc_certified": "on"},
+    )
+    response = client.post("/apply/start/", {"track": "cm1"})
+    application = Application.objects.get(user=applicant)
+    assert response.url == url(application)
+    assert application.highest_education == "some_college"
+    assert application.college_credit_hours == 64 and application.adc_certified is True
+    html = client.get(url(application)).content.decode()
+    assert 'value="64"' in html
+
+
+def test_the_form_has_section_navigation_and_focuses_the_error_summary(client, applicant, draft):
+    client.force_login(applicant)
+    html = client.get(url(draft)).content.decode()
+    nav = html.split('class="section-nav"')[1].split("</nav>")[0]
+    for key in ("personal", "residence", "education", "employment"):
+        assert f'href="#section-{key}"' in nav
+    assert "0 of 4" in nav  # the personal section's completeness
+    response = client.post(url(draft), {"phone": "call me", "action": "save"})
+    html = response.content.decode()
+    assert 'id="error-summary"' in html and 'tabindex="-1"' in html
+    assert "js/application.js" in html
+
+
+def test_a_flagged_field_must_change_or_be_answered_before_resubmission(
+    client, applicant, submitted, cert_staff, django_capture_on_commit_callbacks
+):
+    application_return(
+        application=submitted, actor=cert_staff, corrections={"job_title": "Spell it out."}
+    )
+    data = answers(submitted.agency, submitted.degree, action="submit")
+    response = client.post(url(submitted), data)
+    assert response.status_code == 200
+    assert "change the answer, or reply" in response.context["form"].errors["job_title"][0]
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.RETURNED
+    html = client.get(url(submitted)).content.decode()
+    assert 'name="reply__job_title"' in html
+    # A reply is enough.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(submitted), data | {"reply__job_title": "It is my title."})
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.SUBMITTED
+
+
+def test_a_changed_flagged_field_allows_resubmission(
+    client, applicant, submitted, cert_staff, django_capture_on_commit_callbacks
+):
+    application_return(
+        application=submitted, actor=cert_staff, corrections={"job_title": "Spell it out."}
+    )
+    data = answers(submitted.agency, submitted.degree, action="submit", job_title="Case Manager II")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(submitted), data)
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.SUBMITTED
+    assert submitted.returned_values["job_title"] == "Case manager"
+
+
+# --- Confirmation steps for cancelling and moving a booking --------------------------------------
+
+
+def test_cancel_and_move_ask_first_and_say_the_seat_frees(
+    client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from enrollment.models import RegistrationStatus
+    from enrollment.services.booking import registration_book
+    from lms import clock
+    from tests.enrollment.test_booking import make_session, ready
+
+    application = ready()
+    booked = registration_book(application=application, session=make_session(), user=None)
+    later = make_session(on=clock.today() + timedelta(days=30), venue="Lawton Center")
+    client.force_login(application.user)
+
+    move = f"/classroom/bookings/{booked.pk}/move/"
+    html = client.post(move, {"session": later.pk}).content.decode()
+    assert "Move your Day 1 booking?" in html and "frees your seat" in html
+    assert f'name="session" value="{later.pk}"' in html and 'name="confirmed" value="yes"' in html
+    booked.refresh_from_db()
+    assert booked.session_id != later.pk and booked.calendar_sequence == 0
+
+    cancel = f"/classroom/bookings/{booked.pk}/cancel/"
+    html = client.post(cancel).content.decode()
+    assert "This frees your seat for someone else." in html and "Nothing is refunded" in html
+    booked.refresh_from_db()
+    assert booked.status == RegistrationStatus.CONFIRMED
+    assert not AuditEvent.objects.filter(verb__startswith="registration.cancel").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(cancel, {"confirmed": "yes"}, follow=True)
+    assert "fee stays with your application" in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == RegistrationStatus.CANCELLED
+
+
+def test_a_flag_on_a_field_the_form_does_not_show_does_not_block_resubmission(
+    client, applicant, submitted, cert_staff
+):
+    application_return(
+        application=submitted,
+        actor=cert_staff,
+        corrections={"cm1_certificate_number": "Not needed.", "job_title": "Spell it out."},
+    )
+    data = answers(submitted.agency, submitted.degree, action="submit", job_title="Case Manager")
+    assert client.post(url(submitted), data).status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.SUBMITTED
