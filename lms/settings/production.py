@@ -61,9 +61,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Wagtail's preview views opt back into SAMEORIGIN themselves.
 X_FRAME_OPTIONS = "DENY"
 
-# The issuer's Ed25519 signing key (32-byte seed, Multikey or base64): no default and no key
-# file; certification.credentials.keys.signing_key() refuses to sign without it.
-CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY", "")
+# The issuer's Ed25519 signing key (32-byte seed, Multikey or base64): required, no default and
+# no key file.
+CREDENTIAL_SIGNING_KEY = required("CREDENTIAL_SIGNING_KEY")
 CREDENTIAL_SIGNING_KEY_FILE = None
 # Content-Security-Policy (stricter on the site than on the admin paths) and Permissions-Policy
 # on every response; Referrer-Policy comes from SecurityMiddleware (SECURE_REFERRER_POLICY).

@@ -12,8 +12,6 @@ import json
 import os
 import socket
 import stat
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -477,35 +475,12 @@ def test_without_a_key_signing_is_refused(settings):
 
 
 def test_production_has_no_key_default_and_no_key_file():
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "CREDENTIAL_SIGNING_KEY"}
-    }
-    env.update(
-        SECRET_KEY="an-example-production-secret-key-that-is-long-and-random-4f8a1c9e2b7d",
-        ALLOWED_HOSTS="bhcm.example.org",
-        DATABASE_URL="postgres://lms:pw@db.example.org:5432/lms",
-        CELERY_BROKER_URL="redis://redis.example.org:6379/0",
-        STRIPE_SECRET_KEY="sk_live_example",
-        STRIPE_PUBLISHABLE_KEY="pk_live_example",
-        STRIPE_WEBHOOK_SECRET="whsec_example",
-        EMAIL_HOST="smtp.example.org",
-        WAGTAILADMIN_BASE_URL="https://bhcm.example.org",
-    )
-    code = (
-        "from certification.credentials.keys import signing_key\n"
-        "try:\n    signing_key()\nexcept Exception as e:\n    print(type(e).__name__, e)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code, "--settings=lms.settings.production"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert "ImproperlyConfigured Set the CREDENTIAL_SIGNING_KEY" in result.stdout, result.stderr
+    from tests.lms.test_settings import EXAMPLE_ENV, _manage
+
+    without_key = {k: v for k, v in EXAMPLE_ENV.items() if k != "CREDENTIAL_SIGNING_KEY"}
+    result = _manage("check", env=without_key)
+    assert result.returncode != 0
+    assert "Set the CREDENTIAL_SIGNING_KEY" in result.stdout + result.stderr
 
 
 # --- The verifier's side: credential_check, and the issuer value ------------------------------

@@ -21,6 +21,8 @@ EXAMPLE_ENV = {
     "STRIPE_WEBHOOK_SECRET": "whsec_example",
     "EMAIL_HOST": "smtp.example.org",
     "WAGTAILADMIN_BASE_URL": "https://bhcm.example.org",
+    # an example Ed25519 seed (32 bytes, base64): never a real key
+    "CREDENTIAL_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 }
 
 
