@@ -8,7 +8,7 @@ from typing import Literal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from enrollment.models import Application, Attendance
+from enrollment.models import Application, Attendance, RegistrationStatus
 from enrollment.rules import Policy, Track, reapplication_fee, required_days
 from enrollment.selectors import policy_get
 from lms.models import AuditEvent, User
@@ -17,8 +17,9 @@ from payments.models import Payment, PaymentLineItem, PaymentStatus
 
 DayFeeStatus = Literal["paid", "exempt", "unpaid"]
 EMPLOYEE_CONFIRMED_VERB = "application.employee_confirmed"
-# A day missed uses up its fee: absent, or left early (part of the instruction was missed, the
-# same rule the booking pages apply). Present and late count as attended.
+# A day missed uses up its fee once attendance is locked: absent, or left early (part of the
+# instruction was missed, the same rule the booking pages apply). Present and late count as
+# attended.
 MISSED_ATTENDANCE = (Attendance.ABSENT, Attendance.LEFT_EARLY)
 
 
@@ -71,15 +72,19 @@ def is_day_fee_exempt(application: Application) -> bool:
 
 
 def paid_day_items(application: Application) -> QuerySet[PaymentLineItem]:
-    """Paid day-fee items of `application` that still count: a day missed (the registration
-    holding the item is marked absent or left early) used up its fee and must be paid again."""
+    """Paid day-fee items of `application` that still count. A fee is consumed only when staff
+    lock the attendance of a day the person missed (the lock closes that booking, keeping the
+    item on it); a trainer's mark before the lock changes nothing about money."""
     return (
         PaymentLineItem.objects.filter(
             payment__application=application,
             payment__status=PaymentStatus.PAID,
             kind=PaymentLineItem.Kind.DAY_FEE,
         )
-        .exclude(registration__attendance__in=MISSED_ATTENDANCE)
+        .exclude(
+            registration__status=RegistrationStatus.CANCELLED,
+            registration__attendance__in=MISSED_ATTENDANCE,
+        )
         .select_related("payment")
         .order_by("pk")
     )

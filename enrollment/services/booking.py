@@ -124,9 +124,17 @@ def check_day(application: Application, day: int) -> None:
         )
 
 
+LOCKED = (
+    "Certification staff have locked this session's attendance: no booking can be made, moved "
+    "or cancelled in it."
+)
+
+
 def check_session(session: ClassroomSession, *, now: datetime) -> None:
     if session.status == SessionStatus.CANCELLED:
         raise RuleViolation("This session was cancelled; choose another date.")
+    if session.attendance_locked_at is not None:
+        raise RuleViolation(LOCKED)
     if session_starts_at(session) <= now:
         raise RuleViolation("This session has already started; choose a later date.")
 
@@ -334,6 +342,8 @@ def _check_movable(registration, source, target, now) -> None:
             f"A booking can only move to another session of the same day (Day "
             f"{registration.day}): the fee paid belongs to that day."
         )
+    if source.attendance_locked_at is not None:
+        raise RuleViolation(LOCKED)
     if session_starts_at(source) <= now:
         raise RuleViolation(
             f"Your Day {registration.day} session has already started; a booking can only be "
@@ -357,6 +367,8 @@ def registration_cancel(
         locked = locked.get(pk=registration.pk)
         if locked.status == RegistrationStatus.CANCELLED:
             return locked, False
+        if locked.session.attendance_locked_at is not None:
+            raise RuleViolation(LOCKED)
         if session_starts_at(locked.session) <= now:
             raise RuleViolation(
                 "This session has already started; the booking can no longer be cancelled."
