@@ -18,6 +18,7 @@ from enrollment.rules import RuleViolation
 from enrollment.selectors import application_current_for_user
 from lms import clock
 from payments import rules
+from payments.forms import FeeChoiceForm
 from payments.models import PaymentStatus
 from payments.providers import InvalidEvent, ProviderUnavailable, get_provider
 from payments.receipts import receipt_context, receipt_pdf
@@ -26,6 +27,7 @@ from payments.selectors import (
     fees_due,
     fees_payable,
     is_employee_confirmed,
+    is_reapplication_fee_due,
     payment_get_for_user,
     payment_open_for,
     payments_for_owner,
@@ -54,13 +56,19 @@ def stripe_webhook(request):
 
 @login_required
 def fees(request):
-    """The fees of the current application, and a button that pays all that is payable now."""
+    """The fees of the current application; the person ticks which payable ones to pay now and
+    pays them in one checkout."""
     application = application_current_for_user(user=request.user)
+    payable = fees_payable(application) if application is not None else []
+    form = FeeChoiceForm(request.POST if request.method == "POST" else None, payable=payable)
     if request.method == "POST":
-        return _pay(request, application)
-    context = {"application": application}
+        if not payable:
+            messages.info(request, "There is nothing to pay right now.")
+            return redirect("payments:fees")
+        if form.is_valid():
+            return _pay(request, application, form.items())
+    context = {"application": application, "form": form}
     if application is not None:
-        payable = fees_payable(application)
         context.update(
             lines=fee_lines(application),
             payable=payable,
@@ -68,10 +76,11 @@ def fees(request):
             open_payment=payment_open_for(application, now=clock.now()).first(),
             claim_unconfirmed=application.odmhsas_employee
             and not is_employee_confirmed(application),
+            reapplication_due=is_reapplication_fee_due(application),
             not_payable_note=_not_payable_note(application, payable),
             history=payments_for_owner(user=request.user, application=application),
         )
-    return render(request, "payments/fees.html", context)
+    return render(request, "payments/fees.html", context, status=400 if form.errors else 200)
 
 
 def _not_payable_note(application, payable) -> str:
@@ -91,15 +100,11 @@ def _not_payable_note(application, payable) -> str:
     return " ".join(notes)
 
 
-def _pay(request, application):
-    payable = fees_payable(application) if application else []
-    if not payable:
-        messages.info(request, "There is nothing to pay right now.")
-        return redirect("payments:fees")
+def _pay(request, application, items):
     try:
         payment = payment_start(
             application=application,
-            items=[fee.item for fee in payable],
+            items=items,
             user=request.user,
             base_url=request.build_absolute_uri("/"),
         )

@@ -176,9 +176,12 @@ def application_submit(
         locked, _ = _transition(
             locked, S.SUBMITTED, actor=user, reason="resubmitted" if resubmission else ""
         )
-        if locked.submitted_on is None:
+        if locked.submitted_on is None:  # the clock starts and the fees are fixed
+            policy = policy_get()
             locked.submitted_on = today
-            locked.expires_on = rules.application_expires_on(today, policy=policy_get())
+            locked.expires_on = rules.application_expires_on(today, policy=policy)
+            locked.day_fee_cents = rules.to_cents(policy.day_fee)
+            locked.reapplication_fee_cents = rules.to_cents(policy.reapplication_fee)
         locked.needs_transcript_review = locked.claims_degree and locked.degree_id is None
         locked.last_submitted_at = clock.now()
         locked.corrections = {}
