@@ -240,3 +240,14 @@ def payer_name(payment: Payment) -> str:
 def provider_reference(payment: Payment) -> str:
     """The provider's reference for a payment: its PaymentIntent, else its checkout session."""
     return payment.payment_intent_id or payment.checkout_session_id or ""
+
+
+def payments_needing_action() -> QuerySet[Payment]:
+    """Payments flagged for staff (money taken that does not match what was asked, or that
+    came after its checkout or application closed), newest first. For staff views only."""
+    return Payment.objects.filter(flagged=True).select_related("application__user")
+
+
+def payments_needing_action_count() -> int:
+    """How many payments are flagged for staff (the admin home's "needs action" panel)."""
+    return payments_needing_action().count()

@@ -17,6 +17,7 @@ from enrollment.models.applications import FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation, Track
 from enrollment.sections import SECTION_OF_FIELD, missing_fields
 from enrollment.selectors import application_field_label, policy_get
+from enrollment.services.expiry import applications_closed
 from enrollment.uploads import save_upload
 from lms import clock
 from lms.models import User
@@ -60,6 +61,8 @@ def _transition(
         to_state=to,
         reason=reason,
     )
+    if to in FINAL:  # checkouts and whatever else the application had open close with it
+        applications_closed([locked.pk], f"Application {S(to).label.lower()}.")
     return locked, True
 
 

@@ -150,7 +150,8 @@ def test_a_completion_after_expiry_stays_expired_and_is_flagged(client, payment)
     assert payment.flagged
     assert "after the checkout expired" in payment.flag_reason
     assert _audits(payment, "payment.flagged") == 1
-    assert not mail.outbox
+    (told,) = mail.outbox  # no receipt: the applicant is told the payment could not be used
+    assert "arrived after the checkout closed" in told.subject
 
 
 def test_an_unknown_session_is_stored_and_ignored(client, payment):
