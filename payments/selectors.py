@@ -251,3 +251,25 @@ def payments_needing_action() -> QuerySet[Payment]:
 def payments_needing_action_count() -> int:
     """How many payments are flagged for staff (the admin home's "needs action" panel)."""
     return payments_needing_action().count()
+
+
+ReturnState = Literal["paid", "waiting", "declined", "closed"]
+
+
+def payment_return_state(payment: Payment, *, now, returned: bool) -> tuple[ReturnState, bool]:
+    """What the return page says about the latest attempt, and whether that is final.
+
+    Paid and expired are final. Pending is "waiting". A failed payment is a declined card that
+    can be retried on the same checkout while it is open; but when the person has just come back
+    from the checkout (`returned`: the provider only sends them back after a successful
+    attempt), that later attempt is still settling: "waiting", not a false failure."""
+    if payment.status == PaymentStatus.PAID:
+        return "paid", True
+    if payment.status == PaymentStatus.EXPIRED:
+        return "closed", True
+    open_ = payment.expires_at is None or payment.expires_at > now
+    if payment.status == PaymentStatus.FAILED:
+        if returned and open_:
+            return "waiting", False
+        return "declined", not open_
+    return "waiting", False

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -30,6 +31,7 @@ from payments.selectors import (
     is_reapplication_fee_due,
     payment_get_for_user,
     payment_open_for,
+    payment_return_state,
     payments_for_owner,
     receipt_get_for_user,
 )
@@ -121,22 +123,39 @@ def _payment_or_404(request, pk):
     return payment
 
 
+def _return_context(request, payment) -> dict:
+    returned = request.GET.get("checkout") == "done"
+    state, final = payment_return_state(payment, now=clock.now(), returned=returned)
+    return {"payment": payment, "state": state, "final": final, "returned": returned}
+
+
 @login_required
 @never_cache
 def payment_return(request, pk):
-    """Where the checkout sends the payer back. It never marks anything paid: it waits for the
-    provider's webhook, polling `payment_status`."""
+    """Where the checkout sends the payer back. It never marks anything paid: it follows the
+    payment (polling `payment_status`) until it is final, through any earlier decline."""
     payment = _payment_or_404(request, pk)
-    return render(request, "payments/payment_return.html", {"payment": payment})
+    return render(request, "payments/payment_return.html", _return_context(request, payment))
 
 
 @login_required
 @never_cache
 @require_GET
 def payment_status(request, pk):
-    """The payment's status as JSON, for the return page to poll."""
+    """The payment's status as JSON for the return page: the state shown, whether it is final,
+    and the state's HTML to swap in."""
     payment = _payment_or_404(request, pk)
-    return JsonResponse({"status": payment.status, "paid": payment.status == PaymentStatus.PAID})
+    context = _return_context(request, payment)
+    html = render_to_string("payments/_payment_state.html", context, request=request)
+    return JsonResponse(
+        {
+            "status": payment.status,
+            "paid": payment.status == PaymentStatus.PAID,
+            "state": context["state"],
+            "final": context["final"],
+            "html": html,
+        }
+    )
 
 
 def _receipt_or_404(request, pk):

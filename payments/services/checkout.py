@@ -143,7 +143,9 @@ def payment_start(
         PaymentLineItem.objects.bulk_create(lines)
         result = provider.create_checkout(
             payment,
-            success_url=base_url + reverse("payments:payment-return", args=[payment.pk]),
+            success_url=base_url
+            + reverse("payments:payment-return", args=[payment.pk])
+            + "?checkout=done",
             cancel_url=base_url + reverse("payments:fees"),
         )
         payment.checkout_session_id = result.session_id

@@ -173,7 +173,7 @@ def test_the_return_page_waits_for_the_webhook(owner, cm2, fake_provider):
     waiting = _text(owner.get(url))
     status = owner.get(reverse("payments:payment-status", args=[payment.pk])).json()
     assert "Waiting for confirmation" in waiting
-    assert status == {"status": "pending", "paid": False}
+    assert (status["status"], status["paid"], status["final"]) == ("pending", False, False)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING  # coming back marks nothing paid
 
@@ -194,6 +194,46 @@ def test_the_return_page_after_a_decline(owner, fake_provider):
     text = _text(owner.get(reverse("payments:payment-return", args=[payment.pk])))
 
     assert "The payment did not go through" in text
+    assert f'href="{payment.checkout_url}">Try again' in text  # the same checkout, not a new one
+    assert 'data-final="false"' in text  # it keeps following the checkout
+
+
+def test_back_from_the_checkout_after_a_decline_waits_then_shows_paid(owner, fake_provider):
+    _pay_all(owner)
+    payment = Payment.objects.get()
+    fake_deliver(EventKind.FAILED, payment)  # the first card was declined
+    back = reverse("payments:payment-return", args=[payment.pk]) + "?checkout=done"
+    status = reverse("payments:payment-status", args=[payment.pk]) + "?checkout=done"
+
+    text = _text(owner.get(back))  # a retry succeeded; its confirmation is on its way
+    assert "Waiting for confirmation" in text
+    assert "did not go through" not in text and "Try again" not in text
+    assert "?checkout=done" in text  # the page polls the same way
+    assert owner.get(status).json() | {"html": ""} == {
+        "status": "failed",
+        "paid": False,
+        "state": "waiting",
+        "final": False,
+        "html": "",
+    }
+
+    fake_deliver(EventKind.PAID, payment, event_id="evt_retry_paid")
+    data = owner.get(status).json()
+    assert (data["state"], data["final"]) == ("paid", True)
+    assert "<h2>Paid</h2>" in data["html"]
+    assert Payment.objects.count() == 1  # no second checkout was ever offered
+
+
+def test_a_decline_on_a_closed_checkout_is_final(owner, fake_provider):
+    _pay_all(owner)
+    payment = Payment.objects.get()
+    fake_deliver(EventKind.FAILED, payment)
+    Payment.objects.filter(pk=payment.pk).update(expires_at=clock.now())
+
+    text = _text(owner.get(reverse("payments:payment-return", args=[payment.pk])))
+
+    assert "This checkout has closed." in text and 'data-final="true"' in text
+    assert "Try again" not in text
 
 
 # --- Receipts, for every role -----------------------------------------------------------------

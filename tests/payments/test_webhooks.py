@@ -51,7 +51,8 @@ def test_the_checkout_carries_our_ids(payment, live_server):
     assert (session["amount_total"], session["currency"]) == (7500, "usd")
     assert session["client_reference_id"] == str(payment.pk)
     assert session["metadata"]["payment_id"] == str(payment.pk)
-    assert session["success_url"] == f"{live_server.url}/payments/{payment.pk}/return/"
+    back = f"{live_server.url}/payments/{payment.pk}/return/?checkout=done"
+    assert session["success_url"] == back
     assert int(payment.expires_at.timestamp()) == session["expires_at"]
 
 
