@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from enrollment.models import Application, CertificationPolicy, Registration
 from enrollment.rules import RuleViolation
@@ -120,8 +121,13 @@ def test_the_reapplication_fee_comes_before_the_first_classroom_booking(
     assert "Unpaid</span> — due before your first classroom booking" in text
     assert "must be paid before you can book your first classroom day" in text
 
+    dashboard = _text(client.get(reverse("enrollment:dashboard")))
+    assert "Your reapplication fee is due: it must be paid before you can book" in dashboard
+    assert f'<a href="{FEES}">Pay the reapplication fee</a>' in dashboard
+
     pay_days(upgrade, reapplication=True)
     assert "due before your first" not in _text(client.get(FEES))
+    assert "reapplication fee is due" not in _text(client.get(reverse("enrollment:dashboard")))
     registration = registration_book(application=upgrade, session=session, user=upgrade.user)
     assert registration.fee_item.day == 3
 
