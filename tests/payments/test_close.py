@@ -135,6 +135,9 @@ def test_expiry_expires_the_checkout_on_the_stripe_standin(
 
     session = stripe_client().v1.checkout.sessions.retrieve(payment.checkout_session_id)
     assert session.status == "expired"
+    from payments.providers.stripe import StripeProvider
+
+    StripeProvider().expire_checkout(payment.checkout_session_id)  # already closed: no error
     status, _, body = checkout_submit(payment.checkout_url, action="pay")
     assert status == 409 and "no longer open" in body  # it can no longer be paid
     payment.refresh_from_db()
