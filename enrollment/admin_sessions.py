@@ -30,7 +30,7 @@ from enrollment.admin_confirm import ConfirmStepMixin, lock_consequences
 from enrollment.classroom_selectors import roster_get, session_waitlist_get, sessions_with_seats
 from enrollment.models import ClassroomSession, SessionStatus
 from enrollment.rules import RuleViolation
-from enrollment.services.roster import session_attendance_lock
+from enrollment.services.roster import session_attendance_lock, session_attendance_unlock
 from enrollment.services.sessions import session_cancel, session_save
 from lms.exports import csv_safe
 from lms.models import AuditEvent, User
@@ -185,6 +185,7 @@ class SessionInspectView(InspectView):
     inspect_url_name = None
     cancel_url_name = None
     lock_url_name = None
+    unlock_url_name = None
 
     def get_object(self, queryset=None):
         return sessions_with_seats(ClassroomSession.objects.all()).get(pk=self.pk)
@@ -207,8 +208,10 @@ class SessionInspectView(InspectView):
             can_lock=can_change
             and session.status == SessionStatus.SCHEDULED
             and session.attendance_locked_at is None,
+            can_unlock=can_change and session.attendance_locked_at is not None,
             cancel_url=reverse(self.cancel_url_name, args=[session.pk]),
             lock_url=reverse(self.lock_url_name, args=[session.pk]),
+            unlock_url=reverse(self.unlock_url_name, args=[session.pk]),
         )
         return context
 
@@ -256,6 +259,16 @@ class SessionAttendanceLockView(ConfirmStepMixin, _SessionActionView):
     def act(self) -> str:
         session_attendance_lock(session=self.object, actor=self.request.user)
         return f"Attendance of {self.object} is locked."
+
+
+class SessionAttendanceUnlockView(_SessionActionView):
+    def act(self) -> str:
+        session_attendance_unlock(
+            session=self.object,
+            actor=self.request.user,
+            reason=self.request.POST.get("reason", ""),
+        )
+        return f"Attendance of {self.object} is unlocked: correct the marks, then lock it again."
 
 
 class ClassroomSessionViewSet(ModelViewSet):
@@ -307,6 +320,7 @@ class ClassroomSessionViewSet(ModelViewSet):
         return super().get_common_view_kwargs(
             cancel_url_name=self.get_url_name("cancel"),
             lock_url_name=self.get_url_name("lock"),
+            unlock_url_name=self.get_url_name("unlock"),
             **kwargs,
         )
 
@@ -317,6 +331,7 @@ class ClassroomSessionViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("cancel/<int:pk>/", self._action_view(SessionCancelView), name="cancel"),
             path("lock/<int:pk>/", self._action_view(SessionAttendanceLockView), name="lock"),
+            path("unlock/<int:pk>/", self._action_view(SessionAttendanceUnlockView), name="unlock"),
         ]
 
 

@@ -10,7 +10,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Literal
 
@@ -112,6 +112,11 @@ def reapplication_fee(track: Track | str, *, policy: Policy = DEFAULT_POLICY) ->
     Raises RuleViolation for an unknown track.
     """
     return policy.reapplication_fee if _track(track) is Track.CM1_UPGRADE else _ZERO
+
+
+def to_cents(amount: Decimal) -> int:
+    """Dollars as a `Decimal` → whole cents, rounding half a cent up. Raises nothing."""
+    return int((Decimal(amount) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def application_expires_on(submitted_on: date, *, policy: Policy = DEFAULT_POLICY) -> date:

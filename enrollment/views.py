@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from enrollment.forms import ApplicationForm, SelfCheckForm, StartForm
 from enrollment.models import ApplicationStatus, ApplicationUpload
@@ -210,4 +211,12 @@ def dashboard(request):
     today = clock.today()
     board = dashboard_get(user=request.user, today=today)
     context = {"board": board, "today": today, "valid_months": _valid_months()}
+    # Contribution point "dashboard_notices": fn(application) → [{"text", "url", "label"}]
+    # (payments: the reapplication fee due before the first booking).
+    if board.application is not None:
+        context["notices"] = [
+            notice
+            for fn in hooks.get_hooks("dashboard_notices")
+            for notice in fn(board.application)
+        ]
     return render(request, "enrollment/dashboard.html", context)

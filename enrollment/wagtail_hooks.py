@@ -194,3 +194,25 @@ def refuse_deleting_degrees_in_use(request, instances):
 
 
 hooks.register("register_admin_viewset", register_session_admin)
+
+
+# --- Policy changes are audited (old and new values) ----------------------------------------------
+
+
+@hooks.register("before_edit_setting")
+def _policy_before_edit(request, instance):
+    from enrollment.models import CertificationPolicy
+    from enrollment.services.policy import policy_values
+
+    if isinstance(instance, CertificationPolicy) and request.method == "POST":
+        stored = CertificationPolicy.objects.get(pk=instance.pk)
+        request.policy_before_edit = policy_values(stored)
+
+
+@hooks.register("after_edit_setting")
+def _policy_after_edit(request, instance):
+    from enrollment.services.policy import policy_change_record
+
+    before = getattr(request, "policy_before_edit", None)
+    if before is not None:
+        policy_change_record(before=before, row=instance, actor=request.user)

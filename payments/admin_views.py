@@ -62,7 +62,9 @@ class PaymentFilterSet(WagtailFilterSet):
     provider = django_filters.ChoiceFilter(
         choices=list(PROVIDER_LABELS.items()), widget=forms.RadioSelect, empty_label="All"
     )
-    flagged = django_filters.BooleanFilter(label="Flagged", widget=BooleanRadioSelect)
+    flagged = django_filters.BooleanFilter(
+        label="Needs action (flagged)", widget=BooleanRadioSelect
+    )
     created_from = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__gte",

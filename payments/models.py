@@ -18,7 +18,8 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     PaymentStatus.PENDING: frozenset(
         {PaymentStatus.PAID, PaymentStatus.FAILED, PaymentStatus.EXPIRED}
     ),
-    PaymentStatus.FAILED: frozenset({PaymentStatus.PAID}),  # a retried card can still succeed
+    # A retried card can still succeed; the checkout closes when its application ends.
+    PaymentStatus.FAILED: frozenset({PaymentStatus.PAID, PaymentStatus.EXPIRED}),
     PaymentStatus.PAID: frozenset(),
     PaymentStatus.EXPIRED: frozenset(),
 }

@@ -7,9 +7,9 @@ The caller passes the application's track and status and what is already paid; a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 
-from enrollment.rules import RuleViolation, Track, reapplication_fee, required_days
+from enrollment.rules import RuleViolation, Track, required_days
+from enrollment.rules import to_cents as to_cents  # re-exported: amounts are cents here
 
 DAY_FEE = "day_fee"
 REAPPLICATION_FEE = "reapplication_fee"
@@ -30,11 +30,6 @@ REAPPLICATION_FEE_STATUSES = frozenset(
         "employment_verified",
     }
 )
-
-
-def to_cents(amount: Decimal) -> int:
-    """Dollars as a `Decimal` → whole cents, rounding half a cent up. Raises nothing."""
-    return int((Decimal(amount) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def _days_text(days: Iterable[int]) -> str:
@@ -69,13 +64,17 @@ def check_payable(
     paid_days: Iterable[int],
     day_fees_exempt: bool,
     reapplication_paid: bool,
+    day_fee_cents: int | None = None,
+    reapplication_fee_cents: int | None = None,
 ) -> list[FeeItem]:
     """Return `items` normalized (reapplication day forced to None, order kept) when every one of
     them may be paid now; raise RuleViolation naming the first that may not.
 
     A day fee is payable for a required day of the track, once training is approved, unless it
-    is already paid or the person is an exempt (confirmed) ODMHSAS employee. The reapplication
-    fee is payable from submission, on the CM I Upgrade track only, once.
+    is already paid, the person is an exempt (confirmed) ODMHSAS employee, or the application's
+    day fee (`day_fee_cents`, fixed at submission) is $0: such a day needs no checkout. The
+    reapplication fee is payable from submission, on the CM I Upgrade track only, once, when it
+    is more than $0.
     """
     track = Track(track)
     paid = set(paid_days)
@@ -83,24 +82,9 @@ def check_payable(
     result = _normalize(items)
     for kind, day in result:
         if kind == DAY_FEE:
-            if day not in days:
-                raise RuleViolation(
-                    f"Day {day} is not a classroom day of the {track.label} track; "
-                    f"its days are {_days_text(days)}."
-                )
-            if status not in DAY_FEE_STATUSES:
-                raise RuleViolation(
-                    "Classroom day fees can be paid once your web-based training is approved."
-                )
-            if day_fees_exempt:
-                raise RuleViolation(
-                    "ODMHSAS employees do not pay classroom day fees: "
-                    f"there is nothing to pay for Day {day}."
-                )
-            if day in paid:
-                raise RuleViolation(f"Day {day} is already paid.")
+            _check_day(day, track, days, status, paid, day_fees_exempt, day_fee_cents)
         else:
-            if reapplication_fee(track) <= 0:
+            if track is not Track.CM1_UPGRADE or reapplication_fee_cents == 0:
                 raise RuleViolation(f"The {track.label} track has no reapplication fee.")
             if status not in REAPPLICATION_FEE_STATUSES:
                 raise RuleViolation(
@@ -109,3 +93,24 @@ def check_payable(
             if reapplication_paid:
                 raise RuleViolation("The reapplication fee is already paid.")
     return result
+
+
+def _check_day(day, track, days, status, paid, exempt, fee_cents) -> None:
+    if day not in days:
+        raise RuleViolation(
+            f"Day {day} is not a classroom day of the {track.label} track; "
+            f"its days are {_days_text(days)}."
+        )
+    if status not in DAY_FEE_STATUSES:
+        raise RuleViolation(
+            "Classroom day fees can be paid once your web-based training is approved."
+        )
+    if exempt:
+        raise RuleViolation(
+            "ODMHSAS employees do not pay classroom day fees: "
+            f"there is nothing to pay for Day {day}."
+        )
+    if fee_cents == 0:
+        raise RuleViolation(f"Day {day} has no fee: book a session of that day directly.")
+    if day in paid:
+        raise RuleViolation(f"Day {day} is already paid.")

@@ -7,16 +7,17 @@ from typing import Literal
 
 from django.db.models import QuerySet
 
-from enrollment.models import Application, Attendance, EmployeeConfirmation
-from enrollment.rules import Policy, Track, reapplication_fee, required_days
+from enrollment.models import Application, Attendance, EmployeeConfirmation, RegistrationStatus
+from enrollment.rules import Policy, Track, required_days
 from enrollment.selectors import policy_get
 from lms.models import User
 from payments import rules
 from payments.models import Payment, PaymentLineItem, PaymentStatus
 
-DayFeeStatus = Literal["paid", "exempt", "unpaid"]
-# A day missed uses up its fee: absent, or left early (part of the instruction was missed, the
-# same rule the booking pages apply). Present and late count as attended.
+DayFeeStatus = Literal["paid", "exempt", "free", "unpaid"]
+# A day missed uses up its fee once attendance is locked: absent, or left early (part of the
+# instruction was missed, the same rule the booking pages apply). Present and late count as
+# attended.
 MISSED_ATTENDANCE = (Attendance.ABSENT, Attendance.LEFT_EARLY)
 
 
@@ -36,8 +37,9 @@ class FeeDue:
 
 @dataclass(frozen=True)
 class FeeLine:
-    """One line of the fees page: a required day or the reapplication fee, and where it stands.
-    `payment` is the paid payment (for its receipt) when `status` is "paid"."""
+    """One line of the fees page: a required day or the reapplication fee, and where it stands:
+    "paid", "exempt" (a confirmed ODMHSAS employee), "free" (the fee is $0: no checkout) or
+    "unpaid". `payment` is the paid payment (for its receipt) when `status` is "paid"."""
 
     kind: str
     day: int | None
@@ -66,16 +68,38 @@ def is_day_fee_exempt(application: Application) -> bool:
     return application.odmhsas_employee and is_employee_confirmed(application)
 
 
+def application_fees(application: Application, *, policy: Policy | None = None) -> tuple[int, int]:
+    """(day fee, reapplication fee) of `application` in cents, as fixed when it was first
+    submitted; the policy in force now for one not submitted yet. The reapplication fee is 0 on
+    every track but the CM I Upgrade."""
+    if application.day_fee_cents is not None:
+        day, again = application.day_fee_cents, application.reapplication_fee_cents or 0
+    else:
+        policy = policy or policy_get()
+        day, again = rules.to_cents(policy.day_fee), rules.to_cents(policy.reapplication_fee)
+    return day, again if Track(application.track) is Track.CM1_UPGRADE else 0
+
+
+def is_reapplication_fee_due(application: Application) -> bool:
+    """Whether the application owes a reapplication fee (CM I Upgrade, more than $0) it has not
+    paid: it must be paid before the first classroom booking (spec section 2)."""
+    return application_fees(application)[1] > 0 and _reapplication_item(application) is None
+
+
 def paid_day_items(application: Application) -> QuerySet[PaymentLineItem]:
-    """Paid day-fee items of `application` that still count: a day missed (the registration
-    holding the item is marked absent or left early) used up its fee and must be paid again."""
+    """Paid day-fee items of `application` that still count. A fee is consumed only when staff
+    lock the attendance of a day the person missed (the lock closes that booking, keeping the
+    item on it); a trainer's mark before the lock changes nothing about money."""
     return (
         PaymentLineItem.objects.filter(
             payment__application=application,
             payment__status=PaymentStatus.PAID,
             kind=PaymentLineItem.Kind.DAY_FEE,
         )
-        .exclude(registration__attendance__in=MISSED_ATTENDANCE)
+        .exclude(
+            registration__status=RegistrationStatus.CANCELLED,
+            registration__attendance__in=MISSED_ATTENDANCE,
+        )
         .select_related("payment")
         .order_by("pk")
     )
@@ -95,13 +119,8 @@ def _reapplication_item(application: Application) -> PaymentLineItem | None:
 
 
 def day_fee_status(application: Application) -> dict[int, DayFeeStatus]:
-    """Each required day of the application's track → "paid", "exempt" or "unpaid"."""
-    paid = {item.day for item in paid_day_items(application)}
-    exempt = is_day_fee_exempt(application)
-    return {
-        day: "paid" if day in paid else "exempt" if exempt else "unpaid"
-        for day in required_days(application.track)
-    }
+    """Each required day of the application's track → "paid", "exempt", "free" or "unpaid"."""
+    return {line.day: line.status for line in fee_lines(application) if line.kind == rules.DAY_FEE}
 
 
 def unused_paid_day_item(application: Application, day: int) -> PaymentLineItem | None:
@@ -111,9 +130,9 @@ def unused_paid_day_item(application: Application, day: int) -> PaymentLineItem 
 
 def fee_lines(application: Application, *, policy: Policy | None = None) -> list[FeeLine]:
     """Every fee of the application's track, in order: the required days, then the
-    reapplication fee where the track has one."""
-    policy = policy or policy_get()
+    reapplication fee where the track has one (at the amounts fixed at submission)."""
     track = application.track
+    day_cents, again_cents = application_fees(application, policy=policy)
     paid_items = {}
     for item in paid_day_items(application):
         paid_items.setdefault(item.day, item)
@@ -121,26 +140,25 @@ def fee_lines(application: Application, *, policy: Policy | None = None) -> list
     lines = []
     for day in required_days(track):
         item = paid_items.get(day)
-        status = "paid" if item else "exempt" if exempt else "unpaid"
+        status = "paid" if item else "exempt" if exempt else "free" if not day_cents else "unpaid"
         lines.append(
             FeeLine(
                 kind=rules.DAY_FEE,
                 day=day,
                 description=fee_description(rules.DAY_FEE, day, track),
-                amount_cents=item.amount_cents if item else rules.to_cents(policy.day_fee),
+                amount_cents=item.amount_cents if item else day_cents,
                 status=status,
                 payment=item.payment if item else None,
             )
         )
-    fee = reapplication_fee(track, policy=policy)
-    if fee > 0:
+    if again_cents > 0:
         item = _reapplication_item(application)
         lines.append(
             FeeLine(
                 kind=rules.REAPPLICATION_FEE,
                 day=None,
                 description=fee_description(rules.REAPPLICATION_FEE, None, track),
-                amount_cents=item.amount_cents if item else rules.to_cents(fee),
+                amount_cents=item.amount_cents if item else again_cents,
                 status="paid" if item else "unpaid",
                 payment=item.payment if item else None,
             )
@@ -218,3 +236,36 @@ def payer_name(payment: Payment) -> str:
 def provider_reference(payment: Payment) -> str:
     """The provider's reference for a payment: its PaymentIntent, else its checkout session."""
     return payment.payment_intent_id or payment.checkout_session_id or ""
+
+
+def payments_needing_action() -> QuerySet[Payment]:
+    """Payments flagged for staff (money taken that does not match what was asked, or that
+    came after its checkout or application closed), newest first. For staff views only."""
+    return Payment.objects.filter(flagged=True).select_related("application__user")
+
+
+def payments_needing_action_count() -> int:
+    """How many payments are flagged for staff (the admin home's "needs action" panel)."""
+    return payments_needing_action().count()
+
+
+ReturnState = Literal["paid", "waiting", "declined", "closed"]
+
+
+def payment_return_state(payment: Payment, *, now, returned: bool) -> tuple[ReturnState, bool]:
+    """What the return page says about the latest attempt, and whether that is final.
+
+    Paid and expired are final. Pending is "waiting". A failed payment is a declined card that
+    can be retried on the same checkout while it is open; but when the person has just come back
+    from the checkout (`returned`: the provider only sends them back after a successful
+    attempt), that later attempt is still settling: "waiting", not a false failure."""
+    if payment.status == PaymentStatus.PAID:
+        return "paid", True
+    if payment.status == PaymentStatus.EXPIRED:
+        return "closed", True
+    open_ = payment.expires_at is None or payment.expires_at > now
+    if payment.status == PaymentStatus.FAILED:
+        if returned and open_:
+            return "waiting", False
+        return "declined", not open_
+    return "waiting", False

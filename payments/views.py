@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +19,7 @@ from enrollment.rules import RuleViolation
 from enrollment.selectors import application_current_for_user
 from lms import clock
 from payments import rules
+from payments.forms import FeeChoiceForm
 from payments.models import PaymentStatus
 from payments.providers import InvalidEvent, ProviderUnavailable, get_provider
 from payments.receipts import receipt_context, receipt_pdf
@@ -26,8 +28,10 @@ from payments.selectors import (
     fees_due,
     fees_payable,
     is_employee_confirmed,
+    is_reapplication_fee_due,
     payment_get_for_user,
     payment_open_for,
+    payment_return_state,
     payments_for_owner,
     receipt_get_for_user,
 )
@@ -55,13 +59,19 @@ def stripe_webhook(request):
 
 @login_required
 def fees(request):
-    """The fees of the current application, and a button that pays all that is payable now."""
+    """The fees of the current application; the person ticks which payable ones to pay now and
+    pays them in one checkout."""
     application = application_current_for_user(user=request.user)
+    payable = fees_payable(application) if application is not None else []
+    form = FeeChoiceForm(request.POST if request.method == "POST" else None, payable=payable)
     if request.method == "POST":
-        return _pay(request, application)
-    context = {"application": application}
+        if not payable:
+            messages.info(request, "There is nothing to pay right now.")
+            return redirect("payments:fees")
+        if form.is_valid():
+            return _pay(request, application, form.items())
+    context = {"application": application, "form": form}
     if application is not None:
-        payable = fees_payable(application)
         context.update(
             lines=fee_lines(application),
             payable=payable,
@@ -69,10 +79,11 @@ def fees(request):
             open_payment=payment_open_for(application, now=clock.now()).first(),
             claim_unconfirmed=application.odmhsas_employee
             and not is_employee_confirmed(application),
+            reapplication_due=is_reapplication_fee_due(application),
             not_payable_note=_not_payable_note(application, payable),
             history=payments_for_owner(user=request.user, application=application),
         )
-    return render(request, "payments/fees.html", context)
+    return render(request, "payments/fees.html", context, status=400 if form.errors else 200)
 
 
 def _not_payable_note(application, payable) -> str:
@@ -92,15 +103,11 @@ def _not_payable_note(application, payable) -> str:
     return " ".join(notes)
 
 
-def _pay(request, application):
-    payable = fees_payable(application) if application else []
-    if not payable:
-        messages.info(request, "There is nothing to pay right now.")
-        return redirect("payments:fees")
+def _pay(request, application, items):
     try:
         payment = payment_start(
             application=application,
-            items=[fee.item for fee in payable],
+            items=items,
             user=request.user,
             base_url=request.build_absolute_uri("/"),
         )
@@ -117,22 +124,39 @@ def _payment_or_404(request, pk):
     return payment
 
 
+def _return_context(request, payment) -> dict:
+    returned = request.GET.get("checkout") == "done"
+    state, final = payment_return_state(payment, now=clock.now(), returned=returned)
+    return {"payment": payment, "state": state, "final": final, "returned": returned}
+
+
 @login_required
 @never_cache
 def payment_return(request, pk):
-    """Where the checkout sends the payer back. It never marks anything paid: it waits for the
-    provider's webhook, polling `payment_status`."""
+    """Where the checkout sends the payer back. It never marks anything paid: it follows the
+    payment (polling `payment_status`) until it is final, through any earlier decline."""
     payment = _payment_or_404(request, pk)
-    return render(request, "payments/payment_return.html", {"payment": payment})
+    return render(request, "payments/payment_return.html", _return_context(request, payment))
 
 
 @login_required
 @never_cache
 @require_GET
 def payment_status(request, pk):
-    """The payment's status as JSON, for the return page to poll."""
+    """The payment's status as JSON for the return page: the state shown, whether it is final,
+    and the state's HTML to swap in."""
     payment = _payment_or_404(request, pk)
-    return JsonResponse({"status": payment.status, "paid": payment.status == PaymentStatus.PAID})
+    context = _return_context(request, payment)
+    html = render_to_string("payments/_payment_state.html", context, request=request)
+    return JsonResponse(
+        {
+            "status": payment.status,
+            "paid": payment.status == PaymentStatus.PAID,
+            "state": context["state"],
+            "final": context["final"],
+            "html": html,
+        }
+    )
 
 
 def _receipt_or_404(request, pk):

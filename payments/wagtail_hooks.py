@@ -1,11 +1,13 @@
 """Payments in the Wagtail admin: read-only for everyone (no add, edit, delete, refund)."""
 
+from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from lms.wagtail_hooks import ReadOnlyPermissionPolicy
+from payments import rules
 from payments.admin_views import (
     EXPORT_COLUMNS,
     PaymentFilterSet,
@@ -15,7 +17,7 @@ from payments.admin_views import (
     application_label,
 )
 from payments.models import Payment
-from payments.selectors import payer_name
+from payments.selectors import is_reapplication_fee_due, payer_name
 
 register_permission_policy(Payment, ReadOnlyPermissionPolicy(Payment))
 
@@ -64,3 +66,21 @@ class PaymentViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_payment_viewset():
     return PaymentViewSet()
+
+
+@hooks.register("dashboard_notices")
+def reapplication_fee_notice(application) -> list[dict]:
+    """The applicant's dashboard: a CM I Upgrade's reapplication fee is due before the first
+    classroom booking (spec section 2)."""
+    if application.status not in rules.REAPPLICATION_FEE_STATUSES:
+        return []
+    if not is_reapplication_fee_due(application):
+        return []
+    return [
+        {
+            "text": "Your reapplication fee is due: it must be paid before you can book your "
+            "first classroom day.",
+            "url": reverse("payments:fees"),
+            "label": "Pay the reapplication fee",
+        }
+    ]

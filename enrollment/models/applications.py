@@ -137,6 +137,13 @@ class Application(models.Model):
     submitted_on = models.DateField(null=True, blank=True, help_text="First submission.")
     expires_on = models.DateField(null=True, blank=True, db_index=True)
     last_submitted_at = models.DateTimeField(null=True, blank=True)
+    # The fees in force at the first submission: later policy changes do not reprice it.
+    day_fee_cents = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="Classroom fee per day, when submitted."
+    )
+    reapplication_fee_cents = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="Reapplication fee, when submitted."
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     corrections = models.JSONField(

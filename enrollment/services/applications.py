@@ -23,6 +23,7 @@ from enrollment.models.applications import FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation, Track
 from enrollment.sections import SECTION_OF_FIELD, missing_fields, track_fit_errors
 from enrollment.selectors import application_field_label, policy_get
+from enrollment.services.expiry import applications_closed
 from enrollment.uploads import download_name, save_upload
 from lms import clock
 from lms.models import User
@@ -74,6 +75,8 @@ def _transition(
         to_state=to,
         reason=reason,
     )
+    if to in FINAL:  # checkouts and whatever else the application had open close with it
+        applications_closed([locked.pk], f"Application {S(to).label.lower()}.")
     return locked, True
 
 
@@ -231,9 +234,12 @@ def application_submit(
         locked, _ = _transition(
             locked, S.SUBMITTED, actor=user, reason="resubmitted" if resubmission else ""
         )
-        if locked.submitted_on is None:
+        if locked.submitted_on is None:  # the clock starts and the fees are fixed
+            policy = policy_get()
             locked.submitted_on = today
-            locked.expires_on = rules.application_expires_on(today, policy=policy_get())
+            locked.expires_on = rules.application_expires_on(today, policy=policy)
+            locked.day_fee_cents = rules.to_cents(policy.day_fee)
+            locked.reapplication_fee_cents = rules.to_cents(policy.reapplication_fee)
         locked.needs_transcript_review = locked.claims_degree and locked.degree_id is None
         locked.last_submitted_at = clock.now()
         locked.corrections = {}

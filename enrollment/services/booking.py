@@ -42,7 +42,12 @@ from enrollment.services.expiry import expiry_hook
 from lms import clock
 from lms.models import User
 from lms.services import audit_record, audit_record_many, email_send
-from payments.selectors import is_day_fee_exempt, unused_paid_day_item
+from payments.selectors import (
+    application_fees,
+    is_day_fee_exempt,
+    is_reapplication_fee_due,
+    unused_paid_day_item,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -124,9 +129,17 @@ def check_day(application: Application, day: int) -> None:
         )
 
 
+LOCKED = (
+    "Certification staff have locked this session's attendance: no booking can be made, moved "
+    "or cancelled in it."
+)
+
+
 def check_session(session: ClassroomSession, *, now: datetime) -> None:
     if session.status == SessionStatus.CANCELLED:
         raise RuleViolation("This session was cancelled; choose another date.")
+    if session.attendance_locked_at is not None:
+        raise RuleViolation(LOCKED)
     if session_starts_at(session) <= now:
         raise RuleViolation("This session has already started; choose a later date.")
 
@@ -140,11 +153,19 @@ def check_day_free(application: Application, day: int) -> None:
 
 
 def fee_source(application: Application, day: int) -> tuple[object | None, bool]:
-    """(unused paid line item, exempt): a paid fee is used first, else the exemption."""
+    """(unused paid line item, no fee due): a paid fee is used first, else the ODMHSAS
+    exemption or a day fee of $0 (no checkout needed). Refuses (RuleViolation) while the
+    reapplication fee of a CM I Upgrade is unpaid (due before the first booking, spec section 2)
+    or the day's fee is."""
+    if is_reapplication_fee_due(application):
+        raise RuleViolation(
+            "Pay the reapplication fee before you book your first classroom day: on the CM I "
+            "Upgrade track it is due before classroom registration."
+        )
     item = unused_paid_day_item(application, day)
     if item is not None:
         return item, False
-    if is_day_fee_exempt(application):
+    if is_day_fee_exempt(application) or application_fees(application)[0] == 0:
         return None, True
     raise RuleViolation(f"Pay the Day {day} classroom fee before you book a session of that day.")
 
@@ -223,7 +244,7 @@ def _book(application_id, session_id, user, now, offer_id) -> tuple[Registration
         raise RuleViolation(
             _CONSTRAINT_MESSAGES.get(constraint, "This booking was already made; refresh the page.")
         ) from exc
-    fee = "ODMHSAS employee, fee exempt" if exempt else f"day fee item #{fee_item.pk}"
+    fee = f"day fee item #{fee_item.pk}" if fee_item else "fee exempt: ODMHSAS employee or $0 fee"
     audit_record(
         actor=user,
         verb="registration.confirmed",
@@ -334,6 +355,8 @@ def _check_movable(registration, source, target, now) -> None:
             f"A booking can only move to another session of the same day (Day "
             f"{registration.day}): the fee paid belongs to that day."
         )
+    if source.attendance_locked_at is not None:
+        raise RuleViolation(LOCKED)
     if session_starts_at(source) <= now:
         raise RuleViolation(
             f"Your Day {registration.day} session has already started; a booking can only be "
@@ -357,6 +380,8 @@ def registration_cancel(
         locked = locked.get(pk=registration.pk)
         if locked.status == RegistrationStatus.CANCELLED:
             return locked, False
+        if locked.session.attendance_locked_at is not None:
+            raise RuleViolation(LOCKED)
         if session_starts_at(locked.session) <= now:
             raise RuleViolation(
                 "This session has already started; the booking can no longer be cancelled."

@@ -18,6 +18,23 @@ from lms.services import audit_record_many, email_send
 
 ExpiryHook = Callable[[list[int], date], None]
 _EXPIRY_HOOKS: list[ExpiryHook] = []
+ClosedHook = Callable[[list[int], str], None]
+_CLOSED_HOOKS: list[ClosedHook] = []
+
+
+def closed_hook(fn: ClosedHook) -> ClosedHook:
+    """Register `fn(application_ids, why)` to run, inside the same transaction, whenever
+    applications end (expired, denied, certified): what they had open (checkouts) closes too."""
+    if fn not in _CLOSED_HOOKS:
+        _CLOSED_HOOKS.append(fn)
+    return fn
+
+
+def applications_closed(application_ids: list[int], why: str) -> None:
+    """Tell every `closed_hook` that these applications have ended. Call it inside the
+    transaction that ends them."""
+    for hook in _CLOSED_HOOKS:
+        hook(list(application_ids), why)
 
 
 def expiry_hook(fn: ExpiryHook) -> ExpiryHook:
@@ -52,6 +69,7 @@ def applications_expire(*, today: date) -> list[int]:
         )
         for hook in _EXPIRY_HOOKS:
             hook(ids, today)
+        applications_closed(ids, f"Application expired (checked on {today.isoformat()}).")
         for application in Application.objects.filter(pk__in=ids).select_related("user"):
             email_send(
                 template="application_expired",

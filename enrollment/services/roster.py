@@ -18,14 +18,17 @@ import io
 from collections.abc import Mapping
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from enrollment.classroom_selectors import (
     ATTENDED,
     MISSED,
     application_attended_days,
     roster_get,
+    session_ends_at,
 )
 from enrollment.models import (
     Application,
@@ -41,7 +44,7 @@ from enrollment.services.applications import application_classroom_complete
 from lms import clock
 from lms.exports import csv_safe
 from lms.models import User
-from lms.services import audit_record
+from lms.services import audit_record, email_send
 
 NO_WALK_INS = "On-site registration is not accepted: only people registered online appear here."
 _NOTE_MAX = Registration._meta.get_field("attendance_note").max_length
@@ -127,9 +130,11 @@ def session_attendance_lock(
     *, session: ClassroomSession, actor: User, now: datetime | None = None
 ) -> ClassroomSession:
     """Staff make the session's attendance final: trainers can no longer change it, missed
-    bookings close (that day must be paid and booked again), and every application that has
-    now attended all its required days completes the classroom step. A no-op when already
-    locked. Refuses (RuleViolation) a cancelled or future session, and while anyone is unmarked.
+    bookings close and their day fees are consumed (only now: a mark before the lock changes
+    nothing about money), each person who missed is emailed that the day must be paid and
+    booked again, and every application that has now attended all its required days completes
+    the classroom step. A no-op when already locked. Refuses (RuleViolation, nothing written) a
+    cancelled session, one that has not ended yet (date and time), and while anyone is unmarked.
     """
     now = now or clock.now()
     with transaction.atomic():
@@ -152,8 +157,12 @@ def session_attendance_lock(
 def _check_lockable(session: ClassroomSession, now: datetime) -> None:
     if session.status == SessionStatus.CANCELLED:
         raise RuleViolation("This session was cancelled; there is no attendance to lock.")
-    if session.date > now.astimezone(clock.LOCAL_TZ).date():
-        raise RuleViolation("Attendance can be locked once the session has taken place.")
+    ends = session_ends_at(session)
+    if ends > now:
+        raise RuleViolation(
+            "Attendance can be locked once the session has ended "
+            f"({ends:%B %-d, %Y at %-I:%M %p} Central Time)."
+        )
     unmarked = session.registrations.filter(status=RegistrationStatus.CONFIRMED, attendance="")
     count = unmarked.count()
     if count:
@@ -164,8 +173,10 @@ def _check_lockable(session: ClassroomSession, now: datetime) -> None:
 
 
 def _missed_close(session: ClassroomSession, actor: User, now: datetime) -> None:
-    missed = session.registrations.select_for_update().filter(
-        status=RegistrationStatus.CONFIRMED, attendance__in=MISSED
+    missed = (
+        session.registrations.select_for_update(of=("self",))
+        .filter(status=RegistrationStatus.CONFIRMED, attendance__in=MISSED)
+        .select_related("application__user", "session")
     )
     for registration in missed:
         registration.status = RegistrationStatus.CANCELLED
@@ -180,6 +191,72 @@ def _missed_close(session: ClassroomSession, actor: User, now: datetime) -> None
             reason=f"Marked {registration.get_attendance_display().lower()}: Day "
             f"{registration.day} must be paid and booked again.",
         )
+        _missed_email(registration)
+
+
+def _missed_email(registration: Registration) -> None:
+    application = registration.application
+    site_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    email_send(
+        template="registration_missed",
+        to=[application.user.email],
+        context={
+            "registration": registration,
+            "session": registration.session,
+            "application": application,
+            "fees_url": site_url + reverse("payments:fees"),
+        },
+    )
+
+
+def session_attendance_unlock(
+    *, session: ClassroomSession, actor: User, reason: str, now: datetime | None = None
+) -> ClassroomSession:
+    """Staff reopen a locked session's attendance to correct a mark, with a reason (audited).
+    The bookings the lock closed as missed are confirmed again (their fees are no longer
+    consumed) unless the person has meanwhile booked that day elsewhere; lock again when the
+    marks are right. A no-op when not locked. Raises RuleViolation (nothing written) without a
+    reason. An application already classroom complete stays so."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("Give a reason for unlocking this session's attendance.")
+    now = now or clock.now()
+    with transaction.atomic():
+        locked = _lock(session)
+        if locked.attendance_locked_at is None:
+            return locked
+        closed = locked.registrations.select_for_update().filter(
+            status=RegistrationStatus.CANCELLED,
+            attendance__in=MISSED,
+            cancelled_at__gte=locked.attendance_locked_at,
+        )
+        for registration in closed:
+            _missed_reopen(registration, actor, reason)
+        locked.attendance_locked_at = None
+        locked.save(update_fields=["attendance_locked_at"])
+        audit_record(actor=actor, verb="session.attendance_unlocked", obj=locked, reason=reason)
+    return locked
+
+
+def _missed_reopen(registration: Registration, actor: User, reason: str) -> None:
+    rebooked = Registration.objects.filter(
+        application_id=registration.application_id,
+        day=registration.day,
+        status=RegistrationStatus.CONFIRMED,
+    ).exists()
+    if rebooked:
+        return  # the person booked the day again: this booking stays closed
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.cancelled_at = None
+    registration.save(update_fields=["status", "cancelled_at"])
+    audit_record(
+        actor=actor,
+        verb="registration.reopened",
+        obj=registration,
+        from_state=RegistrationStatus.CANCELLED,
+        to_state=RegistrationStatus.CONFIRMED,
+        reason=f"Attendance unlocked: {reason}",
+    )
 
 
 def application_classroom_check(*, application: Application) -> bool:

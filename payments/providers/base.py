@@ -72,5 +72,11 @@ class PaymentProvider(ABC):
         """
 
     @abstractmethod
+    def expire_checkout(self, session_id: str) -> None:
+        """Close the open checkout `session_id` so it can no longer be paid. A checkout already
+        closed (expired or complete) is left as it is. Raises ProviderUnavailable when the
+        provider refuses or cannot be reached."""
+
+    @abstractmethod
     def parse_event(self, payload: bytes, signature: str) -> ProviderEvent:
         """Verify a notification and normalize it. Raises InvalidEvent on a bad signature."""

@@ -35,6 +35,8 @@ def _sign(payload: bytes) -> str:
 
 class FakeProvider(PaymentProvider):
     name = "fake"
+    # Checkouts closed through `expire_checkout`, in order (tests read and clear it).
+    expired_sessions: list[str] = []
 
     def create_checkout(
         self, payment: Payment, *, success_url: str, cancel_url: str
@@ -45,6 +47,10 @@ class FakeProvider(PaymentProvider):
             url=f"https://checkout.fake.invalid/{session_id}",
             expires_at=clock.now() + CHECKOUT_LIFETIME,
         )
+
+    def expire_checkout(self, session_id: str) -> None:
+        if session_id not in FakeProvider.expired_sessions:
+            FakeProvider.expired_sessions.append(session_id)
 
     def parse_event(self, payload: bytes, signature: str) -> ProviderEvent:
         if not signature or not hmac.compare_digest(_sign(payload), signature):

@@ -99,6 +99,23 @@ class StripeProvider(PaymentProvider):
         expires_at = datetime.fromtimestamp(session.expires_at, tz=UTC)
         return CheckoutResult(session_id=session.id, url=session.url, expires_at=expires_at)
 
+    def expire_checkout(self, session_id: str) -> None:
+        """Expire an open Checkout Session. Stripe refuses one that is not open: then it is
+        read back, and only a session still open is an error (ProviderUnavailable)."""
+        sessions = stripe_client().v1.checkout.sessions
+        try:
+            sessions.expire(session_id)
+        except stripe.InvalidRequestError as exc:
+            try:
+                if sessions.retrieve(session_id).status != "open":
+                    return
+            except stripe.StripeError:
+                pass
+            raise ProviderUnavailable("The payment service refused to close a checkout.") from exc
+        except stripe.StripeError as exc:
+            logger.warning("Stripe did not expire checkout %s: %s", session_id, exc)
+            raise ProviderUnavailable("The payment service could not close a checkout.") from exc
+
     def parse_event(self, payload: bytes, signature: str) -> ProviderEvent:
         """Verify with the webhook secret and the signing time, check the shape of the fields
         the services read, then read them. Raises InvalidEvent with a reason fit for a log (it

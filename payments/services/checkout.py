@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from enrollment.models import Application
 from enrollment.rules import RuleViolation
-from enrollment.selectors import policy_get
 from lms import clock
 from lms.models import User
 from lms.services import audit_record
@@ -18,6 +17,7 @@ from payments import rules
 from payments.models import Payment, PaymentLineItem, PaymentStatus
 from payments.providers import PaymentProvider, get_provider
 from payments.selectors import (
+    application_fees,
     fee_description,
     is_day_fee_exempt,
     paid_day_items,
@@ -51,11 +51,6 @@ def _open_payment_for(application: Application, wanted: list[rules.FeeItem]) -> 
     return None
 
 
-def _amount(kind: str, policy) -> int:
-    fee = policy.day_fee if kind == rules.DAY_FEE else policy.reapplication_fee
-    return rules.to_cents(fee)
-
-
 def payment_start(
     *,
     application: Application,
@@ -66,12 +61,12 @@ def payment_start(
 ) -> Payment:
     """Open a pending payment for `items` ((kind, day) pairs) and its hosted checkout.
 
-    Amounts come from the policy, in cents. An open checkout for exactly the same fees is
-    returned instead of a second one. `base_url` (the site's origin) builds the return and
-    cancel addresses. Raises RuleViolation (nothing written) for another person's application,
-    a day the track does not require, a day already paid or exempt, a status that does not allow
-    the fee yet, or an open checkout overlapping these fees; ProviderUnavailable (nothing
-    written) when the provider refuses.
+    Amounts are the application's, in cents, fixed when it was submitted. An open checkout for
+    exactly the same fees is returned instead of a second one. `base_url` (the site's origin)
+    builds the return and cancel addresses. Raises RuleViolation (nothing written) for another
+    person's application, a day the track does not require, a day already paid, exempt or free
+    ($0), a status that does not allow the fee yet, or an open checkout overlapping these fees;
+    ProviderUnavailable (nothing written) when the provider refuses.
     """
     provider = provider or get_provider()
     base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
@@ -79,6 +74,7 @@ def payment_start(
         app = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
         if app.user_id != user.pk:
             raise RuleViolation("You can pay only for your own application.")
+        day_cents, again_cents = application_fees(app)
         wanted = rules.check_payable(
             items,
             track=app.track,
@@ -88,17 +84,18 @@ def payment_start(
             reapplication_paid=app.payments.filter(
                 status=P.PAID, items__kind=rules.REAPPLICATION_FEE
             ).exists(),
+            day_fee_cents=day_cents,
+            reapplication_fee_cents=again_cents,
         )
         existing = _open_payment_for(app, wanted)
         if existing is not None:
             return existing
-        policy = policy_get()
         lines = [
             PaymentLineItem(
                 kind=kind,
                 day=day,
                 description=fee_description(kind, day, app.track),
-                amount_cents=_amount(kind, policy),
+                amount_cents=day_cents if kind == rules.DAY_FEE else again_cents,
             )
             for kind, day in wanted
         ]
@@ -113,7 +110,9 @@ def payment_start(
         PaymentLineItem.objects.bulk_create(lines)
         result = provider.create_checkout(
             payment,
-            success_url=base_url + reverse("payments:payment-return", args=[payment.pk]),
+            success_url=base_url
+            + reverse("payments:payment-return", args=[payment.pk])
+            + "?checkout=done",
             cancel_url=base_url + reverse("payments:fees"),
         )
         payment.checkout_session_id = result.session_id

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from enrollment.models.applications import FINAL
 from lms import clock
 from lms.services import audit_record, email_send
 from payments.models import PAYMENT_TRANSITIONS, Payment, PaymentStatus, StripeEvent
@@ -152,18 +153,16 @@ def _already_paid(payment: Payment) -> str:
 def payment_confirm(*, payment_id: int, event: ProviderEvent) -> Payment:
     """The provider took the money: pending (or failed, then retried) → paid, with `paid_at`,
     an audit event and the receipt email. Only for the exact amount and currency asked: a
-    mismatch leaves the payment as it was and flags it. A payment already expired stays
-    expired and is flagged (money taken for a closed checkout: staff resolve it)."""
+    mismatch leaves the payment as it was and flags it. A payment already expired, or one whose
+    application has ended (expired, denied, certified), stays as it was, is flagged for staff
+    and the applicant is emailed: it never counts as paid and never books anything."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status == P.PAID:
             return payment
-        if payment.status == P.EXPIRED:
-            _flag(
-                payment,
-                f"Paid after the checkout expired ({event.event_id}): the money was taken "
-                "but the payment stays expired.",
-            )
+        application = payment.application
+        if payment.status == P.EXPIRED or application.status in FINAL:
+            _late_payment(payment, event)
             return payment
         if reason := _mismatch(payment, event):
             _flag(payment, reason)
@@ -181,6 +180,39 @@ def payment_confirm(*, payment_id: int, event: ProviderEvent) -> Payment:
                 _flag(payment, f"{twice} had already been paid by another payment.")
             _receipt_email(payment)
     return payment
+
+
+def _late_payment(payment: Payment, event: ProviderEvent) -> None:
+    """Money taken for a checkout that was closed, or for an application that has ended: it is
+    recorded (the provider's reference) and flagged for staff, the payment stays as it was
+    (nothing counts as paid, nothing is booked), and the applicant is told by email."""
+    application = payment.application
+    why = (
+        f"the application is {application.get_status_display().lower()}"
+        if application.status in FINAL
+        else "the checkout expired"
+    )
+    if event.payment_intent_id and not payment.payment_intent_id:
+        payment.payment_intent_id = event.payment_intent_id
+        payment.save(update_fields=["payment_intent_id"])
+    _flag(
+        payment,
+        f"Paid after {why} ({event.event_id}, {_dollars(event.amount_cents or 0)}): the money "
+        f"was taken but the payment stays {payment.get_status_display().lower()} and books "
+        "nothing. Needs action by staff.",
+    )
+    email_send(
+        template="payment_after_close",
+        to=[application.user.email],
+        context={
+            "payment": payment,
+            "application": application,
+            "person": payer_name(payment),
+            "amount": _dollars(event.amount_cents or payment.amount_cents),
+            "why": why,
+            "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
+        },
+    )
 
 
 def payment_fail(*, payment_id: int, event: ProviderEvent) -> Payment:

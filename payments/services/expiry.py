@@ -1,12 +1,17 @@
-"""The sweep of checkouts left unpaid."""
+"""The sweep of checkouts left unpaid, and closing the checkouts of an application that ended."""
 
+import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
 
-from lms.services import audit_record_many
+from enrollment.services.expiry import closed_hook
+from lms.services import audit_record, audit_record_many
 from payments.models import Payment, PaymentStatus
+from payments.providers import ProviderUnavailable, get_provider
+
+logger = logging.getLogger(__name__)
 
 P = PaymentStatus
 
@@ -44,3 +49,43 @@ def payments_expire_stale(*, now: datetime) -> list[int]:
             reason=f"Checkout left unpaid (swept at {now.isoformat()}).",
         )
     return ids
+
+
+@closed_hook
+def payments_close_for_applications(application_ids: list[int], why: str) -> list[int]:
+    """Closed hook: the applications ended, so each open checkout they had (pending, or failed
+    and retryable) is expired at the provider, through its API, and marked expired here (audited),
+    in the transaction that ended the application. A provider that cannot be reached is logged:
+    the payment is still marked expired, and a payment that completes anyway is flagged by
+    `payment_confirm` and books nothing. Returns the payments expired."""
+    with transaction.atomic():
+        payments = list(
+            Payment.objects.select_for_update()
+            .filter(application_id__in=application_ids, status__in=[P.PENDING, P.FAILED])
+            .order_by("pk")
+        )
+        for payment in payments:
+            closed = _provider_expire(payment)
+            from_state, payment.status = payment.status, P.EXPIRED
+            payment.save(update_fields=["status"])
+            audit_record(
+                actor=None,
+                verb="payment.expired",
+                obj=payment,
+                from_state=from_state,
+                to_state=P.EXPIRED,
+                reason=f"{why} Checkout closed"
+                + ("." if closed else " here; the provider could not be reached."),
+            )
+    return [payment.pk for payment in payments]
+
+
+def _provider_expire(payment: Payment) -> bool:
+    if not payment.checkout_session_id:
+        return True
+    try:
+        get_provider(payment.provider).expire_checkout(payment.checkout_session_id)
+    except (ProviderUnavailable, LookupError):
+        logger.warning("Checkout of payment %s could not be expired at the provider.", payment.pk)
+        return False
+    return True

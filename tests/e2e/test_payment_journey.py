@@ -138,7 +138,7 @@ def _pay_the_day_fees(page, screenshot, standin, application) -> Payment:
     page.get_by_role("button", name="Pay $75.00", exact=True).click()
 
     payment = Payment.objects.get(application=application)
-    expect(page).to_have_url(re.compile(rf"/payments/{payment.pk}/return/$"))
+    expect(page).to_have_url(re.compile(rf"/payments/{payment.pk}/return/\?checkout=done$"))
     expect(page.get_by_role("heading", name="Waiting for confirmation")).to_be_visible()
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PENDING
     screenshot("waiting")

@@ -123,3 +123,58 @@ def test_a_seat_lock_held_too_long_is_a_polite_busy_then_works(monkeypatch):
         holder.join(timeout=30)
     registration = registration_book(application=application, session=session, user=None)
     assert registration.status == RegistrationStatus.CONFIRMED
+
+
+@pytest.mark.parametrize("round_no", range(3))
+def test_bookings_racing_a_lock_and_a_move_never_overfill_or_book_a_locked_session(
+    round_no, cert_staff
+):
+    """Issue 11: 20 people book the last 3 seats while staff lock the session's attendance and
+    someone moves into it from another date. Whoever wins, the session never holds more than
+    its capacity, and nothing is booked into it once it is locked."""
+    from datetime import datetime, time
+
+    from enrollment.classroom_selectors import session_ends_at
+    from enrollment.services.booking import registration_move
+    from enrollment.services.roster import session_attendance_lock
+
+    target = make_session(capacity=5)
+    other = make_session(on=target.date + timedelta(days=1))
+    before_start = datetime.combine(target.date - timedelta(days=1), time(9), tzinfo=clock.LOCAL_TZ)
+    for _ in range(2):
+        seated = registration_book(application=ready(), session=target, user=None)
+        Registration.objects.filter(pk=seated.pk).update(attendance="present")
+    mover = ready()
+    moving = registration_book(application=mover, session=other, user=None)
+    applications = [ready() for _ in range(20)]
+    locked_at = session_ends_at(target) + timedelta(minutes=5)
+
+    outcomes = _race(
+        [
+            lambda a=a: registration_book(
+                application=a, session=target, user=a.user, now=before_start
+            )
+            for a in applications
+        ]
+        + [
+            lambda: session_attendance_lock(session=target, actor=cert_staff, now=locked_at),
+            lambda: registration_move(
+                registration=moving, to_session=target, user=mover.user, now=before_start
+            ),
+        ]
+    )
+
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
+    target.refresh_from_db()
+    confirmed = Registration.objects.filter(session=target, status=RegistrationStatus.CONFIRMED)
+    assert confirmed.count() <= target.capacity
+    if target.attendance_locked_at is not None:
+        # The lock went through: only people marked before it are in the session.
+        assert outcomes[20] == "booked"
+        assert not confirmed.filter(attendance="").exists()
+        assert confirmed.count() == 2
+    else:
+        # Bookings (or the move) came first, so the lock was refused for unmarked people, and
+        # the free seats were filled exactly.
+        assert "no attendance mark" in outcomes[20]
+        assert confirmed.count() == target.capacity

@@ -280,7 +280,7 @@ def test_staff_cancel_and_lock_from_the_session_page(client, cert_staff, trainer
     future.refresh_from_db()
     assert future.status == SessionStatus.CANCELLED
 
-    today = make_session(on=clock.today())
+    today = make_session(on=clock.today() - timedelta(days=1))  # locked once it has ended
     response = client.post(ADMIN + f"lock/{today.pk}/", {"confirmed": "yes"}, follow=True)
     today.refresh_from_db()
     assert today.attendance_locked_at is not None  # nobody booked: nothing to mark

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
+from enrollment.classroom_selectors import session_ends_at
 from enrollment.models import ApplicationStatus, Registration, RegistrationStatus
 from enrollment.rules import RuleViolation
 from enrollment.services.booking import registration_book
@@ -16,6 +17,7 @@ from enrollment.services.roster import (
     roster_csv,
     session_attendance_lock,
     session_attendance_mark,
+    session_attendance_unlock,
     signin_sheet_pdf,
 )
 from lms import clock
@@ -25,6 +27,11 @@ from tests.enrollment.test_booking import confirm_employee, make_session, pay, r
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
+
+
+def ended(session):
+    """A minute after the session ends: the earliest its attendance can be locked."""
+    return session_ends_at(session) + timedelta(minutes=1)
 
 
 def held(trainer, *, day=1, on=None, applications=None, people=2):
@@ -106,7 +113,7 @@ def test_marking_attendance_is_audited_and_changeable_until_staff_lock_it(traine
         ("present", "left_early", trainer),
     ]
 
-    session_attendance_lock(session=session, actor=cert_staff)
+    session_attendance_lock(session=session, actor=cert_staff, now=ended(session))
     with pytest.raises(RuleViolation, match="locked this session's attendance"):
         session_attendance_mark(session=session, actor=trainer, marks={ben.pk: ("absent", "")})
     ben.refresh_from_db()
@@ -150,9 +157,9 @@ def test_the_attendance_form_on_the_roster_page(client, trainer, cert_staff):
     assert (ana.attendance, ben.attendance) == ("present", "")
 
     with pytest.raises(RuleViolation, match="1 person has no attendance mark"):
-        session_attendance_lock(session=session, actor=cert_staff)
+        session_attendance_lock(session=session, actor=cert_staff, now=ended(session))
     session_attendance_mark(session=session, actor=trainer, marks={ben.pk: ("absent", "")})
-    session_attendance_lock(session=session, actor=cert_staff)
+    session_attendance_lock(session=session, actor=cert_staff, now=ended(session))
     response = client.post(
         f"/classroom/trainer/sessions/{session.pk}/",
         {f"attendance-{ana.pk}": "absent"},
@@ -172,10 +179,10 @@ def test_attending_every_required_day_completes_the_classroom_step(trainer, cert
     with clock.frozen_at(day_one.date):
         session_attendance_mark(session=day_one, actor=trainer, marks={first.pk: ("present", "")})
     session_attendance_mark(session=day_two, actor=trainer, marks={second.pk: ("late", "")})
-    session_attendance_lock(session=day_two, actor=cert_staff)
+    session_attendance_lock(session=day_two, actor=cert_staff, now=ended(day_two))
     application.refresh_from_db()
     assert application.status == S.TRAINING_APPROVED  # Day 1 is not final yet
-    session_attendance_lock(session=day_one, actor=cert_staff)
+    session_attendance_lock(session=day_one, actor=cert_staff, now=ended(day_one))
     application.refresh_from_db()
     assert application.status == S.CLASSROOM_COMPLETE
     event = AuditEvent.objects.get(verb="application.classroom_complete")
@@ -189,8 +196,8 @@ def test_a_missed_day_must_be_paid_and_booked_again(trainer, cert_staff, mark):
     other, (done,) = held(trainer, day=2, applications=[application])
     session_attendance_mark(session=session, actor=trainer, marks={missed.pk: (mark, "")})
     session_attendance_mark(session=other, actor=trainer, marks={done.pk: ("present", "")})
-    session_attendance_lock(session=session, actor=cert_staff)
-    session_attendance_lock(session=other, actor=cert_staff)
+    session_attendance_lock(session=session, actor=cert_staff, now=ended(session))
+    session_attendance_lock(session=other, actor=cert_staff, now=ended(other))
 
     missed.refresh_from_db()
     assert (missed.status, missed.attendance) == (RegistrationStatus.CANCELLED, mark)
@@ -198,8 +205,7 @@ def test_a_missed_day_must_be_paid_and_booked_again(trainer, cert_staff, mark):
     assert AuditEvent.objects.filter(verb="registration.missed", object_id=str(missed.pk)).exists()
     application.refresh_from_db()
     assert application.status == S.TRAINING_APPROVED  # Day 1 not attended
-    if mark == "absent":
-        assert day_fee_status(application)[1] == "unpaid"
+    assert day_fee_status(application)[1] == "unpaid"
     assert unused_paid_day_item(application, 1) is None
 
     again = make_session(on=clock.today() + timedelta(days=14))
@@ -243,3 +249,124 @@ def test_the_roster_exports_as_csv(client, trainer):
     response = client.get(f"/classroom/trainer/sessions/{session.pk}/roster.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert b"Baker, Tom" in response.content
+
+
+# --- Money stays with the booking until the lock; lock timing; unlock (issue 11) -----------------
+
+
+def test_a_mark_before_the_lock_changes_nothing_about_money(
+    trainer, cert_staff, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from payments.models import Payment
+    from payments.services import payment_start
+
+    settings.PAYMENT_PROVIDER = "fake"
+    application = ready()
+    session, (booking,) = held(trainer, applications=[application])
+    session_attendance_mark(session=session, actor=trainer, marks={booking.pk: ("absent", "")})
+
+    assert day_fee_status(application)[1] == "paid"
+    before = Payment.objects.count()
+    with pytest.raises(RuleViolation, match="Day 1 is already paid"):
+        payment_start(application=application, items=[("day_fee", 1)], user=application.user)
+    assert Payment.objects.count() == before  # no second checkout
+    # The trainer corrects the mark: still one fee, still paid, nothing to pay twice.
+    session_attendance_mark(session=session, actor=trainer, marks={booking.pk: ("present", "")})
+    assert day_fee_status(application)[1] == "paid"
+    session_attendance_mark(session=session, actor=trainer, marks={booking.pk: ("absent", "")})
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        session_attendance_lock(session=session, actor=cert_staff, now=ended(session))
+    assert day_fee_status(application)[1] == "unpaid"  # consumed at the lock
+    (message,) = [m for m in mail.outbox if "booked and paid again" in m.subject]
+    assert message.to == [application.user.email]
+    assert "pay its fee again and book another session" in message.body  # the plain-text part
+    assert message.alternatives[0].mimetype == "text/html"
+
+
+def test_attendance_can_be_locked_only_after_the_session_has_ended(trainer, cert_staff):
+    evening = make_session(on=clock.today(), start=time(18), end=time(21))
+    evening.trainers.add(trainer)
+    early_afternoon = datetime.combine(evening.date, time(13, 15), tzinfo=clock.LOCAL_TZ)
+    during = datetime.combine(evening.date, time(20, 59), tzinfo=clock.LOCAL_TZ)
+    for now in (early_afternoon, during):
+        with pytest.raises(RuleViolation, match="once the session has ended"):
+            session_attendance_lock(session=evening, actor=cert_staff, now=now)
+    evening.refresh_from_db()
+    assert evening.attendance_locked_at is None
+    assert not AuditEvent.objects.filter(verb="session.attendance_locked").exists()
+    at_nine = datetime.combine(evening.date, time(21), tzinfo=clock.LOCAL_TZ)
+    session_attendance_lock(session=evening, actor=cert_staff, now=at_nine)
+    evening.refresh_from_db()
+    assert evening.attendance_locked_at == at_nine
+
+
+def test_a_locked_session_takes_no_bookings_moves_or_cancellations(trainer, cert_staff):
+    from enrollment.services.booking import LOCKED, registration_cancel, registration_move
+
+    on = clock.today() + timedelta(days=10)
+    locked = make_session(on=on, capacity=5)
+    other = make_session(on=on + timedelta(days=1), capacity=5)
+    inside, outside, newcomer = ready(), ready(), ready()
+    kept = registration_book(application=inside, session=locked, user=None)
+    waiting = registration_book(application=outside, session=other, user=None)
+    kept.attendance = "present"
+    kept.save()
+    # Staff lock it (the services take `now`: a lock "after the end" while the clock is before
+    # the start is what a wrong-time lock would be; the refusals must hold regardless).
+    session_attendance_lock(session=locked, actor=cert_staff, now=ended(locked))
+    audits = AuditEvent.objects.count()
+    registrations = list(Registration.objects.values_list("pk", "session_id", "status"))
+
+    with pytest.raises(RuleViolation) as booked:
+        registration_book(application=newcomer, session=locked, user=None)
+    with pytest.raises(RuleViolation) as moved_in:
+        registration_move(registration=waiting, to_session=locked, user=None)
+    with pytest.raises(RuleViolation) as moved_out:
+        registration_move(registration=kept, to_session=make_session(on=on), user=None)
+    with pytest.raises(RuleViolation) as cancelled:
+        registration_cancel(registration=kept, actor=None)
+    assert {str(e.value) for e in (booked, moved_in, moved_out, cancelled)} == {LOCKED}
+    assert list(Registration.objects.values_list("pk", "session_id", "status")) == registrations
+    assert AuditEvent.objects.count() == audits
+
+
+def test_staff_unlock_with_a_reason_to_correct_a_mark_then_lock_again(client, trainer, cert_staff):
+    application = ready()
+    day_one, (first,) = held(trainer, applications=[application])
+    day_two, (second,) = held(trainer, day=2, applications=[application])
+    session_attendance_mark(session=day_one, actor=trainer, marks={first.pk: ("absent", "")})
+    session_attendance_mark(session=day_two, actor=trainer, marks={second.pk: ("present", "")})
+    session_attendance_lock(session=day_two, actor=cert_staff, now=ended(day_two))
+    session_attendance_lock(session=day_one, actor=cert_staff, now=ended(day_one))
+    first.refresh_from_db()
+    assert first.status == RegistrationStatus.CANCELLED
+    assert day_fee_status(application)[1] == "unpaid"
+
+    with pytest.raises(RuleViolation, match="Give a reason"):
+        session_attendance_unlock(session=day_one, actor=cert_staff, reason="  ")
+    day_one.refresh_from_db()
+    assert day_one.attendance_locked_at is not None
+    assert not AuditEvent.objects.filter(verb="session.attendance_unlocked").exists()
+
+    client.force_login(cert_staff)
+    admin = f"/admin/classroom-sessions/unlock/{day_one.pk}/"
+    page = client.post(admin, {"reason": "Ana signed in late"}, follow=True).content.decode()
+    assert "is unlocked" in page
+    day_one.refresh_from_db()
+    first.refresh_from_db()
+    assert day_one.attendance_locked_at is None
+    assert first.status == RegistrationStatus.CONFIRMED  # the missed booking reopens
+    assert day_fee_status(application)[1] == "paid"  # its fee is no longer used up
+    event = AuditEvent.objects.get(verb="session.attendance_unlocked")
+    assert (event.actor, event.reason) == (cert_staff, "Ana signed in late")
+    assert AuditEvent.objects.filter(verb="registration.reopened", object_id=str(first.pk)).exists()
+
+    session_attendance_mark(session=day_one, actor=trainer, marks={first.pk: ("late", "")})
+    session_attendance_lock(session=day_one, actor=cert_staff, now=ended(day_one))
+    application.refresh_from_db()
+    assert application.status == S.CLASSROOM_COMPLETE
+    assert AuditEvent.objects.filter(verb="session.attendance_locked").count() == 3

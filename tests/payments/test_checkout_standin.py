@@ -36,7 +36,7 @@ def test_paying_on_the_hosted_page_marks_the_payment_paid(payment, live_server):
     status, headers, _ = checkout_submit(payment.checkout_url, action="pay")
 
     assert status == 303
-    assert headers["Location"] == f"{live_server.url}/payments/{payment.pk}/return/"
+    assert headers["Location"] == f"{live_server.url}/payments/{payment.pk}/return/?checkout=done"
     assert _status(payment, "paid") == PaymentStatus.PAID
     payment.refresh_from_db()
     session = stripe_client().v1.checkout.sessions.retrieve(payment.checkout_session_id)

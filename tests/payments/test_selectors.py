@@ -100,7 +100,7 @@ def test_a_pending_payment_pays_nothing(make_application, fake_provider):
     assert day_fee_status(application) == {1: "unpaid", 2: "unpaid"}
 
 
-def _registration(application, item, *, day, attendance=""):
+def _registration(application, item, *, day, attendance="", status="confirmed"):
     session = ClassroomSession.objects.create(
         day=day,
         date=date(2027, 3, 1),
@@ -111,7 +111,12 @@ def _registration(application, item, *, day, attendance=""):
         capacity=20,
     )
     return Registration.objects.create(
-        application=application, session=session, day=day, fee_item=item, attendance=attendance
+        application=application,
+        session=session,
+        day=day,
+        fee_item=item,
+        attendance=attendance,
+        status=status,
     )
 
 
@@ -126,6 +131,12 @@ def test_a_missed_day_must_be_paid_again(make_application, pay_days, missed):
     assert unused_paid_day_item(application, 1) is None  # held by the registration
 
     registration.attendance = missed
+    registration.save()
+    # A trainer's mark alone changes nothing about money: the lock does.
+    assert day_fee_status(application) == {1: "paid", 2: "paid"}
+    assert fees_due(application) == []
+
+    registration.status = "cancelled"  # what locking the attendance does to a missed booking
     registration.save()
 
     assert day_fee_status(application) == {1: "unpaid", 2: "paid"}
@@ -145,7 +156,9 @@ def test_attended_and_upcoming_days_stay_paid(make_application, pay_days, attend
 def test_a_day_paid_again_after_a_miss_is_free_to_book(make_application, pay_days):
     application = make_application(track="cm1")
     first = pay_days(application, [1])
-    _registration(application, first.items.get(day=1), day=1, attendance="absent")
+    _registration(
+        application, first.items.get(day=1), day=1, attendance="absent", status="cancelled"
+    )
 
     again = pay_days(application, [1])
 

@@ -36,6 +36,13 @@ def paid(cm2, pay_days):
     return pay_days(cm2, [2, 3, 4])
 
 
+def _pay_all(client, **kwargs):
+    """Tick every fee the fees page offers and pay."""
+    page = client.get(reverse("payments:fees")).content.decode()
+    chosen = re.findall(r'name="fee" value="([^"]+)"', page)
+    return client.post(reverse("payments:fees"), {"fee": chosen}, **kwargs)
+
+
 def _text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
@@ -51,12 +58,12 @@ def test_fees_page_lists_the_days_and_the_total(owner, fake_provider):
     for day in (2, 3, 4):
         assert f"Classroom training fee, Day {day}</th> <td>$25.00</td>" in text
     assert "Day 1" not in text
-    assert "Total to pay now</th><td><strong>$75.00</strong>" in text
+    assert "Total to pay now</th><td><strong data-fee-total>$75.00</strong>" in text
     assert "Pay $75.00 online</button>" in text
 
 
 def test_paying_redirects_to_the_checkout(owner, cm2, fake_provider):
-    response = owner.post(reverse("payments:fees"))
+    response = _pay_all(owner)
 
     payment = Payment.objects.get()
     assert response.status_code == 302
@@ -70,8 +77,8 @@ def test_paying_redirects_to_the_checkout(owner, cm2, fake_provider):
 
 
 def test_paying_twice_returns_to_the_same_checkout(owner, fake_provider):
-    first = owner.post(reverse("payments:fees"))
-    second = owner.post(reverse("payments:fees"))
+    first = _pay_all(owner)
+    second = _pay_all(owner)
 
     assert first.url == second.url
     assert Payment.objects.count() == 1
@@ -136,7 +143,7 @@ def test_a_provider_outage_is_a_message(owner, fake_provider, monkeypatch):
 
     monkeypatch.setattr(FakeProvider, "create_checkout", refuse)
 
-    response = owner.post(reverse("payments:fees"), follow=True)
+    response = _pay_all(owner, follow=True)
 
     assert "The payment service is not available right now." in _text(response)
     assert not Payment.objects.exists()
@@ -159,14 +166,14 @@ def test_pages_need_a_sign_in(client, paid):
 
 
 def test_the_return_page_waits_for_the_webhook(owner, cm2, fake_provider):
-    owner.post(reverse("payments:fees"))
+    _pay_all(owner)
     payment = Payment.objects.get()
     url = reverse("payments:payment-return", args=[payment.pk])
 
     waiting = _text(owner.get(url))
     status = owner.get(reverse("payments:payment-status", args=[payment.pk])).json()
     assert "Waiting for confirmation" in waiting
-    assert status == {"status": "pending", "paid": False}
+    assert (status["status"], status["paid"], status["final"]) == ("pending", False, False)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING  # coming back marks nothing paid
 
@@ -180,13 +187,53 @@ def test_the_return_page_waits_for_the_webhook(owner, cm2, fake_provider):
 
 
 def test_the_return_page_after_a_decline(owner, fake_provider):
-    owner.post(reverse("payments:fees"))
+    _pay_all(owner)
     payment = Payment.objects.get()
     fake_deliver(EventKind.FAILED, payment)
 
     text = _text(owner.get(reverse("payments:payment-return", args=[payment.pk])))
 
     assert "The payment did not go through" in text
+    assert f'href="{payment.checkout_url}">Try again' in text  # the same checkout, not a new one
+    assert 'data-final="false"' in text  # it keeps following the checkout
+
+
+def test_back_from_the_checkout_after_a_decline_waits_then_shows_paid(owner, fake_provider):
+    _pay_all(owner)
+    payment = Payment.objects.get()
+    fake_deliver(EventKind.FAILED, payment)  # the first card was declined
+    back = reverse("payments:payment-return", args=[payment.pk]) + "?checkout=done"
+    status = reverse("payments:payment-status", args=[payment.pk]) + "?checkout=done"
+
+    text = _text(owner.get(back))  # a retry succeeded; its confirmation is on its way
+    assert "Waiting for confirmation" in text
+    assert "did not go through" not in text and "Try again" not in text
+    assert "?checkout=done" in text  # the page polls the same way
+    assert owner.get(status).json() | {"html": ""} == {
+        "status": "failed",
+        "paid": False,
+        "state": "waiting",
+        "final": False,
+        "html": "",
+    }
+
+    fake_deliver(EventKind.PAID, payment, event_id="evt_retry_paid")
+    data = owner.get(status).json()
+    assert (data["state"], data["final"]) == ("paid", True)
+    assert "<h2>Paid</h2>" in data["html"]
+    assert Payment.objects.count() == 1  # no second checkout was ever offered
+
+
+def test_a_decline_on_a_closed_checkout_is_final(owner, fake_provider):
+    _pay_all(owner)
+    payment = Payment.objects.get()
+    fake_deliver(EventKind.FAILED, payment)
+    Payment.objects.filter(pk=payment.pk).update(expires_at=clock.now())
+
+    text = _text(owner.get(reverse("payments:payment-return", args=[payment.pk])))
+
+    assert "This checkout has closed." in text and 'data-final="true"' in text
+    assert "Try again" not in text
 
 
 # --- Receipts, for every role -----------------------------------------------------------------
@@ -255,7 +302,7 @@ def test_everyone_else_gets_404(client, paid, who, request):
 
 
 def test_a_pending_payment_has_no_receipt(owner, fake_provider):
-    owner.post(reverse("payments:fees"))
+    _pay_all(owner)
     payment = Payment.objects.get()
 
     assert owner.get(reverse("payments:receipt", args=[payment.pk])).status_code == 404

@@ -51,7 +51,8 @@ def test_the_checkout_carries_our_ids(payment, live_server):
     assert (session["amount_total"], session["currency"]) == (7500, "usd")
     assert session["client_reference_id"] == str(payment.pk)
     assert session["metadata"]["payment_id"] == str(payment.pk)
-    assert session["success_url"] == f"{live_server.url}/payments/{payment.pk}/return/"
+    back = f"{live_server.url}/payments/{payment.pk}/return/?checkout=done"
+    assert session["success_url"] == back
     assert int(payment.expires_at.timestamp()) == session["expires_at"]
 
 
@@ -150,7 +151,8 @@ def test_a_completion_after_expiry_stays_expired_and_is_flagged(client, payment)
     assert payment.flagged
     assert "after the checkout expired" in payment.flag_reason
     assert _audits(payment, "payment.flagged") == 1
-    assert not mail.outbox
+    (told,) = mail.outbox  # no receipt: the applicant is told the payment could not be used
+    assert "arrived after the checkout closed" in told.subject
 
 
 def test_an_unknown_session_is_stored_and_ignored(client, payment):
