@@ -54,6 +54,7 @@ def _client_app(broker_dir: Path) -> Celery:
         (broker_dir / sub).mkdir(parents=True, exist_ok=True)
     return Celery(
         "sender",
+        set_as_current=False,
         broker="filesystem://",
         backend=f"file://{broker_dir / 'results'}",
         broker_transport_options={

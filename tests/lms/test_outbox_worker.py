@@ -54,11 +54,13 @@ def _broker(kind: str, tmp_path: Path, redis_url: str | None) -> dict[str, str]:
 
 
 def _sender(env: dict[str, str]) -> Celery:
-    """A client configured like the platform's app, but not eager: messages go to the broker."""
+    """A client configured like the platform's app, but not eager: messages go to the broker.
+    Never the current app: the platform's shared tasks must stay bound to the eager one."""
     if env["CELERY_BROKER_URL"] == "filesystem://":
         folder = Path(env["CELERY_BROKER_DIR"])
         return Celery(
             "sender",
+            set_as_current=False,
             broker="filesystem://",
             backend=f"file://{folder / 'results'}",
             broker_transport_options={
@@ -68,7 +70,12 @@ def _sender(env: dict[str, str]) -> Celery:
                 "control_folder": str(folder / "control"),
             },
         )
-    return Celery("sender", broker=env["CELERY_BROKER_URL"], backend=env["CELERY_RESULT_BACKEND"])
+    return Celery(
+        "sender",
+        set_as_current=False,
+        broker=env["CELERY_BROKER_URL"],
+        backend=env["CELERY_RESULT_BACKEND"],
+    )
 
 
 class Worker:

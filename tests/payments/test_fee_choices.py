@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from enrollment.models import Application, CertificationPolicy, Registration
+from enrollment.models import Application, ApplicationUpload, CertificationPolicy, Registration
 from enrollment.rules import RuleViolation
 from enrollment.services.applications import application_submit
 from enrollment.services.booking import registration_book
@@ -140,12 +140,34 @@ def _policy_edit(client, **values):
     return client.post(url, {**POLICY_FORM, **values})
 
 
+def _upgrade_application():
+    """A CM I Upgrade that qualifies: a certified CM I with a bachelor's and a current CPRP,
+    its transcript uploaded."""
+    application = ApplicationFactory(
+        track="cm1_upgrade",
+        cm1_certificate_number="CM1-0042",
+        highest_education="bachelor",
+        degree_other="Sociology",
+        institution="University of Oklahoma",
+        cprp_certified=True,
+    )
+    ApplicationUpload.objects.create(
+        application=application,
+        purpose="transcript",
+        storage_name=f"uploads/{application.pk}/transcript.pdf",
+        original_name="transcript.pdf",
+        kind="pdf",
+        size=10,
+    )
+    return application
+
+
 def test_amounts_are_fixed_at_submission_and_a_policy_change_is_audited(
     client, cert_staff, fake_provider, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         earlier = application_submit(
-            application=ApplicationFactory(track="cm1_upgrade", cm1_certificate_number="CM1-0042"),
+            application=_upgrade_application(),
             user=None,
         )
     assert (earlier.day_fee_cents, earlier.reapplication_fee_cents) == (2500, 1500)
@@ -170,7 +192,7 @@ def test_amounts_are_fixed_at_submission_and_a_policy_change_is_audited(
     # ...one submitted after it pays the new ones.
     with django_capture_on_commit_callbacks(execute=True):
         later = application_submit(
-            application=ApplicationFactory(track="cm1_upgrade", cm1_certificate_number="CM1-0042"),
+            application=_upgrade_application(),
             user=None,
         )
     assert application_fees(later) == (3000, 2000)
