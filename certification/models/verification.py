@@ -90,5 +90,9 @@ class VerificationRequest(models.Model):
         return self.status in OPEN
 
     @property
+    def person_email(self) -> str:
+        return self.person.email
+
+    @property
     def employer_name(self) -> str:
         return self.agency.name if self.agency_id else self.unlisted_agency_name
