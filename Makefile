@@ -6,8 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
 # Debian packages: PostgreSQL (tests), Chromium (browser journeys), pango (WeasyPrint PDFs), Redis (production broker, optional here),
-# poppler-utils and zbar-tools (tests read certificate PDFs: text, attachments, QR codes).
-DEB_PACKAGES := postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools
+# poppler-utils and zbar-tools (tests read certificate PDFs: text, attachments, QR codes), nodejs and npm (axe-core for the journeys).
+DEB_PACKAGES := postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools nodejs npm
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
 
 .PHONY: run test lint sysdeps venv bench clean
@@ -19,6 +20,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 venv: $(STAMP)
+
+# axe-core for the accessibility checks in the browser journeys (pinned in tests/e2e/package.json).
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --silent
+	touch $(AXE)
 
 sysdeps:
 	@missing=""; \
@@ -42,7 +48,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-test: sysdeps venv lint
+test: sysdeps venv lint $(AXE)
 	$(PY) tests/pg_cluster.py -- $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (not tests): each runs against gunicorn + a throwaway PostgreSQL on this machine.
@@ -51,4 +57,4 @@ bench: sysdeps venv
 	@if [ -f bench/exam_bench.py ]; then $(PY) tests/pg_cluster.py -- $(PY) bench/exam_bench.py; fi
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts
+	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts tests/e2e/node_modules
