@@ -79,7 +79,13 @@ def attester_emails(agency_id: int) -> list[str]:
 
 
 def _ask_agency(request: VerificationRequest, template: str = "verification_requested") -> None:
-    mail(template, attester_emails(request.agency_id), request=request, agency=request.agency)
+    """Email the agency's attesters; when it has none yet, tell staff (invite one, or accept a
+    paper form) so that the request does not wait unseen."""
+    attesters = attester_emails(request.agency_id)
+    if attesters:
+        mail(template, attesters, request=request, agency=request.agency)
+    else:
+        mail("verification_no_attester", staff_emails(), request=request, agency=request.agency)
 
 
 def _create(

@@ -319,3 +319,41 @@ def test_staff_reject_an_attestation_and_the_agency_is_asked_again(
     assert application.verification_requests.filter(status=V.PENDING).count() == 1
     assert {tuple(m.to) for m in mail.outbox} == {(application.user.email,), (attester.email,)}
     assert _audited(rejected, "verification.rejected")
+
+
+def test_an_agency_without_attesters_sends_the_request_to_staff(agency, approve, cert_staff):
+    application = approve(agency)
+    request = application.verification_requests.get()
+    (message,) = [m for m in mail.outbox if "No attester" in m.subject]
+    assert message.to == [cert_staff.email]
+    assert f"/admin/employment-verifications/inspect/{request.pk}/" in message.body
+
+
+@pytest.mark.parametrize(
+    "status, voe, state, detail",
+    [
+        (S.SUBMITTED, None, "locked", "Your employer is asked once you are approved."),
+        (S.APPROVED, None, "current", "No employer has been asked yet."),
+        (S.TRAINING_APPROVED, V.PENDING, "current", "Waiting for your employer"),
+        (S.EXAM_PASSED, V.UNLISTED, "current", "Waiting for staff to add"),
+        (S.EXAM_PASSED, V.REFUSED, "current", "did not confirm"),
+        (S.EMPLOYMENT_VERIFIED, V.CONFIRMED, "done", "confirmed your employment"),
+    ],
+)
+def test_dashboard_step_for_each_state(agency, status, voe, state, detail):
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(agency=agency, status=status)
+    if voe is not None:
+        VerificationRequest.objects.create(
+            application=application,
+            person=application.user,
+            agency=None if voe == V.UNLISTED else agency,
+            unlisted_agency_name="Cimarron" if voe == V.UNLISTED else "",
+            status=voe,
+            reason="Not ours." if voe == V.REFUSED else "",
+        )
+    step = verification_dashboard_step(application)
+    assert step.title == "Verification of employment"
+    assert step.state == state and detail in step.detail
+    assert (step.action_url == "/employment-verification/") == (state == "current")
