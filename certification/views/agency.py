@@ -28,6 +28,7 @@ from certification.services.verification import Answer, verification_confirm, ve
 from enrollment.rules import RuleViolation
 from lms import clock
 from lms.exports import csv_safe
+from lms.roles import Capability, can
 
 STATUS_FILTERS = [
     ("", "Any status"),
@@ -48,7 +49,9 @@ def agency_member(*, attester: bool = False):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             membership = membership_get(request.user)
-            if membership is None or (attester and not membership.is_attester):
+            if membership is None or not can(request.user, Capability.AGENCY_STAFF):
+                raise PermissionDenied
+            if attester and not membership.is_attester:
                 raise PermissionDenied
             return view(request, membership, *args, **kwargs)
 

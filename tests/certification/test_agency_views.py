@@ -55,6 +55,12 @@ def test_portal_needs_an_agency_membership(client, applicant, cert_staff, agency
         assert client.get(CSV).status_code == 403
 
 
+def test_a_member_without_the_agency_role_is_refused(client, attester):
+    attester.groups.clear()
+    client.force_login(attester)
+    assert client.get(PORTAL).status_code == 403
+
+
 def test_portal_lists_only_the_agencys_own_people_and_nothing_personal(
     client, agency, other_agency, attester, pending, approve
 ):
