@@ -415,3 +415,17 @@ def verification_requests_close_expired(application_ids: list[int], today: date)
         changes=[(pk, status, V.CLOSED) for pk, status in rows],
         reason=f"The application expired (checked on {today.isoformat()}).",
     )
+
+
+def verification_requests_backfill(*, actor: User | None = None) -> int:
+    """Ask the employer of every running application approved before verification existed
+    (approved to exam passed, an agency named, no request ever made). Safe to run twice.
+    Returns how many requests were sent."""
+    waiting = Application.objects.filter(
+        status__in=_APPLICANT_MAY_ACT, agency__isnull=False, verification_requests__isnull=True
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(waiting):
+        if verification_request_open(application=Application(pk=pk), actor=actor) is not None:
+            sent += 1
+    return sent

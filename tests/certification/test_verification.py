@@ -357,3 +357,21 @@ def test_dashboard_step_for_each_state(agency, status, voe, state, detail):
     assert step.title == "Verification of employment"
     assert step.state == state and detail in step.detail
     assert (step.action_url == "/employment-verification/") == (state == "current")
+
+
+def test_backfill_asks_the_employers_of_applications_approved_before(
+    agency, attester, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.factories import ApplicationFactory
+
+    waiting = ApplicationFactory(agency=agency, status=S.CLASSROOM_COMPLETE)
+    ApplicationFactory(agency=agency, status=S.SUBMITTED)  # not approved yet: not asked
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("voe_backfill", stdout=StringIO())
+        call_command("voe_backfill", stdout=StringIO())
+    assert VerificationRequest.objects.get().application == waiting
+    assert [m.to for m in mail.outbox] == [[attester.email]]
