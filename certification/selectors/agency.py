@@ -15,7 +15,7 @@ from certification.models import (
     VerificationRequest,
     VerificationStatus,
 )
-from certification.selectors.employment import is_employed_on
+from certification.selectors.employment import employed_person_ids
 from lms.models import User
 
 RECENTLY_ENDED = timedelta(days=180)
@@ -147,13 +147,13 @@ def agency_staff_list(
     "pending" for pending verifications, "none" for no certificate), `bill` ("yes"/"no")."""
     rows = _people_of(membership.agency_id, today)
     users = User.objects.in_bulk(list(rows))
+    employed = employed_person_ids(person_ids=rows, on=today)
     result = []
     for row in rows.values():
         facts = _certificate_facts(users[row.person_id], today)
         row.certificate_number, row.level, row.status = facts.number, facts.level, facts.status
         row.valid_through, row.renewal = facts.valid_through, facts.renewal
-        employed = is_employed_on(person=users[row.person_id], on=today)
-        row.may_bill_t1017 = facts.is_active and employed
+        row.may_bill_t1017 = facts.is_active and row.person_id in employed
         row.modifier = facts.modifier if row.may_bill_t1017 else ""
         result.append(row)
     result = [r for r in result if _matches(r, q=q, status=status, bill=bill)]
