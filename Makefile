@@ -59,4 +59,4 @@ bench: sysdeps venv
 	@if [ -f bench/exam_bench.py ]; then $(PY) tests/pg_cluster.py -- $(PY) bench/exam_bench.py; fi
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts
+	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts tests/e2e/node_modules

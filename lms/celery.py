@@ -44,4 +44,8 @@ app.conf.beat_schedule = {
         "task": "enrollment.tasks.application_reminders_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    "agency-weekly-digest": {
+        "task": "certification.tasks.agency_digest_task",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=30),
+    },
 }

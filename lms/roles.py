@@ -76,6 +76,12 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "exams.decide_accommodation",
         "exams.view_examattempt",
         "exams.view_statistics",
+        "certification.view_verificationrequest",
+        "certification.change_verificationrequest",
+        "certification.view_agencymembership",
+        "certification.add_agencymembership",
+        "certification.change_agencymembership",
+        "certification.delete_agencymembership",
     ),
     Role.TRAINER: (),
     Role.CONTENT_EDITOR: (

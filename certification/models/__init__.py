@@ -1,6 +1,17 @@
 """People's certification records (plain Django models), one module per sub-domain as they
 arrive (`agencies.py`, `certificates.py`, `renewals.py`), each re-exported here."""
 
+from .agencies import AgencyAlert, AgencyMembership, AgencyRole, AlertChange, RosterEntry
 from .employment import Employment
+from .verification import VerificationRequest, VerificationStatus
 
-__all__: list[str] = ["Employment"]
+__all__: list[str] = [
+    "AgencyAlert",
+    "AgencyMembership",
+    "AgencyRole",
+    "AlertChange",
+    "Employment",
+    "RosterEntry",
+    "VerificationRequest",
+    "VerificationStatus",
+]

@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from wagtail import hooks
 
 from enrollment import rules
 from enrollment.corrections import UNANSWERED, answers_snapshot, unanswered_corrections
@@ -257,6 +258,11 @@ def application_approve(*, application: Application, actor: User) -> Application
             locked.decision_reason = ""
             locked.save(update_fields=["decided_at", "decision_reason"])
             _mail(locked, "application_approved")
+            # Hook "application_approved": fn(application, actor) runs inside this transaction
+            # when an application becomes approved (certification asks the employer to verify
+            # employment). It may write; it must not change the application's status.
+            for fn in hooks.get_hooks("application_approved"):
+                fn(locked, actor)
     return locked
 
 
@@ -358,8 +364,31 @@ def application_classroom_complete(*, application: Application) -> Application:
 def application_exam_passed(*, application: Application, actor: User | None = None) -> Application:
     """The competency exam is passed. Called by exam grading."""
     with transaction.atomic():
-        locked, _ = _transition(
+        locked, changed = _transition(
             application, S.EXAM_PASSED, actor=actor, reason="Passed the competency exam."
+        )
+        if changed:
+            # Hook "application_exam_passed": fn(application) runs inside this transaction when
+            # the exam is passed (certification moves on to employment_verified when the
+            # employer has already confirmed). It may call the services below.
+            for fn in hooks.get_hooks("application_exam_passed"):
+                fn(locked)
+            locked.refresh_from_db()
+    return locked
+
+
+def application_employment_verified(
+    *, application: Application, actor: User | None = None
+) -> Application:
+    """The exam is passed and a qualifying agency has confirmed the employment: the application
+    is ready to certify. Called by the certification app; a no-op when already there; raises
+    RuleViolation from any status but exam_passed."""
+    with transaction.atomic():
+        locked, _ = _transition(
+            application,
+            S.EMPLOYMENT_VERIFIED,
+            actor=actor,
+            reason="Exam passed and employment confirmed.",
         )
     return locked
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from wagtail import hooks
 
 from enrollment.models import Application, ApplicationReminder, ApplicationStatus
 from enrollment.models.applications import CLOCK_RUNNING
@@ -79,6 +80,16 @@ def applications_expire(*, today: date) -> list[int]:
     return ids
 
 
+def application_missing_items(application: Application) -> list[str]:
+    """Hook "application_missing_items": each fn(application) returns a list of short phrases
+    naming what the application still lacks ("the competency exam", "verification of
+    employment by your employer"); the expiry reminder lists them all, in hook order."""
+    items: list[str] = []
+    for fn in hooks.get_hooks("application_missing_items"):
+        items.extend(fn(application))
+    return items
+
+
 def application_reminders_send(*, today: date) -> int:
     """Send each open application the most urgent expiry reminder (60, 30, 7 days left by
     default) it has not had yet. Safe to run twice: a reminder is recorded before it is sent."""
@@ -105,6 +116,7 @@ def application_reminders_send(*, today: date) -> int:
                     context={
                         "application": application,
                         "days_left": days_left,
+                        "missing": application_missing_items(application),
                         "site_url": settings.WAGTAILADMIN_BASE_URL,
                     },
                 )
