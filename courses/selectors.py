@@ -329,8 +329,12 @@ def lesson_neighbours(lesson: LessonPage) -> tuple[LessonPage | None, LessonPage
 
 
 def required_courses(track: str) -> list[CoursePage]:
-    """The live courses whose `tracks` include `track`, in tree order."""
-    return list(CoursePage.objects.live().filter(tracks__contains=[track]).order_by("path"))
+    """The live courses whose `tracks` include `track`, in tree order.
+
+    Filtered in Python: JSON containment (`tracks__contains`) is PostgreSQL-only, and the
+    embedded SQLite default must serve the same pages; there are only a handful of courses."""
+    courses = CoursePage.objects.live().order_by("path")
+    return [course for course in courses if track in (course.tracks or [])]
 
 
 def _required_lessons(application: Application) -> list[LessonPage]:

@@ -165,6 +165,10 @@ class _SessionFormMixin:
             return super().form_valid(form)
         except RuleViolation as refusal:
             form.add_error(None, str(refusal))
+            # Wagtail's form_invalid reads this attribute; it is only set when the form's own
+            # validation fails, so a refused save must set it (else an AttributeError, a 500).
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = str(refusal)
             return self.form_invalid(form)
 
 
