@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.models import Group
 from django.utils.html import format_html
 
+from lms.landing import landing_for
 from lms.roles import Role
 
 # The seed's "DO NOT CREATE ANOTHER ACCOUNT", enforced: say why and point at recovery.
@@ -23,3 +24,8 @@ class AccountAdapter(DefaultAccountAdapter):
             group, _ = Group.objects.get_or_create(name=Role.APPLICANT.value)
             user.groups.add(group)
         return user
+
+    def get_login_redirect_url(self, request):
+        """Each role lands on its work (`lms.landing`); an explicit `next` still wins (allauth
+        reads it before asking here)."""
+        return landing_for(request.user).url
