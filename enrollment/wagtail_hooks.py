@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from enrollment import admin_panels  # noqa: F401  (the admin home's "needs action" items)
 from enrollment.admin_forms import ApplicationFilterSet
 from enrollment.admin_sessions import register_session_admin
 from enrollment.admin_views import (
