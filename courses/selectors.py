@@ -6,6 +6,7 @@ A lesson counts when it is live and its module is live; percentages are lessons 
 lessons counted (floored), per module, per course and over the courses a track requires.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -395,6 +396,28 @@ def checks_passed_ids(progress: LessonProgress | None) -> set[str]:
     )
 
 
+_VERDICTS = {True: "Correct.", False: "Not quite."}  # as the template and lesson.js say them
+_LEARNER_CAN = re.compile(
+    r"^(the learner|learners|the participant|participants)\s+(can|will be able to)\s+", re.I
+)
+
+
+def feedback_after_verdict(feedback: str, correct: bool) -> str:
+    """The feedback shown after the verdict ("Correct." / "Not quite."), without repeating it
+    when the editor's text already opens with the same words ("Not quite. Not quite. …")."""
+    text = (feedback or "").strip()
+    verdict = _VERDICTS[correct]
+    if text.lower().startswith(verdict.lower()):
+        return text[len(verdict) :].lstrip()
+    return text
+
+
+def objective_phrase(text: str) -> str:
+    """An objective as it reads after "After this lesson you can": "The learner can describe X"
+    becomes "describe X" (the curriculum's objectives are written in the third person)."""
+    return _LEARNER_CAN.sub("", (text or "").strip(), count=1)
+
+
 def knowledge_check_view(
     value, *, block_id: str, action: str, result=None, passed: bool = False
 ) -> dict:
@@ -413,7 +436,9 @@ def knowledge_check_view(
                     "text": option["text"],
                     "chosen": chosen,
                     "verdict": ("correct" if answer.correct else "incorrect") if chosen else "",
-                    "shown_feedback": answer.feedback if chosen else "",
+                    "shown_feedback": feedback_after_verdict(answer.feedback, answer.correct)
+                    if chosen
+                    else "",
                 }
             )
         questions.append(
@@ -519,7 +544,7 @@ def lesson_context(
         lesson_progress=progress,
         body_items=_body_items(lesson, passed, check),
         has_checks=has_checks,
-        objectives=list(lesson.objectives.all()),
+        objectives=[objective_phrase(o.text) for o in lesson.objectives.all()],
         status_text=lesson_status_text(progress, has_checks=has_checks),
         read=progress is not None and progress.reached_end_at is not None,
         read_url=reverse("courses:lesson-read", args=[lesson.pk]) if lesson.pk else "",

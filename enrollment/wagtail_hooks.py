@@ -10,7 +10,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from enrollment import admin_panels  # noqa: F401  (the admin home's "needs action" items)
+from enrollment import (  # noqa: F401  (they register hooks)
+    admin_panels,  # the admin home's "needs action" items
+    home_facts,  # the fee and deadline on the home page
+)
 from enrollment.admin_forms import ApplicationFilterSet
 from enrollment.admin_sessions import register_session_admin
 from enrollment.admin_views import (

@@ -153,9 +153,9 @@ HOME_BODY = [
         "<ol><li>Create one account and tell us about your education and work.</li>"
         "<li>Certification staff review your application.</li>"
         "<li>Complete the web-based training.</li>"
-        "<li>Pay the $25 per-day fee online and book the classroom days your track needs.</li>"
-        "<li>Attend, pass the competency exam, and have your employer verify your employment."
-        "</li></ol><p>Finish within six months of submitting, or the application expires.</p>",
+        "<li>Pay the per-day classroom fee online and book the classroom days your track needs."
+        "</li><li>Attend, pass the competency exam, and have your employer verify your employment."
+        "</li></ol>",
     ),
 ]
 
