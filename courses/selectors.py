@@ -578,19 +578,3 @@ def _body_items(lesson: LessonPage, passed: set[str], check) -> list[tuple[objec
             )
         items.append((child, view))
     return items
-
-
-def expired_applications_with_progress(application):
-    """The same person's expired applications that have lesson progress staff could carry over."""
-    from enrollment.models import Application, ApplicationStatus
-
-    return (
-        Application.objects.filter(
-            user_id=application.user_id,
-            status=ApplicationStatus.EXPIRED,
-            lesson_progress__isnull=False,
-        )
-        .exclude(pk=application.pk)
-        .distinct()
-        .order_by("-pk")
-    )

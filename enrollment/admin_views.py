@@ -19,11 +19,10 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from courses.selectors import expired_applications_with_progress, training_percent
-from courses.services import training_progress_carry
+from courses.selectors import training_percent
 from enrollment.admin_forms import DenyForm, ReturnForm
 from enrollment.models import Application, ApplicationStatus, ApplicationUpload
-from enrollment.models.applications import CLOCK_RUNNING, FINAL, TRANSITIONS
+from enrollment.models.applications import CLOCK_RUNNING, TRANSITIONS
 from enrollment.rules import RuleViolation
 from enrollment.sections import SECTIONS, TRANSCRIPT
 from enrollment.selectors import application_field_label, application_person_name
@@ -171,7 +170,6 @@ class ApplicationInspectView(InspectView):
     return_url_name = None
     training_approve_url_name = None
     employee_confirm_url_name = None
-    carry_url_name = None
 
     def get_object(self, queryset=None):
         return get_object_or_404(staff_applications(), pk=self.pk)
@@ -230,10 +228,6 @@ class ApplicationInspectView(InspectView):
             decisions["training_approve_url"] = reverse(self.training_approve_url_name, args=[pk])
         if self.object.odmhsas_employee and not is_employee_confirmed(self.object):
             decisions["employee_confirm_url"] = reverse(self.employee_confirm_url_name, args=[pk])
-        carry_from = expired_applications_with_progress(self.object)
-        if carry_from and self.object.status not in FINAL:
-            decisions["carry_url"] = reverse(self.carry_url_name, args=[pk])
-            decisions["carry_from"] = carry_from
         return decisions
 
     def get_context_data(self, **kwargs):
@@ -357,26 +351,6 @@ class ApplicationEmployeeConfirmView(_DecisionView):
 
     def decide(self, form) -> Application:
         application_employee_confirm(application=self.object, actor=self.request.user)
-        return self.object
-
-
-class ApplicationCarryProgressView(_DecisionView):
-    """Carry the lesson progress of the person's expired application into this one."""
-
-    target = None
-    success_message = "Training progress carried into application #%(pk)s."
-
-    def decide(self, form) -> Application:
-        source = (
-            expired_applications_with_progress(self.object)
-            .filter(pk=self.request.POST.get("from_application"))
-            .first()
-        )
-        if source is None:
-            raise RuleViolation("Choose one of this person's expired applications.")
-        training_progress_carry(
-            from_application=source, to_application=self.object, actor=self.request.user
-        )
         return self.object
 
 

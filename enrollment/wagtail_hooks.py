@@ -19,7 +19,6 @@ from enrollment.admin_sessions import register_session_admin
 from enrollment.admin_views import (
     EXPORT_COLUMNS,
     ApplicationApproveView,
-    ApplicationCarryProgressView,
     ApplicationDenyView,
     ApplicationEmployeeConfirmView,
     ApplicationIndexView,
@@ -91,7 +90,6 @@ class ApplicationViewSet(ModelViewSet):
             return_url_name=self.get_url_name("return"),
             training_approve_url_name=self.get_url_name("training-approve"),
             employee_confirm_url_name=self.get_url_name("employee-confirm"),
-            carry_url_name=self.get_url_name("carry-progress"),
             **kwargs,
         )
 
@@ -112,11 +110,6 @@ class ApplicationViewSet(ModelViewSet):
                 "employee-confirm/<int:pk>/",
                 self._decision_view(ApplicationEmployeeConfirmView),
                 name="employee-confirm",
-            ),
-            path(
-                "carry-progress/<int:pk>/",
-                self._decision_view(ApplicationCarryProgressView),
-                name="carry-progress",
             ),
         ]
 
