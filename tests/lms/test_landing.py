@@ -112,3 +112,17 @@ def test_a_csrf_failure_is_a_page_in_the_layout_not_a_bare_403(applicant):
     page = response.content.decode()
     assert LAYOUT in page and "This form has expired" in page
     assert "403 Forbidden" not in page and "CSRF verification failed" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "way_on"),
+    [
+        (Role.TRAINER, 'href="/classroom/trainer/">See your sessions'),
+        (Role.AGENCY, 'href="/agency/">Open the agency portal'),
+        (Role.CONTENT_EDITOR, 'href="/admin/pages/">Open the page tree'),
+    ],
+)
+def test_the_dashboard_sends_non_applicants_on_to_their_work(client, make_user, role, way_on):
+    client.force_login(make_user(role))
+    page = client.get("/dashboard/").content.decode()
+    assert "Your work is elsewhere" in page and way_on in page
