@@ -1,6 +1,6 @@
 """Writes for the web-based training: opening and reading lessons, knowledge checks, course
-completion, the hand-over to the application when every required course is done, and the
-staff-only carry-over of progress from an expired application.
+completion, and the hand-over to the application when every required course is done. Progress
+never carries from an expired application: a new one starts over (seed 000).
 
 Knowledge checks: each check block is its own form and is graded on its own. A pass is recorded
 once per block as a `KnowledgeCheckPass` row of the lesson's progress row (and a
@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from courses.emails import training_complete_email_send
@@ -35,7 +34,6 @@ from courses.selectors import (
     course_progress,
     knowledge_check_get,
     knowledge_check_ids,
-    required_courses,
     training_is_complete,
 )
 from enrollment.models import Application, ApplicationStatus
@@ -43,7 +41,6 @@ from enrollment.rules import RuleViolation
 from enrollment.services.applications import application_training_complete
 from lms import clock
 from lms.models import User
-from lms.roles import Capability, can
 from lms.services import audit_record
 
 S = ApplicationStatus
@@ -218,95 +215,3 @@ def _training_complete_if_done(application: Application) -> None:
         return
     locked = application_training_complete(application=locked)
     training_complete_email_send(application=locked)
-
-
-# --- Staff: carry progress from an expired application ------------------------------------------
-
-_CARRIED_FIELDS = ("reached_end_at", "checks_passed_at", "completed_at")
-
-
-def training_progress_carry(
-    *, from_application: Application, to_application: Application, actor: User
-) -> int:
-    """Certification staff carry the lesson progress of a person's expired application into
-    their new one: each row is copied with `carried_from` set (a lesson the new application has
-    already worked on keeps the further of the two), its check passes come along, and one audit
-    event records the carry. Never automatic. Completes courses (and, for an approved
-    application, the training) the carried progress completes. Returns the lessons carried;
-    carrying again carries nothing.
-
-    Raises PermissionDenied for anyone but certification staff, RuleViolation when the
-    applications belong to different people, the source has not expired or the target is
-    closed."""
-    if not can(actor, Capability.ALL_APPLICANT_RECORDS):
-        raise PermissionDenied("Only certification staff may carry training progress.")
-    if from_application.user_id != to_application.user_id:
-        raise RuleViolation("Progress can be carried only between one person's own applications.")
-    if from_application.status != S.EXPIRED or from_application.pk == to_application.pk:
-        raise RuleViolation("Only an expired application's progress can be carried.")
-    if to_application.status in (S.EXPIRED, S.DENIED):
-        raise RuleViolation("Progress cannot be carried into a closed application.")
-    now = clock.now()
-    with transaction.atomic():
-        targets = {
-            row.lesson_id: row
-            for row in LessonProgress.objects.select_for_update().filter(application=to_application)
-        }
-        carried = sum(
-            _carry_row(source, targets.get(source.lesson_id), to_application, actor)
-            for source in LessonProgress.objects.filter(application=from_application)
-        )
-        if not carried:
-            return 0
-        audit_record(
-            actor=actor,
-            verb="training.progress_carry",
-            obj=to_application,
-            reason=f"Carried progress in {carried} lesson(s) from application "
-            f"#{from_application.pk}.",
-        )
-        for course in required_courses(to_application.track):
-            _course_complete_if_done(to_application, course, now=now, actor=actor)
-    return carried
-
-
-def _carry_row(
-    source: LessonProgress, target: LessonProgress | None, to: Application, actor: User
-) -> bool:
-    if target is None:
-        target = LessonProgress.objects.create(
-            application=to,
-            lesson_id=source.lesson_id,
-            opened_at=source.opened_at,
-            last_seen_at=source.last_seen_at,
-            reached_end_at=source.reached_end_at,
-            check_score=source.check_score,
-            checks_passed_at=source.checks_passed_at,
-            completed_at=source.completed_at,
-            carried_from_id=source.application_id,
-        )
-        changed = True
-    else:
-        changed = False
-        for name in _CARRIED_FIELDS:
-            if getattr(target, name) is None and getattr(source, name) is not None:
-                setattr(target, name, getattr(source, name))
-                changed = True
-        if source.check_score is not None and (target.check_score or 0) < source.check_score:
-            target.check_score = source.check_score
-            changed = True
-        if changed:
-            target.carried_from_id = source.application_id
-            target.save()
-    for block_id in sorted(checks_passed_ids(source) - checks_passed_ids(target)):
-        passed_at = source.check_passes.get(block_id=block_id).passed_at
-        KnowledgeCheckPass.objects.create(progress=target, block_id=block_id, passed_at=passed_at)
-        audit_record(
-            actor=actor,
-            verb=CHECK_PASSED_VERB,
-            obj=target,
-            to_state=block_id,
-            reason=f"Carried from application #{source.application_id}.",
-        )
-        changed = True
-    return changed

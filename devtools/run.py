@@ -130,13 +130,29 @@ def _exit_label(code: int) -> str:
     return f"exit {code}"
 
 
-def main() -> int:
-    env = {
+def base_url(addr: str) -> str:
+    """The address people open, from runserver's `[host:]port` (all interfaces: this host)."""
+    host, _, port = addr.rpartition(":")
+    host = host or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+def child_env(addr: str = WEB) -> dict[str, str]:
+    """What every process gets: emails build their links from WAGTAILADMIN_BASE_URL, so it is
+    the address `make run` serves on (LMS_RUN_ADDR), unless set explicitly."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
         "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_PORT}",
         "PYTHONUNBUFFERED": "1",
+        "WAGTAILADMIN_BASE_URL": os.environ.get("WAGTAILADMIN_BASE_URL") or base_url(addr),
     }
+
+
+def main() -> int:
+    env = child_env()
     supervisor = Supervisor(processes(), env=env)
     supervisor.start_all()
     print(

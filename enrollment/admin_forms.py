@@ -11,6 +11,7 @@ from django import forms
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from enrollment.admin_panels import RESUBMITTED
 from enrollment.models import Application, ApplicationStatus, QualifyingAgency
 from enrollment.rules import Track
 from enrollment.sections import SECTIONS, TRANSCRIPT, Section
@@ -33,10 +34,18 @@ class ApplicationFilterSet(WagtailFilterSet):
     needs_transcript_review = django_filters.BooleanFilter(
         label="Needs transcript review", widget=BooleanRadioSelect
     )
+    resubmitted = django_filters.BooleanFilter(
+        label="Resubmitted after return", widget=BooleanRadioSelect, method="filter_resubmitted"
+    )
 
     class Meta:
         model = Application
         fields = ["status", "track", "agency", "needs_transcript_review"]
+
+    def filter_resubmitted(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(RESUBMITTED) if value else queryset.exclude(RESUBMITTED)
 
 
 class DenyForm(forms.Form):

@@ -22,16 +22,18 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
+from wagtail.admin.widgets import AdminDateInput, AdminTimeInput, BooleanRadioSelect
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from enrollment.admin_confirm import ConfirmStepMixin, lock_consequences
+from enrollment.admin_panels import sessions_to_lock_q
 from enrollment.classroom_selectors import roster_get, session_waitlist_get, sessions_with_seats
 from enrollment.models import ClassroomSession, SessionStatus
 from enrollment.rules import RuleViolation
 from enrollment.services.roster import session_attendance_lock, session_attendance_unlock
 from enrollment.services.sessions import session_cancel, session_save
+from lms import clock
 from lms.exports import csv_safe
 from lms.models import AuditEvent, User
 from lms.roles import Role
@@ -109,9 +111,19 @@ class SessionFilterSet(WagtailFilterSet):
         field_name="trainers", label="Trainer", queryset=lambda request: trainer_users()
     )
 
+    to_lock = django_filters.BooleanFilter(
+        label="Attendance to lock", widget=BooleanRadioSelect, method="filter_to_lock"
+    )
+
     class Meta:
         model = ClassroomSession
         fields = ["day", "date", "status", "trainer"]
+
+    def filter_to_lock(self, queryset, name, value):
+        if value is None:
+            return queryset
+        held = sessions_to_lock_q(clock.today())
+        return queryset.filter(held) if value else queryset.exclude(held)
 
 
 def trainer_names(session: ClassroomSession) -> str:
@@ -166,6 +178,10 @@ class _SessionFormMixin:
             return super().form_valid(form)
         except RuleViolation as refusal:
             form.add_error(None, str(refusal))
+            # Wagtail's form_invalid reads this attribute; it is only set when the form's own
+            # validation fails, so a refused save must set it (else an AttributeError, a 500).
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = str(refusal)
             return self.form_invalid(form)
 
 

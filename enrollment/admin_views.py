@@ -19,13 +19,12 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from courses.selectors import expired_applications_with_progress, training_percent
-from courses.services import training_progress_carry
+from courses.selectors import training_percent
 from enrollment.admin_confirm import confirm_page, is_confirmed
 from enrollment.admin_forms import DenyForm, EmployeeRevokeForm, ReturnForm, TrackChangeForm
 from enrollment.corrections import answers_snapshot, changes_since_return
 from enrollment.models import Application, ApplicationStatus, ApplicationUpload
-from enrollment.models.applications import CLOCK_RUNNING, FINAL, TRANSITIONS
+from enrollment.models.applications import CLOCK_RUNNING, TRANSITIONS
 from enrollment.rules import RuleViolation
 from enrollment.sections import SECTIONS, TRANSCRIPT
 from enrollment.selectors import (
@@ -179,7 +178,6 @@ class ApplicationInspectView(InspectView):
     training_approve_url_name = None
     employee_confirm_url_name = None
     employee_revoke_url_name = None
-    carry_url_name = None
     track_change_url_name = None
 
     def get_object(self, queryset=None):
@@ -265,10 +263,6 @@ class ApplicationInspectView(InspectView):
             decisions["employee_revoke_url"] = reverse(self.employee_revoke_url_name, args=[pk])
         elif self.object.odmhsas_employee:
             decisions["employee_confirm_url"] = reverse(self.employee_confirm_url_name, args=[pk])
-        carry_from = expired_applications_with_progress(self.object)
-        if carry_from and self.object.status not in FINAL:
-            decisions["carry_url"] = reverse(self.carry_url_name, args=[pk])
-            decisions["carry_from"] = carry_from
         return decisions
 
     def get_context_data(self, **kwargs):
@@ -506,26 +500,6 @@ class ApplicationEmployeeRevokeView(_DecisionView):
                 f"No ODMHSAS employment confirmation stands for application #{self.object.pk}; "
                 "nothing changed."
             )
-        return self.object
-
-
-class ApplicationCarryProgressView(_DecisionView):
-    """Carry the lesson progress of the person's expired application into this one."""
-
-    target = None
-    success_message = "Training progress carried into application #%(pk)s."
-
-    def decide(self, form) -> Application:
-        source = (
-            expired_applications_with_progress(self.object)
-            .filter(pk=self.request.POST.get("from_application"))
-            .first()
-        )
-        if source is None:
-            raise RuleViolation("Choose one of this person's expired applications.")
-        training_progress_carry(
-            from_application=source, to_application=self.object, actor=self.request.user
-        )
         return self.object
 
 

@@ -10,12 +10,15 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from enrollment import (  # noqa: F401  (they register hooks)
+    admin_panels,  # the admin home's "needs action" items
+    home_facts,  # the fee and deadline on the home page
+)
 from enrollment.admin_forms import ApplicationFilterSet
 from enrollment.admin_sessions import register_session_admin
 from enrollment.admin_views import (
     EXPORT_COLUMNS,
     ApplicationApproveView,
-    ApplicationCarryProgressView,
     ApplicationDenyView,
     ApplicationEmployeeConfirmView,
     ApplicationEmployeeRevokeView,
@@ -90,7 +93,6 @@ class ApplicationViewSet(ModelViewSet):
             training_approve_url_name=self.get_url_name("training-approve"),
             employee_confirm_url_name=self.get_url_name("employee-confirm"),
             employee_revoke_url_name=self.get_url_name("employee-revoke"),
-            carry_url_name=self.get_url_name("carry-progress"),
             track_change_url_name=self.get_url_name("track-change"),
             **kwargs,
         )
@@ -122,11 +124,6 @@ class ApplicationViewSet(ModelViewSet):
                 "track-change/<int:pk>/",
                 self._decision_view(ApplicationTrackChangeView),
                 name="track-change",
-            ),
-            path(
-                "carry-progress/<int:pk>/",
-                self._decision_view(ApplicationCarryProgressView),
-                name="carry-progress",
             ),
         ]
 

@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from exams import admin_panels  # noqa: F401  (the admin home's "needs action" items)
 from exams.backoffice.candidates import (
     AccommodationViewSet,
     ActionsPolicy,

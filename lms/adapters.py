@@ -3,6 +3,7 @@ from allauth.core import context
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from lms.landing import landing_for
 from lms.roles import Role
 
 
@@ -38,3 +39,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "password_reset_url": get_reset_password_url(request),
         }
         self.send_mail("account/email/account_already_exists", email, ctx)
+
+    def get_login_redirect_url(self, request):
+        """Each role lands on its work (`lms.landing`); an explicit `next` still wins (allauth
+        reads it before asking here)."""
+        return landing_for(request.user).url

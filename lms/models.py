@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -63,6 +63,14 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        """`facts`: sentences the apps contribute through the "home_page_facts" hook
+        (`fn() -> list[str]`), e.g. the fee and the deadline as the policy sets them now, so the
+        home page never states an amount the policy no longer has."""
+        context = super().get_context(request, *args, **kwargs)
+        context["facts"] = [fact for fn in hooks.get_hooks("home_page_facts") for fact in fn()]
+        return context
 
 
 class AuditEvent(models.Model):

@@ -119,6 +119,20 @@ ROLE_PAGE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.CONTENT_EDITOR: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
 }
 
+# Image and document permissions (on the root collection: everything under it) for the roles that
+# upload and choose media. Wagtail asks for these per collection; the group permissions above are
+# not enough for the image and document choosers.
+ROLE_COLLECTION_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.CONTENT_EDITOR: (
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ),
+}
+
 STAFF_ROLES = frozenset({Role.CERTIFICATION_STAFF, Role.TRAINER, Role.CONTENT_EDITOR})
 
 
@@ -189,6 +203,7 @@ def sync_role_groups(apps, schema_editor=None) -> None:
                 wanted.append(perm)
         group.permissions.set(wanted)
     _sync_page_permissions(apps)
+    sync_collection_permissions(apps)
 
 
 def _sync_page_permissions(apps) -> None:
@@ -207,3 +222,26 @@ def _sync_page_permissions(apps) -> None:
             ).first()
             if perm is not None:
                 GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)
+
+
+def sync_collection_permissions(apps, schema_editor=None) -> None:
+    """Give each role in ROLE_COLLECTION_PERMISSIONS its image and document permissions on the
+    root collection (idempotent; for migrations, through `apps`)."""
+    Group = apps.get_model("auth", "Group")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    Permission = apps.get_model("auth", "Permission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    root = Collection.objects.filter(depth=1).first()
+    if root is None:
+        return
+    for role, dotted_names in ROLE_COLLECTION_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        for dotted in dotted_names:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root, permission=perm
+                )

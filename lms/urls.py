@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from lms import views
 from lms.doors import (
@@ -17,6 +18,13 @@ from lms.doors import (
 # One sign-in: Django admin's login answers a signed-in non-staff user with 403 and sends anyone
 # else to allauth's login (see lms/doors.py for the other doors).
 admin.site.login = secure_admin_login(login_door)
+
+# Signed in without admin rights: the 403 page, not Wagtail's redirect to the login page (which
+# allauth sends back to /admin/, for ever).
+decorate_urlpatterns(wagtailadmin_urls.urlpatterns, views.admin_door)
+
+handler403 = "lms.views.permission_denied"
+handler500 = "lms.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -1,9 +1,12 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.defaults import permission_denied
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -176,3 +179,41 @@ def register_audit_viewset():
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutboxViewSet("outbox")
+
+
+# --- The admin home: what needs action ------------------------------------------------------------
+# The contribution point "needs_action": each app registers `fn(request) -> list[NeedsAction]`
+# (only the items the person may open); this panel shows them, each a count and a link.
+
+
+@dataclass(frozen=True)
+class NeedsAction:
+    label: str  # "Applications awaiting review"
+    count: int
+    url: str  # the filtered list
+
+
+class NeedsActionPanel(Component):
+    name = "needs_action"
+    order = 50  # above Wagtail's own panels
+    template_name = "lms/admin/needs_action_panel.html"
+
+    def __init__(self, items: list[NeedsAction]):
+        self.items = items
+
+    def get_context_data(self, parent_context=None):
+        return {"items": self.items, "total": sum(item.count for item in self.items)}
+
+
+def needs_action_items(request) -> list[NeedsAction]:
+    items: list[NeedsAction] = []
+    for contribute in hooks.get_hooks("needs_action"):
+        items.extend(contribute(request))
+    return items
+
+
+@hooks.register("construct_homepage_panels")
+def add_needs_action_panel(request, panels):
+    items = needs_action_items(request)
+    if items:
+        panels.insert(0, NeedsActionPanel(items))

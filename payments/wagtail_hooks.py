@@ -7,7 +7,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from lms.wagtail_hooks import ReadOnlyPermissionPolicy
-from payments import rules
+from payments import (
+    admin_panels,  # noqa: F401  (the admin home's "needs action" items)
+    rules,
+)
 from payments.admin_views import (
     EXPORT_COLUMNS,
     PaymentFilterSet,

@@ -29,6 +29,7 @@ from courses.selectors.catalogue import (
 from courses.selectors.checks import (
     CHECK_PASSED_VERB,
     checks_passed_ids,
+    feedback_after_verdict,
     knowledge_check_get,
     knowledge_check_ids,
     knowledge_check_view,
@@ -39,6 +40,7 @@ from courses.selectors.pages import (
     lesson_context,
     lesson_status_text,
     module_page_context,
+    objective_phrase,
 )
 from courses.selectors.progress import (
     LessonEntry,
@@ -49,7 +51,6 @@ from courses.selectors.progress import (
     course_modules,
     course_outline,
     course_progress,
-    expired_applications_with_progress,
     lesson_neighbours,
     module_lessons,
     module_progress,
@@ -78,6 +79,7 @@ __all__ = [
     "Viewer",
     "breadcrumbs",
     "checks_passed_ids",
+    "feedback_after_verdict",
     "course_access",
     "course_for",
     "course_is_completed",
@@ -88,7 +90,6 @@ __all__ = [
     "course_page_context",
     "course_progress",
     "day_labels",
-    "expired_applications_with_progress",
     "knowledge_check_get",
     "knowledge_check_ids",
     "knowledge_check_view",
@@ -98,6 +99,7 @@ __all__ = [
     "lesson_status_text",
     "module_lessons",
     "module_page_context",
+    "objective_phrase",
     "module_progress",
     "progress_map",
     "required_courses",

@@ -29,6 +29,19 @@ def checks_passed_ids(progress: LessonProgress | None) -> set[str]:
     )
 
 
+_VERDICTS = {True: "Correct.", False: "Not quite."}  # as the template and lesson.js say them
+
+
+def feedback_after_verdict(feedback: str, correct: bool) -> str:
+    """The feedback shown after the verdict ("Correct." / "Not quite."), without repeating it
+    when the editor's text already opens with the same words ("Not quite. Not quite. …")."""
+    text = (feedback or "").strip()
+    verdict = _VERDICTS[correct]
+    if text.lower().startswith(verdict.lower()):
+        return text[len(verdict) :].lstrip()
+    return text
+
+
 def knowledge_check_view(
     value, *, block_id: str, action: str, result=None, passed: bool = False
 ) -> dict:
@@ -47,7 +60,9 @@ def knowledge_check_view(
                     "text": option["text"],
                     "chosen": chosen,
                     "verdict": ("correct" if answer.correct else "incorrect") if chosen else "",
-                    "shown_feedback": answer.feedback if chosen else "",
+                    "shown_feedback": feedback_after_verdict(answer.feedback, answer.correct)
+                    if chosen
+                    else "",
                 }
             )
         questions.append(

@@ -1,6 +1,8 @@
 """What the course, module and lesson pages show (their template context), read for one
 viewer's `CourseAccess`."""
 
+import re
+
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -85,6 +87,17 @@ def lesson_status_text(progress: LessonProgress | None, *, has_checks: bool) -> 
     return "Read to the end of the lesson to complete it."
 
 
+_LEARNER_CAN = re.compile(
+    r"^(the learner|learners|the participant|participants)\s+(can|will be able to)\s+", re.I
+)
+
+
+def objective_phrase(text: str) -> str:
+    """An objective as it reads after "After this lesson you can": "The learner can describe X"
+    becomes "describe X" (the curriculum's objectives are written in the third person)."""
+    return _LEARNER_CAN.sub("", (text or "").strip(), count=1)
+
+
 def lesson_context(
     lesson: LessonPage, *, course: CoursePage | None, access: CourseAccess, check=None
 ) -> dict:
@@ -105,7 +118,7 @@ def lesson_context(
         lesson_progress=progress,
         body_items=_body_items(lesson, passed, check),
         has_checks=has_checks,
-        objectives=list(lesson.objectives.all()),
+        objectives=[objective_phrase(o.text) for o in lesson.objectives.all()],
         status_text=lesson_status_text(progress, has_checks=has_checks),
         read=progress is not None and progress.reached_end_at is not None,
         read_url=reverse("courses:lesson-read", args=[lesson.pk]) if lesson.pk else "",

@@ -153,8 +153,12 @@ def lesson_neighbours(lesson: LessonPage) -> tuple[LessonPage | None, LessonPage
 
 
 def required_courses(track: str) -> list[CoursePage]:
-    """The live courses whose `tracks` include `track`, in tree order."""
-    return list(CoursePage.objects.live().filter(tracks__contains=[track]).order_by("path"))
+    """The live courses whose `tracks` include `track`, in tree order.
+
+    Filtered in Python: JSON containment (`tracks__contains`) is PostgreSQL-only, and the
+    embedded SQLite default must serve the same pages; there are only a handful of courses."""
+    courses = CoursePage.objects.live().order_by("path")
+    return [course for course in courses if track in (course.tracks or [])]
 
 
 def _required_lessons(application: Application) -> list[LessonPage]:
@@ -184,19 +188,3 @@ def training_is_complete(application: Application) -> bool:
     """Every course the track requires has lessons and all of them are complete."""
     courses = required_courses(application.track)
     return bool(courses) and all(course_progress(application, c).complete for c in courses)
-
-
-def expired_applications_with_progress(application):
-    """The same person's expired applications that have lesson progress staff could carry over."""
-    from enrollment.models import Application, ApplicationStatus
-
-    return (
-        Application.objects.filter(
-            user_id=application.user_id,
-            status=ApplicationStatus.EXPIRED,
-            lesson_progress__isnull=False,
-        )
-        .exclude(pk=application.pk)
-        .distinct()
-        .order_by("-pk")
-    )

@@ -71,11 +71,16 @@ def applications_expire(*, today: date) -> list[int]:
         for hook in _EXPIRY_HOOKS:
             hook(ids, today)
         applications_closed(ids, f"Application expired (checked on {today.isoformat()}).")
+        valid_months = policy_get().application_valid_months
         for application in Application.objects.filter(pk__in=ids).select_related("user"):
             email_send(
                 template="application_expired",
                 to=[application.user.email],
-                context={"application": application, "site_url": settings.WAGTAILADMIN_BASE_URL},
+                context={
+                    "application": application,
+                    "site_url": settings.WAGTAILADMIN_BASE_URL,
+                    "valid_months": valid_months,
+                },
             )
     return ids
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views.generic import CreateView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -150,7 +150,9 @@ class AccommodationViewSet(ModelViewSet):
     add_to_reference_index = False
     form_fields = ["reason"]  # no add or edit screen is reachable (see the policy)
     list_display = [
-        Column("user", label="Candidate", accessor=email_of),
+        TitleColumn(
+            "user", label="Candidate", accessor=email_of, url_name="exam-accommodations:inspect"
+        ),
         Column("allowance_label", label="Asked for"),
         Column("status", label="Status", accessor="get_status_display", sort_key="status"),
         Column("created_at", label="Asked on", sort_key="created_at"),
@@ -194,7 +196,7 @@ class ExamAttemptViewSet(ModelViewSet):
     add_to_reference_index = False
     form_fields = ["last_position"]  # no add or edit screen is reachable (see the policy)
     list_display = [
-        Column("user", label="Candidate", accessor=email_of),
+        TitleColumn("user", label="Candidate", accessor=email_of, url_name="exam-attempts:inspect"),
         Column("application", label="Application"),
         Column("number", label="Attempt"),
         Column("status", label="Status", accessor="get_status_display", sort_key="status"),

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import IndexView
@@ -94,6 +95,13 @@ class ExamDefinitionViewSet(ModelViewSet):
         Column("pass_mark_percent", label="Pass mark (%)"),
         Column("attempts_allowed", label="Attempts"),
         Column("item_count", label="Items"),
+        Column(
+            "statistics",
+            label="Statistics",
+            accessor=lambda d: format_html(
+                '<a href="{}">Score chart and item statistics</a>', stats_url(d)
+            ),
+        ),
     ]
 
     def get_urlpatterns(self):

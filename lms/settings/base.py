@@ -168,6 +168,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 LOGIN_URL = "/accounts/login/"
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+CSRF_FAILURE_VIEW = "lms.views.csrf_failure"  # in the site's layout, never a bare 403
 LOGIN_REDIRECT_URL = "enrollment:dashboard"
 WAGTAIL_USER_EDIT_FORM = "lms.forms.UserEditForm"
 WAGTAIL_USER_CREATION_FORM = "lms.forms.UserCreationForm"

@@ -1,7 +1,14 @@
-"""Tests: PostgreSQL (a throwaway cluster started by tests/pg.py), eager Celery, locmem mail."""
+"""Tests: PostgreSQL (a throwaway cluster started by tests/pg_cluster.py), eager Celery, locmem
+mail. The `embedded` tests run a second time on SQLite (`DATABASE_URL=sqlite:////tmp/….sqlite3`,
+set by `make test`): the test database is a fresh file beside it, as `make run` has one."""
 
 from .base import *  # noqa: F403
 from .base import env
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's in-memory default: browser journeys and live servers share it.
+    # Beside the named file, never the file itself (that may be someone's `make run` data).
+    DATABASES["default"]["TEST"] = {"NAME": f"{DATABASES['default']['NAME']}-test"}  # noqa: F405
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"

@@ -108,7 +108,12 @@
         var verdict = document.createElement("strong");
         verdict.textContent = answer.correct ? "Correct." : "Not quite.";
         feedback.appendChild(verdict);
-        feedback.appendChild(document.createTextNode(" " + answer.feedback));
+        // Editors often open the feedback with the verdict itself: say it once.
+        var text = (answer.feedback || "").trim();
+        if (text.toLowerCase().indexOf(verdict.textContent.toLowerCase()) === 0) {
+          text = text.slice(verdict.textContent.length).trim();
+        }
+        feedback.appendChild(document.createTextNode(" " + text));
       }
     });
     var result = form.querySelector("[data-check-result]");

@@ -14,12 +14,13 @@ from certification.services.verification import Answer, verification_confirm
 from enrollment.models import ApplicationStatus
 from lms.models import AuditEvent
 from tests.certification.conftest import set_status
+from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 V = VerificationStatus
 LIST = "/admin/employment-verifications/"
 USERS = "/admin/agency-users/"
-PDF = b"%PDF-1.4\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()  # a real PDF: uploads must parse as one
 
 
 @pytest.fixture

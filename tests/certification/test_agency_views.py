@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from certification.models import Employment, RosterEntry, VerificationRequest, VerificationStatus
 from tests.factories import UserFactory
+from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 V = VerificationStatus
@@ -119,7 +120,7 @@ def test_attester_confirms_online_with_a_signed_form(
     client, attester, pending, django_capture_on_commit_callbacks
 ):
     client.force_login(attester)
-    pdf = SimpleUploadedFile("voe.pdf", b"%PDF-1.4\ntrailer<<>>\n%%EOF\n")
+    pdf = SimpleUploadedFile("voe.pdf", pdf_bytes())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_voe(pending.pk), {**_confirm_data(), "c-document": pdf})
     assert response.status_code == 302 and response["Location"] == PORTAL

@@ -29,12 +29,13 @@ from enrollment.services.applications import application_exam_passed
 from lms import clock
 from lms.models import AuditEvent
 from tests.certification.conftest import set_status
+from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
 V = VerificationStatus
 ANSWER = Answer(employed_since=date(2024, 3, 1), position="Case manager", is_case_management=True)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()  # a real PDF: uploads must parse as one
 
 
 def _audited(obj, verb):

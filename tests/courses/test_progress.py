@@ -1,12 +1,12 @@
 """Progress through lessons: reading, knowledge checks graded on the server, percentages,
-course and training completion (status, audit, email), idempotency and the staff carry-over."""
+course and training completion (status, audit, email), idempotency; progress never carries
+from an expired application."""
 
 import json
 from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
 from django.utils.html import escape
 
 from courses.models import CourseCompletion, LessonProgress
@@ -23,10 +23,8 @@ from courses.services import (
     lesson_check_submit,
     lesson_progress_open,
     lesson_progress_read,
-    training_progress_carry,
 )
 from enrollment.models import Application, ApplicationStatus
-from enrollment.rules import RuleViolation
 from lms import clock
 from lms.models import AuditEvent
 from tests.courses.tree import (
@@ -262,56 +260,16 @@ def test_a_lesson_with_two_checks_needs_both_passed(tree, approved):
     assert row.checks_passed_at is not None and row.completed_at is not None
 
 
-def test_progress_of_an_expired_application_shows_only_when_carried(
-    client, tree, applicant, cert_staff, django_capture_on_commit_callbacks
-):
+def test_progress_of_an_expired_application_never_carries_into_the_new_one(client, tree, applicant):
+    """Seed 000: a new application starts the whole process over; there is no carry-over."""
     old = ApplicationFactory(user=applicant, track="cm1", status=S.APPROVED)
     _complete(old, tree.a2)
-    lesson_check_submit(application=old, lesson=tree.a1, block_id=KC_ID, answers={0: 0, 1: 1})
     Application.objects.filter(pk=old.pk).update(status=S.EXPIRED)
-    old.refresh_from_db()
     new = ApplicationFactory(user=applicant, track="cm1", status=S.APPROVED)
-
     client.force_login(applicant)
     assert training_percent(new) == 0
     assert 'value="0"' in client.get(tree.course.url).content.decode()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        assert (
-            training_progress_carry(from_application=old, to_application=new, actor=cert_staff) == 2
-        )
-    rows = LessonProgress.objects.filter(application=new)
-    assert {r.lesson_id for r in rows} == {tree.a1.pk, tree.a2.pk}
-    assert all(r.carried_from == old for r in rows)
-    assert training_percent(new) == 25
-    assert 'value="25"' in client.get(tree.course.url).content.decode()
-    event = AuditEvent.objects.get(verb="training.progress_carry")
-    assert event.actor == cert_staff and event.object_id == str(new.pk)
-    assert f"#{old.pk}" in event.reason
-
-    # a1 was not read to the end by the old application; reading it now completes it: the
-    # check pass came along.
-    _complete(new, tree.a1)
-    assert _row(new, tree.a1).completed_at is not None
-
-    # Carrying again carries nothing and writes nothing.
-    assert training_progress_carry(from_application=old, to_application=new, actor=cert_staff) == 0
-    assert AuditEvent.objects.filter(verb="training.progress_carry").count() == 1
-
-
-def test_carry_refuses_other_people_open_sources_and_non_staff(tree, applicant, cert_staff):
-    old = ApplicationFactory(user=applicant, status=S.EXPIRED)
-    mine = ApplicationFactory(user=applicant, status=S.APPROVED)
-    theirs = ApplicationFactory(status=S.APPROVED)
-    _complete(mine, tree.a2)
-    with pytest.raises(RuleViolation):
-        training_progress_carry(from_application=old, to_application=theirs, actor=cert_staff)
-    with pytest.raises(RuleViolation):
-        training_progress_carry(from_application=mine, to_application=old, actor=cert_staff)
-    with pytest.raises(PermissionDenied):
-        training_progress_carry(from_application=old, to_application=mine, actor=applicant)
-    assert not LessonProgress.objects.filter(application=theirs).exists()
-    assert not AuditEvent.objects.filter(verb="training.progress_carry").exists()
+    assert not LessonProgress.objects.filter(application=new).exists()
 
 
 def test_no_training_complete_before_approval_or_twice(

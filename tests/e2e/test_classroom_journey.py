@@ -22,12 +22,12 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, user):
+def sign_in(page, user, *, lands_on="Your dashboard"):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Your dashboard")).to_be_visible()
+    expect(page.get_by_role("heading", name=lands_on)).to_be_visible()
 
 
 def test_a_trainer_marks_attendance_and_prints_the_sign_in_sheet(page, screenshot):
@@ -46,9 +46,7 @@ def test_a_trainer_marks_attendance_and_prints_the_sign_in_sheet(page, screensho
         registration_book(application=application, session=session, user=None, now=week_before)
     other = make_session(on=clock.today(), venue="Someone Else's Center")
 
-    sign_in(page, trainer)
-    page.goto("/classroom/trainer/")
-    expect(page.get_by_role("heading", name="Your classroom sessions")).to_be_visible()
+    sign_in(page, trainer, lands_on="Your classroom sessions")  # a trainer lands on their sessions
     expect(page.get_by_text("Someone Else's Center")).to_have_count(0)
     assert page.goto(f"/classroom/trainer/sessions/{other.pk}/").status == 404
     page.goto("/classroom/trainer/")

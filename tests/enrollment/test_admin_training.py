@@ -1,5 +1,5 @@
 """Staff actions on an application that follow approval: approve the training, confirm ODMHSAS
-employment, carry training progress; and the dashboard's training step."""
+employment (training progress is never carried over); and the dashboard's training step."""
 
 from datetime import date
 
@@ -74,21 +74,22 @@ def test_staff_confirm_odmhsas_employment_waives_day_fees(client, cert_staff):
     assert b"Confirm ODMHSAS employment for application" not in page.content
 
 
-def test_staff_carry_progress_from_an_expired_application(client, cert_staff, applicant):
+def test_there_is_no_carry_training_progress_action(client, cert_staff, applicant):
+    """Dropped (seed 000: a new application starts over); the old address is gone."""
     tree = build_training_tree()
     old = _application(S.EXPIRED, user=applicant)
     LessonProgress.objects.create(
         application=old, lesson=tree.a2, reached_end_at=clock.now(), completed_at=clock.now()
     )
     new = _application(S.APPROVED, user=applicant)
-    assert not new.lesson_progress.exists()
     client.force_login(cert_staff)
-    page = client.get(f"/admin/applications/inspect/{new.pk}/")
-    assert b"Carry progress into application" in page.content
-    client.post(f"/admin/applications/carry-progress/{new.pk}/", {"from_application": old.pk})
-    carried = new.lesson_progress.get()
-    assert carried.lesson_id == tree.a2.pk and carried.carried_from == old
-    assert AuditEvent.objects.filter(verb="training.progress_carry").count() == 1
+    page = client.get(f"/admin/applications/inspect/{new.pk}/").content.decode()
+    assert "Carry" not in page
+    response = client.post(
+        f"/admin/applications/carry-progress/{new.pk}/", {"from_application": old.pk}
+    )
+    assert response.status_code == 404
+    assert not new.lesson_progress.exists()
 
 
 def test_dashboard_shows_training_percent_and_resume_link(client, applicant):

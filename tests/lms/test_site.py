@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
+from lms.management.commands.seed_demo import DEMO_ACCOUNTS
 from lms.models import HomePage, User
 from lms.roles import Role, roles_of
 
@@ -40,7 +41,7 @@ def test_seed_demo_is_idempotent_and_makes_one_account_per_role(settings, capsys
     call_command("seed_demo")
     call_command("seed_demo")
     out = capsys.readouterr().out
-    assert User.objects.filter(email__endswith="@demo.bhcm.test").count() == 8
+    assert User.objects.filter(email__endswith="@demo.bhcm.test").count() == len(DEMO_ACCOUNTS)
     for role in Role:
         holders = list(User.objects.filter(groups__name=role.value))
         assert holders and all(roles_of(u) == {role} for u in holders)
