@@ -9,12 +9,11 @@ from django.apps import apps
 
 from courses.models import KnowledgeCheckPass, LessonProgress
 from courses.selectors import checks_passed_ids
-from courses.services import lesson_check_submit, lesson_progress_read, training_progress_carry
-from enrollment.models import Application, ApplicationStatus
+from courses.services import lesson_check_submit, lesson_progress_read
+from enrollment.models import ApplicationStatus
 from lms.models import AuditEvent
 from lms.services import audit_record
 from tests.courses.tree import KC_ID
-from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
@@ -55,22 +54,6 @@ def test_the_lesson_reads_the_rows_not_the_audit_log(tree, approved):
 
     KnowledgeCheckPass.objects.create(progress=row, block_id=KC_ID)
     assert checks_passed_ids(row) == {KC_ID}
-
-
-def test_carried_progress_brings_its_passes_as_rows(tree, applicant, cert_staff):
-    old = ApplicationFactory(user=applicant, track="cm1", status=S.APPROVED)
-    lesson_check_submit(application=old, lesson=tree.a1, block_id=KC_ID, answers=RIGHT)
-    Application.objects.filter(pk=old.pk).update(status=S.EXPIRED)
-    old.refresh_from_db()
-    new = ApplicationFactory(user=applicant, track="cm1", status=S.APPROVED)
-
-    training_progress_carry(from_application=old, to_application=new, actor=cert_staff)
-
-    source, target = _row(old, tree.a1), _row(new, tree.a1)
-    assert checks_passed_ids(target) == {KC_ID}
-    assert target.check_passes.get().passed_at == source.check_passes.get().passed_at
-    assert training_progress_carry(from_application=old, to_application=new, actor=cert_staff) == 0
-    assert KnowledgeCheckPass.objects.filter(progress=target).count() == 1
 
 
 def test_the_migration_carries_pass_events_into_rows(tree, approved):
