@@ -301,6 +301,15 @@ def application_exam_passed(*, application: Application, actor: User | None = No
     return locked
 
 
+def application_certify(*, application: Application, actor: User | None) -> Application:
+    """The application ends certified: its six-month clock stops (CERTIFIED is final). Called by
+    the certification app when staff issue the certificate, inside its transaction; a no-op
+    when already certified. Raises RuleViolation unless employment was verified."""
+    with transaction.atomic():
+        locked, _ = _transition(application, S.CERTIFIED, actor=actor, reason="Certificate issued.")
+    return locked
+
+
 # --- Staff: confirming (and revoking) an applicant's ODMHSAS employment -----------------------
 
 EMPLOYEE_CONFIRMED_VERB = "application.employee_confirmed"

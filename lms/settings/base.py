@@ -229,3 +229,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+
+# --- Certification: public verification (/verify/…), per client and minute ---
+VERIFY_RATE_LIMIT_PER_MINUTE = int(env("VERIFY_RATE_LIMIT_PER_MINUTE", "60"))
