@@ -59,3 +59,23 @@ class BillingLimitViewSet(SnippetViewSet):
 
 
 register_snippet(BillingLimitViewSet)
+
+
+@hooks.register("track_start_checks")
+def cm1_upgrade_starts_from_an_active_cm1(*, user, track):
+    """The CM I Upgrade is a reapplication from the person's own active CM I certificate: found
+    here (never typed), its number filled into the application; refused without one."""
+    from certification.selectors.certificates import active_cm1_of
+    from enrollment.rules import RuleViolation, Track
+    from lms import clock
+
+    if Track(track) != Track.CM1_UPGRADE:
+        return {}
+    cm1 = active_cm1_of(user, clock.today())
+    if cm1 is None:
+        raise RuleViolation(
+            "The CM I Upgrade is for people who hold an active CM I certification, and we "
+            "found none on your account. Apply as a CM II New Applicant (or CM II CPRP) instead, "
+            "or renew your CM I first if it is suspended."
+        )
+    return {"cm1_certificate_number": cm1.number}

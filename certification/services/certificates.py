@@ -154,6 +154,7 @@ def certification_issue(*, application: Application, actor: User | None) -> Cert
             _supersede_cm1(locked, certification, actor=actor, today=today)
         application_certify(application=locked, actor=actor)
         credential_sign(certification=certification)
+        status_lists_publish(today=today)  # publishes the lists on the first issue; else no-op
         _mail(certification, "certificate_ready")
     return certification
 
@@ -176,7 +177,6 @@ def _supersede_cm1(
         to_state="superseded",
         reason=f"Superseded by CM II certificate {new.number}.",
     )
-    status_lists_publish(today=today)
 
 
 def certification_revoke(

@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from wagtail import hooks
 
 from enrollment import rules
 from enrollment.models import (
@@ -89,8 +90,14 @@ def application_start(*, user: User, track: Track | str) -> Application:
         raise RuleViolation(
             "You already have an application in progress; continue that one instead."
         )
+    # Hook `track_start_checks`: each `fn(*, user, track) -> dict` may refuse the track by
+    # raising RuleViolation (its message is shown to the person) or return application
+    # fields to fill from records a higher app owns (the CM I Upgrade's certificate number).
+    prefill: dict = {}
+    for check in hooks.get_hooks("track_start_checks"):
+        prefill.update(check(user=user, track=track) or {})
     with transaction.atomic():
-        application = Application.objects.create(user=user, track=track)
+        application = Application.objects.create(user=user, track=track, **prefill)
         audit_record(actor=user, verb="application.start", obj=application, to_state=S.DRAFT)
     return application
 
