@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PORTS = range(9550, 9600)
 
+from bench.booking_bench import _start_gunicorn  # noqa: E402  (the same gunicorn command)
+
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -103,23 +105,6 @@ def _free_port() -> int:
                 continue
             return port
     raise RuntimeError("No free port in 9550-9599.")
-
-
-def _start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "lms.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        f"--threads={threads}",
-        "--worker-class=gthread",
-        "--backlog=2048",
-        "--timeout=120",
-        "--log-level=warning",
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), start_new_session=True)
 
 
 def _get(port: int, path: str, timeout: float = 60.0) -> tuple[int, bytes]:

@@ -49,3 +49,20 @@ def test_daily_task_publishes_the_calendar_suspension(settings, cert_staff):
     assert status_lists_publish_task.delay(today="2027-07-01").get() == []
     suspension = PublishedStatusList.objects.get(purpose="suspension")
     assert suspension.set_indexes == [cm2.status_index]
+
+
+def test_dashboard_step_locked_current_done(settings, cert_staff):
+    from certification.selectors.certificates import certification_dashboard_step
+    from certification.services.certificates import certification_issue
+    from tests.certification.builders import ready_application
+    from tests.factories import UserFactory
+
+    settings.WAGTAILADMIN_BASE_URL = "https://bhcm.example.org"
+    assert certification_dashboard_step(UserFactory())["state"] == "locked"
+    application = ready_application()
+    step = certification_dashboard_step(application.user)
+    assert (step["state"], step["action_url"]) == ("current", "")
+    certification = certification_issue(application=application, actor=cert_staff)
+    step = certification_dashboard_step(application.user)
+    assert step["state"] == "done" and certification.number in step["detail"]
+    assert (step["action_url"], step["title"]) == ("/certificate/", "Certification")

@@ -2,14 +2,12 @@
 the holder downloads the PDF from /certificate/, and an anonymous visitor opens the URL the
 PDF's QR code holds and reads whether the person may bill T1017 today."""
 
-import subprocess
-
 import pytest
 from playwright.sync_api import expect
 
 from certification.models import Certification
 from tests.certification.builders import ready_application
-from tests.certification.test_documents import _tool
+from tests.certification.test_documents import qr_codes
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -24,21 +22,6 @@ def _signed_in(browser, live_server, user):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     return page
-
-
-def _qr_url(pdf_path, tmp_path) -> str:
-    subprocess.run(
-        [_tool("pdftoppm"), "-r", "150", "-png", "-singlefile", str(pdf_path), str(tmp_path / "p")],
-        check=True,
-    )
-    scanned = subprocess.run(
-        [_tool("zbarimg"), "--quiet", "--raw", str(tmp_path / "p.png")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    (url,) = scanned.stdout.strip().splitlines()
-    return url
 
 
 def test_staff_issue_holder_downloads_public_reads_may_bill(
@@ -69,7 +52,7 @@ def test_staff_issue_holder_downloads_public_reads_may_bill(
     assert pdf_path.read_bytes().startswith(b"%PDF")
 
     # 3. Anyone: the QR code's URL, read in the browser.
-    url = _qr_url(pdf_path, tmp_path)
+    (url,) = qr_codes(pdf_path, tmp_path)
     assert url == f"{live_server.url}/verify/{certification.number}/"
     page.goto(url)
     expect(page.get_by_role("heading", name="May bill T1017 today, modifier HN")).to_be_visible()
