@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
 # Debian packages: PostgreSQL (tests), Chromium (browser journeys), pango (WeasyPrint PDFs), Redis (production broker, optional here),
-# poppler-utils and zbar-tools (tests read certificate PDFs: text, attachments, QR codes).
-DEB_PACKAGES := postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools
+# poppler-utils and zbar-tools (tests read certificate PDFs: text, attachments, QR codes), nodejs with npm (axe-core for the journeys' accessibility checks).
+DEB_PACKAGES := postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools nodejs
 PYTEST_ARGS ?=
 
 .PHONY: run test lint sysdeps venv bench clean
@@ -43,6 +43,7 @@ lint: venv
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 test: sysdeps venv lint
+	test -f tests/e2e/node_modules/axe-core/axe.min.js || npm ci --prefix tests/e2e --no-audit --no-fund
 	$(PY) tests/pg_cluster.py -- $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (not tests): each runs against gunicorn + a throwaway PostgreSQL on this machine.
@@ -52,4 +53,4 @@ bench: sysdeps venv
 	$(PY) tests/pg_cluster.py -- $(PY) bench/verify_bench.py
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts
+	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts tests/e2e/node_modules

@@ -2,6 +2,8 @@
 the holder downloads the PDF from /certificate/, and an anonymous visitor opens the URL the
 PDF's QR code holds and reads whether the person may bill T1017 today."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,6 +11,17 @@ from certification.models import Certification
 from tests.certification.builders import ready_application
 from tests.certification.test_documents import qr_codes
 from tests.factories import PASSWORD
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2 A/AA violations on the page (the id and the first offending node)."""
+    assert AXE.exists(), "axe-core is missing: npm ci --prefix tests/e2e (make test does it)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
+    return [f"{v['id']}: {v['nodes'][0]['html'][:120]}" for v in result["violations"]]
+
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -58,4 +71,9 @@ def test_staff_issue_holder_downloads_public_reads_may_bill(
     expect(page.get_by_role("heading", name="May bill T1017 today, modifier HN")).to_be_visible()
     expect(page.get_by_text("Dana Whitehorse")).to_be_visible()
     assert holder.email not in page.content()
+    assert axe_violations(page) == []
     screenshot("public-page")
+    mine.goto("/certificate/")
+    assert axe_violations(mine) == []
+    page.goto("/verify/")
+    assert axe_violations(page) == []
