@@ -65,6 +65,7 @@ test: sysdeps venv lint e2e-deps
 bench: sysdeps venv
 	$(PY) tests/pg_cluster.py -- $(PY) bench/booking_bench.py
 	@if [ -f bench/exam_bench.py ]; then $(PY) tests/pg_cluster.py -- $(PY) bench/exam_bench.py; fi
+	$(PY) tests/pg_cluster.py -- $(PY) bench/verify_bench.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts tests/e2e/node_modules

@@ -1,11 +1,14 @@
 """Certification addresses, included at the site root (before Wagtail's catch-all) in
-`lms/urls.py`. URL names are `certification:<entity>-<action>`."""
+`lms/urls.py`. URL names are `certification:<entity>-<action>`. The public ones are fixed by
+spec section 7."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 
-from certification.views import agency, verification
+from certification.views import agency, certificates, verification
 
 app_name = "certification"
+
+NUMBER = r"(?P<number>[A-Za-z0-9-]{1,32})"
 
 urlpatterns: list[URLPattern] = [
     path("agency/", agency.portal, name="agency-portal"),
@@ -24,4 +27,16 @@ urlpatterns: list[URLPattern] = [
         verification.remind,
         name="verification-remind",
     ),
+    path("certificate/", certificates.certificate_detail, name="certificate-detail"),
+    path("certificate/pdf/", certificates.certificate_pdf, name="certificate-pdf"),
+    path("verify/", certificates.verify_lookup, name="verify-lookup"),
+    re_path(rf"^verify/{NUMBER}\.json$", certificates.verify_json, name="verify-json"),
+    re_path(rf"^verify/{NUMBER}/$", certificates.verify_detail, name="verify-detail"),
+    re_path(
+        rf"^verify/{NUMBER}/credential\.json$",
+        certificates.verify_credential,
+        name="verify-credential",
+    ),
+    path("credentials/status/<str:purpose>", certificates.status_list, name="status-list"),
+    path(".well-known/did.json", certificates.did_document, name="did-document"),
 ]

@@ -15,6 +15,10 @@ app.autodiscover_tasks(related_name="classroom_tasks")
 # Every periodic job of the platform. django-celery-beat's DatabaseScheduler copies these into
 # the database, where staff can see them in the Django admin.
 app.conf.beat_schedule = {
+    "certification-status-lists-publish": {
+        "task": "certification.tasks.status_lists_publish_task",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "applications-expire": {
         "task": "enrollment.tasks.applications_expire_task",
         "schedule": crontab(hour=0, minute=10),

@@ -2,6 +2,18 @@
 arrive (`agencies.py`, `certificates.py`, `renewals.py`), each re-exported here."""
 
 from .agencies import AgencyAlert, AgencyMembership, AgencyRole, AlertChange, RosterEntry
+from .certificates import (
+    BillingLimit,
+    CertificateNumberCounter,
+    Certification,
+    CertificationEvent,
+    Endorsement,
+    EndorsementKind,
+    Level,
+    PublishedStatusList,
+    StatusListPurpose,
+    VerificationLookup,
+)
 from .employment import Employment
 from .verification import VerificationRequest, VerificationStatus
 
@@ -10,8 +22,18 @@ __all__: list[str] = [
     "AgencyMembership",
     "AgencyRole",
     "AlertChange",
+    "BillingLimit",
+    "CertificateNumberCounter",
+    "Certification",
+    "CertificationEvent",
     "Employment",
+    "Endorsement",
+    "EndorsementKind",
+    "Level",
+    "PublishedStatusList",
     "RosterEntry",
+    "StatusListPurpose",
+    "VerificationLookup",
     "VerificationRequest",
     "VerificationStatus",
 ]

@@ -117,6 +117,11 @@ def application_start(
         raise RuleViolation(
             "You already have an application in progress; continue that one instead."
         )
+    # Hook `track_start_checks`: each `fn(*, user, track) -> dict` may refuse the track by
+    # raising RuleViolation (its message is shown to the person) or return application
+    # fields to fill from records a higher app owns (the CM I Upgrade's certificate number).
+    for check in hooks.get_hooks("track_start_checks"):
+        answers.update(check(user=user, track=track) or {})
     with transaction.atomic():
         application = Application.objects.create(user=user, track=track, **answers)
         audit_record(actor=user, verb="application.start", obj=application, to_state=S.DRAFT)
@@ -390,6 +395,15 @@ def application_employment_verified(
             actor=actor,
             reason="Exam passed and employment confirmed.",
         )
+    return locked
+
+
+def application_certify(*, application: Application, actor: User | None) -> Application:
+    """The application ends certified: its six-month clock stops (CERTIFIED is final). Called by
+    the certification app when staff issue the certificate, inside its transaction; a no-op
+    when already certified. Raises RuleViolation unless employment was verified."""
+    with transaction.atomic():
+        locked, _ = _transition(application, S.CERTIFIED, actor=actor, reason="Certificate issued.")
     return locked
 
 

@@ -334,3 +334,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Seconds between looks at an empty queue (or, with prefetch 1, a busy worker).
         "polling_interval": float(env("CELERY_BROKER_POLL_SECONDS", "1")),
     }
+
+# --- Certification: public verification (/verify/…), per client and minute ---
+VERIFY_RATE_LIMIT_PER_MINUTE = int(env("VERIFY_RATE_LIMIT_PER_MINUTE", "60"))

@@ -105,18 +105,23 @@ def test_pdf_text_shows_the_certificate(pdf_file):
     assert "Pages:           1" in info.stdout
 
 
-def test_qr_code_decodes_to_the_printed_verification_url(pdf_file, tmp_path):
+def qr_codes(pdf: Path, folder: Path) -> list[str]:
+    """What a scanner reads from the PDF's page: every QR code's text."""
     subprocess.run(
-        [_tool("pdftoppm"), "-r", "150", "-png", "-singlefile", str(pdf_file), str(tmp_path / "p")],
+        [_tool("pdftoppm"), "-r", "150", "-png", "-singlefile", str(pdf), str(folder / "p")],
         check=True,
     )
     scanned = subprocess.run(
-        [_tool("zbarimg"), "--quiet", "--raw", str(tmp_path / "p.png")],
+        [_tool("zbarimg"), "--quiet", "--raw", str(folder / "p.png")],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert scanned.stdout.strip().splitlines() == [VERIFY_URL]
+    return scanned.stdout.strip().splitlines()
+
+
+def test_qr_code_decodes_to_the_printed_verification_url(pdf_file, tmp_path):
+    assert qr_codes(pdf_file, tmp_path) == [VERIFY_URL]
 
 
 def test_embedded_attachment_is_the_signed_credential(

@@ -25,6 +25,7 @@ from enrollment.services.applications import (
 )
 from enrollment.services.expiry import applications_expire
 from lms.models import AuditEvent
+from tests.factories import ApplicationFactory
 from tests.samples import image_bytes, pdf_bytes, with_jpeg_comment
 
 pytestmark = pytest.mark.django_db
@@ -193,9 +194,9 @@ def test_selfcheck_rejects_negative_numbers(client, applicant):
 
 def test_start_creates_a_draft_and_opens_the_form(client, applicant):
     client.force_login(applicant)
-    response = client.post("/apply/start/", {"track": "cm1_upgrade"})
+    response = client.post("/apply/start/", {"track": "cm2"})
     application = Application.objects.get(user=applicant)
-    assert application.status == ApplicationStatus.DRAFT and application.track == Track.CM1_UPGRADE
+    assert application.status == ApplicationStatus.DRAFT and application.track == Track.CM2
     assert response.status_code == 302 and response.url == url(application)
 
 
@@ -266,7 +267,8 @@ def test_agency_select_shows_the_contract_type_and_hides_inactive_ones(
 
 
 def test_upgrade_track_asks_for_the_cm1_certificate_number(client, applicant):
-    application = application_start(user=applicant, track=Track.CM1_UPGRADE)
+    # Starting the upgrade needs an active CM I (tests/certification/test_upgrade.py).
+    application = ApplicationFactory(user=applicant, track=Track.CM1_UPGRADE)
     client.force_login(applicant)
     response = client.get(url(application))
     assert "cm1_certificate_number" in response.context["form"].fields

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from certification.demo import seed_certification_demo
+from certification.demo import seed_agency_demo
 from certification.models import AgencyMembership, Employment, VerificationRequest
 from certification.selectors.employment import is_employed_on
 from enrollment.models import ApplicationStatus
@@ -25,7 +25,7 @@ def test_seed_is_idempotent_and_gives_the_agency_an_attester_and_a_pending_reque
     )
     certified = UserFactory(email="certified@demo.bhcm.test")
     for _ in range(2):
-        agency = seed_certification_demo()
+        agency = seed_agency_demo()
     membership = AgencyMembership.objects.get(user__email="agency@demo.bhcm.test")
     assert membership.agency == agency and membership.is_attester
     assert membership.user.check_password("demo-agency-pass")
