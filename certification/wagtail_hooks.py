@@ -19,7 +19,11 @@ from certification.admin import agencies as admin_views
 from certification.admin import certificates as certificate_views
 from certification.models import AgencyMembership, BillingLimit, VerificationRequest
 from certification.selectors.agency import person_name
-from certification.selectors.verification import application_missing_items
+from certification.selectors.certificates import certification_dashboard_step
+from certification.selectors.verification import (
+    application_missing_items,
+    verification_dashboard_step,
+)
 from certification.services.verification import (
     application_exam_passed_check,
     verification_request_open,
@@ -232,3 +236,29 @@ def cm1_upgrade_starts_from_an_active_cm1(*, user, track):
             "or renew your CM I first if it is suspended."
         )
     return {"cm1_certificate_number": cm1.number}
+
+
+@hooks.register("demo_seeders")
+def seed_certification_demo_data(stdout):
+    """`seed_demo`'s certification part: the demo agency's attester and pending verification,
+    `certified@`, `lapsed@` and `ready@` (see `certification/demo.py`)."""
+    from certification.demo import seed_certification_demo
+
+    for email, number in seed_certification_demo().items():
+        stdout.write(f"  {email:<28} certificate {number or '(ready to certify)'}")
+
+
+@hooks.register("dashboard_step_content")
+def certification_dashboard_steps(*, application, step):
+    """Steps 8 (verification of employment) and 9 (certification) of the applicant dashboard:
+    where the request to the employer stands, and the certificate once issued."""
+    if step.number == 8 and step.state != "done":
+        content = verification_dashboard_step(application)
+        return {
+            "detail": content.detail,
+            "action_url": content.action_url,
+            "action_label": content.action_label,
+        }
+    if step.number == 9 and step.state != "locked":
+        return certification_dashboard_step(application.user)
+    return None

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format, time_format
 from django.utils.text import capfirst
+from wagtail import hooks
 
 from enrollment.models import (
     Application,
@@ -359,7 +360,9 @@ def application_steps(application: Application | None, *, today: date) -> list[S
     for number, title in enumerate(STEP_TITLES, start=1):
         if number < current:
             detail, items = _done_detail(number, application, facts)
-            steps.append(Step(number, title, "done", detail, items=items))
+            steps.append(
+                _contributed(Step(number, title, "done", detail, items=items), application)
+            )
         elif closed:
             steps.append(Step(number, title, "locked", closed))
         elif number == current:
@@ -367,10 +370,33 @@ def application_steps(application: Application | None, *, today: date) -> list[S
             if application and application.expires_on and application.expires_on < today:
                 detail, url, label = "The time allowed for this application has run out.", "", ""
             items = tuple(_booking_item(r) for r in facts.bookings) if number in (5, 6) else ()
-            steps.append(Step(number, title, "current", detail, url, label, items))
+            step = Step(number, title, "current", detail, url, label, items)
+            steps.append(_contributed(step, application))
         else:
-            steps.append(Step(number, title, "locked", _LOCKED_WHY[number]))
+            steps.append(
+                _contributed(Step(number, title, "locked", _LOCKED_WHY[number]), application)
+            )
     return steps
+
+
+def _contributed(step: Step, application: Application | None) -> Step:
+    """Hook `dashboard_step_content`: each registered `fn(*, application, step) -> dict | None`
+    may give the words and action of a step a higher app owns (the verification of employment
+    and certification steps belong to `certification`): a dict with any of "detail",
+    "action_url", "action_label". The first that answers wins; whether a step is done, current
+    or locked stays the dashboard's to decide (from the application's status)."""
+    if application is None:
+        return step
+    for contribute in hooks.get_hooks("dashboard_step_content"):
+        content = contribute(application=application, step=step)
+        if content:
+            return replace(
+                step,
+                detail=content.get("detail", step.detail),
+                action_url=content.get("action_url", step.action_url),
+                action_label=content.get("action_label", step.action_label),
+            )
+    return step
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,19 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.http import Http404
 
+from certification import rules
 from certification.models import (
     AgencyMembership,
     Employment,
     RosterEntry,
     VerificationRequest,
     VerificationStatus,
+)
+from certification.selectors.certificates import (
+    MODIFIERS,
+    certification_by_number,
+    certification_of_holder,
+    certification_status_on,
 )
 from certification.selectors.employment import employed_person_ids
 from lms.models import User
@@ -51,16 +58,36 @@ class CertificateFacts:
 
 
 def _certificate_facts(person: User, today: date) -> CertificateFacts:
-    """The person's certification as of `today`. The Certification model arrives with the
-    certification issue (another branch): until the lead points this at its selector, every
-    person has no certificate, so nobody may bill."""
-    return CertificateFacts()
+    """The person's current certification as of `today` (none: blanks, and nobody may bill)."""
+    certification = certification_of_holder(person)
+    if certification is None:
+        return CertificateFacts()
+    return CertificateFacts(
+        number=certification.number,
+        level=certification.get_level_display(),
+        status=certification_status_on(certification, today),
+        valid_through=certification.valid_through,
+        modifier=MODIFIERS.get(certification.level, ""),
+        renewal=_renewal_text(certification.valid_through, today),
+    )
+
+
+def _renewal_text(valid_through: date, today: date) -> str:
+    """This year's renewal in words, from the renewal calendar (spec section 4); the renewal
+    records themselves come with the renewal work."""
+    phase = rules.renewal_phase(valid_through.year, today)
+    return {
+        "not_open": f"Opens January 1, {valid_through.year}",
+        "open": f"Due by June 30, {valid_through.year}",
+        "late": f"Late: accepted through December 30, {valid_through.year}",
+        "closed": "Not renewed",
+    }[str(phase)]
 
 
 def certificate_holder_get(number: str) -> User | None:
-    """The holder of certificate `number` (roster upload matches by it). Pointed at the
-    Certification model at merge, like `_certificate_facts`; none until then."""
-    return None
+    """The holder of certificate `number` (roster upload matches by it)."""
+    certification = certification_by_number(number)
+    return certification.holder if certification else None
 
 
 @dataclass

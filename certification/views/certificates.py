@@ -1,12 +1,10 @@
 """The holder's `/certificate/`, the public `/verify/…`, the issuer's `/.well-known/did.json`
 and status lists (spec section 7). Thin handlers: they call selectors and services."""
 
-import hashlib
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,25 +15,17 @@ from certification.selectors import certificates as selectors
 from certification.services.credentials import current_issuer
 from certification.services.lookups import lookup_record
 from lms import clock
+from lms.ratelimit import rate_limit_hit
 
 JSON_TYPE = "application/json"
 LD_TYPE = "application/vc+ld+json"
-RATE_WINDOW_SECONDS = 60
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    """One small gate for every public verification request, per client and minute (Django's
-    cache; the address is hashed and never stored). Repoint at `lms.ratelimit` once merged."""
+    """One gate for every public verification request, per client address and minute, on the
+    platform's shared rate-limit counters (`lms.ratelimit`: Redis in production)."""
     limit = int(getattr(settings, "VERIFY_RATE_LIMIT_PER_MINUTE", 60))
-    client = request.META.get("REMOTE_ADDR", "")
-    key = "verify-rate:" + hashlib.sha256(client.encode()).hexdigest()[:32]
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > limit
+    return not rate_limit_hit(request, action="certificate_lookup", rate=f"{limit}/m/ip")
 
 
 def _too_many(as_json: bool) -> HttpResponse:

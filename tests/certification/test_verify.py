@@ -7,10 +7,9 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
-from wagtail import hooks
 
 from certification.credentials.status_list import decode_status_list, status_bit
-from certification.models import VerificationLookup
+from certification.models import AgencyMembership, AgencyRole, VerificationLookup
 from certification.services.certificates import certification_issue, certification_revoke
 from lms import clock
 from tests.certification.builders import employ, ready_application
@@ -204,11 +203,9 @@ def test_revocation_bit_shows_in_the_published_list(client, cm2, cert_staff):
 def test_lookups_are_logged_with_the_agency_of_a_signed_in_agency_user(client, cm2, agency_user):
     agency = cm2.application.agency
     client.get(f"/verify/{cm2.number}/")  # anonymous
+    AgencyMembership.objects.create(user=agency_user, agency=agency, role=AgencyRole.VIEWER)
     client.force_login(agency_user)
-    with hooks.register_temporarily(
-        "agency_of_user", lambda user: agency if user == agency_user else None
-    ):
-        _json(client, cm2.number)
+    _json(client, cm2.number)
     rows = list(VerificationLookup.objects.order_by("checked_at"))
     assert [r.agency for r in rows] == [None, agency]
     assert {f.name for f in VerificationLookup._meta.fields} == {

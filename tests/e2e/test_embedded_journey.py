@@ -29,6 +29,7 @@ from exams.models import AttemptItem, ExamAttempt
 from lms import clock
 from lms.models import User
 from tests.e2e.test_payment_journey import standin  # noqa: F401  (the Stripe stand-in fixture)
+from tests.samples import pdf_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,7 @@ PASSWORD = "newcomer-passphrase-5521"
 STAFF = ("staff@demo.bhcm.test", "demo-staff-pass")
 TRAINER = ("trainer@demo.bhcm.test", "demo-trainer-pass")
 DAYS = (2, 3, 4)  # CM II New Applicant
-TRANSCRIPT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TRANSCRIPT = pdf_bytes()  # a real PDF: uploads must parse as one
 
 
 @pytest.fixture(autouse=True)

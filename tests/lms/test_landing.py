@@ -31,7 +31,15 @@ def _sign_in(client, user):
     ],
 )
 def test_each_role_lands_on_its_work(client, make_user, role, lands_on):
-    assert _sign_in(client, make_user(role)) == lands_on
+    user = make_user(role)
+    if role is Role.AGENCY:  # the portal is for an agency's own users
+        from certification.models import AgencyMembership, AgencyRole
+        from tests.factories import QualifyingAgencyFactory
+
+        AgencyMembership.objects.create(
+            user=user, agency=QualifyingAgencyFactory(), role=AgencyRole.VIEWER
+        )
+    assert _sign_in(client, user) == lands_on
     assert client.get(lands_on, follow=True).status_code == 200
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from wagtail import hooks
 
 from courses.demo import seed_curriculum
 from enrollment import rules
@@ -194,6 +195,11 @@ class Command(BaseCommand):
             self._attended("attended@demo.bhcm.test", sessions)
             self._application("examopen@demo.bhcm.test", ApplicationStatus.CLASSROOM_COMPLETE)
             self._application("passed@demo.bhcm.test", ApplicationStatus.EXAM_PASSED)
+            # Hook `demo_seeders`: each registered `fn(stdout) -> None` adds a higher app's demo
+            # data after the above (idempotent; certification adds its agency, verification
+            # request and certificate holders); lms never imports those apps.
+            for seed in hooks.get_hooks("demo_seeders"):
+                seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo accounts (email / password):"))
         for email, password, _, _, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<28} {password:<22} {purpose}")
