@@ -6,7 +6,7 @@ from datetime import date
 from celery import shared_task
 from django.db import transaction
 
-from certification.services.alerts import agency_digest_send
+from certification.services.alerts import agency_digest_send, certification_calendar_alerts_send
 from certification.services.credentials import status_lists_publish
 from lms import clock
 
@@ -24,3 +24,10 @@ def status_lists_publish_task(today: str | None = None) -> list[str]:
     day = date.fromisoformat(today) if today else clock.today()
     with transaction.atomic():
         return status_lists_publish(today=day)
+
+
+@shared_task
+def certification_calendar_alerts_task(today: str | None = None) -> int:
+    """Daily: agencies are told of certificates the calendar suspended or terminated."""
+    day = date.fromisoformat(today) if today else clock.today()
+    return certification_calendar_alerts_send(today=day)

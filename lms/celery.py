@@ -48,6 +48,10 @@ app.conf.beat_schedule = {
         "task": "enrollment.tasks.application_reminders_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    "certification-calendar-alerts": {
+        "task": "certification.tasks.certification_calendar_alerts_task",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "agency-weekly-digest": {
         "task": "certification.tasks.agency_digest_task",
         "schedule": crontab(day_of_week="mon", hour=6, minute=30),

@@ -2,12 +2,20 @@
 changes, once per change, and a weekly digest of renewals due and suspensions."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from certification.models import AgencyAlert, AgencyMembership, AlertChange, Employment, RosterEntry
+from certification import rules
+from certification.models import (
+    AgencyAlert,
+    AgencyMembership,
+    AlertChange,
+    Certification,
+    Employment,
+    RosterEntry,
+)
 from certification.selectors.agency import RECENTLY_ENDED, agency_staff_list
 from certification.services._common import mail
 from enrollment.models import QualifyingAgency
@@ -83,3 +91,43 @@ def agency_digest_send(*, today: date) -> int:
         )
         sent += len(recipients)
     return sent
+
+
+# A change by the calendar is told within this many days of it (a missed day catches up).
+CALENDAR_CHANGE_WINDOW = timedelta(days=7)
+
+
+def certification_calendar_alerts_send(*, today: date) -> int:
+    """Daily: tell the agencies of each certificate that the calendar suspended (Jul 1 after its
+    valid-through, spec section 4) or terminated (the Jan 1 after) within the last week. Once
+    per change (the alert's key names the certificate, the change and its date), so running it
+    twice or on several days sends nothing more. Returns the alerts sent."""
+    candidates = Certification.objects.filter(
+        valid_through__lt=today,
+        valid_through__gte=today - timedelta(days=366) - CALENDAR_CHANGE_WINDOW,
+        revoked_on__isnull=True,
+        superseded_on__isnull=True,
+    ).select_related("holder")
+    sent = 0
+    for certification in candidates:
+        change, since = _calendar_change(certification.valid_through, today)
+        if change is None:
+            continue
+        sent += agency_alert_status_changed(
+            person=certification.holder,
+            change=change,
+            key=f"{certification.number}:{change}:{since.isoformat()}",
+            today=today,
+        )
+    return sent
+
+
+def _calendar_change(valid_through: date, today: date) -> tuple[AlertChange | None, date]:
+    status = str(rules.certification_status(valid_through, today))
+    since = {
+        "suspended": valid_through + timedelta(days=1),
+        "terminated": date(valid_through.year + 1, 1, 1),
+    }.get(status)
+    if since is None or today - since >= CALENDAR_CHANGE_WINDOW:
+        return None, today
+    return AlertChange(status), since

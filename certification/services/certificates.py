@@ -12,6 +12,7 @@ from django.db import transaction
 from certification import rules
 from certification.credentials.status_list import random_status_index
 from certification.models import (
+    AlertChange,
     CertificateNumberCounter,
     Certification,
     CertificationEvent,
@@ -26,6 +27,7 @@ from certification.selectors.certificates import (
     site_url,
 )
 from certification.selectors.employment import is_employed_on
+from certification.services.alerts import agency_alert_status_changed
 from certification.services.credentials import credential_sign, status_lists_publish
 from enrollment.models import Application, ApplicationStatus
 from enrollment.rules import RuleViolation, Track
@@ -204,6 +206,12 @@ def certification_revoke(
         _event(locked, "revoked", actor=actor, from_state=before, to_state="revoked", reason=reason)
         status_lists_publish(today=today)
         _mail(locked, "certificate_revoked", reason=reason)
+        agency_alert_status_changed(
+            person=locked.holder,
+            change=AlertChange.REVOKED,
+            key=f"{locked.number}:revoked",
+            today=today,
+        )
     return locked
 
 
