@@ -155,3 +155,78 @@ class AgencyGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_agency_viewsets():
     return AgencyGroup()
+
+
+# --- CEU rules and the year's audit seed (renewal) ---------------------------------------------
+
+from wagtail.admin.views.generic import DeleteView as _DeleteView  # noqa: E402
+
+from certification.models import AuditSeed, CeuCap, CeuCategory, CeuConversion  # noqa: E402
+from certification.services.ceus import ceu_rule_delete  # noqa: E402
+
+
+class CeuRuleDeleteView(_DeleteView):
+    """Deletes through the service, so the deletion is audited (and a drawn seed stays)."""
+
+    def delete_action(self):
+        ceu_rule_delete(instance=self.object, actor=self.request.user)
+
+
+class _CeuRuleViewSet(ModelViewSet):
+    add_to_reference_index = False
+    copy_view_enabled = False
+    delete_view_class = CeuRuleDeleteView
+    search_backend_name = None
+
+
+class CeuCategoryViewSet(_CeuRuleViewSet):
+    model = CeuCategory
+    name = "ceu-categories"
+    icon = "list-ul"
+    menu_label = "CEU categories"
+    list_display = ["label", "key", "minimum_hours", "order"]
+    list_export = ["key", "label", "minimum_hours", "order"]
+    export_filename = "ceu-categories"
+
+
+class CeuCapViewSet(_CeuRuleViewSet):
+    model = CeuCap
+    name = "ceu-caps"
+    icon = "arrow-up"
+    menu_label = "CEU caps"
+    list_display = ["label", "provider_type", "max_hours_per_year"]
+    list_export = ["provider_type", "label", "max_hours_per_year"]
+    export_filename = "ceu-caps"
+
+
+class CeuConversionViewSet(_CeuRuleViewSet):
+    model = CeuConversion
+    name = "ceu-conversions"
+    icon = "resubmit"
+    menu_label = "CEU conversions"
+    list_display = ["label", "unit", "factor"]
+    list_export = ["unit", "label", "factor"]
+    export_filename = "ceu-conversions"
+
+
+class AuditSeedViewSet(_CeuRuleViewSet):
+    model = AuditSeed
+    name = "audit-seeds"
+    icon = "key"
+    menu_label = "Audit seeds"
+    list_display = ["year", "rate", "recorded_by", "recorded_at", "drawn_at", "published_on"]
+    list_filter = ["year"]
+    list_export = ["year", "rate", "recorded_at", "drawn_at", "published_on"]
+    export_filename = "audit-seeds"
+
+
+class RenewalRulesGroup(ViewSetGroup):
+    menu_label = "Renewal rules"
+    menu_icon = "tasks"
+    menu_order = 156
+    items = (CeuCategoryViewSet, CeuCapViewSet, CeuConversionViewSet, AuditSeedViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_renewal_rule_viewsets():
+    return RenewalRulesGroup()

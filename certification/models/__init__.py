@@ -2,6 +2,7 @@
 arrive (`agencies.py`, `certificates.py`, `renewals.py`), each re-exported here."""
 
 from .agencies import AgencyAlert, AgencyMembership, AgencyRole, AlertChange, RosterEntry
+from .ceus import AuditSeed, CeuCap, CeuCategory, CeuConversion, CeuWindow
 from .employment import Employment
 from .verification import VerificationRequest, VerificationStatus
 
@@ -10,6 +11,11 @@ __all__: list[str] = [
     "AgencyMembership",
     "AgencyRole",
     "AlertChange",
+    "AuditSeed",
+    "CeuCap",
+    "CeuCategory",
+    "CeuConversion",
+    "CeuWindow",
     "Employment",
     "RosterEntry",
     "VerificationRequest",
