@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, path
 
-from certification.views import agency, verification
+from certification.views import agency, renewal, verification
 
 app_name = "certification"
 
@@ -24,4 +24,5 @@ urlpatterns: list[URLPattern] = [
         verification.remind,
         name="verification-remind",
     ),
+    path("renewal/audit-draw/", renewal.audit_draw, name="audit-draw"),
 ]
