@@ -127,3 +127,17 @@ def test_the_list_exports_and_applicants_are_kept_out(client, cert_staff, applic
     assert b"strengths_based" in b"".join(export.streaming_content)
     client.force_login(applicant)
     assert client.get(CATS).status_code in (302, 403)
+
+
+def test_the_total_is_read_from_the_certification_policy(client, cert_staff):
+    from enrollment.models import CertificationPolicy
+
+    policy = CertificationPolicy.load()
+    policy.ceu_total_hours = D("10")
+    policy.save()
+    assert ceu_rules_get().total_hours == D("10")
+    client.force_login(cert_staff)
+    cap = CeuCap.objects.get()
+    form = {"provider_type": "agency_in_house", "label": "In-house", "max_hours_per_year": "11"}
+    response = client.post(f"{CAPS}edit/{cap.pk}/", form)
+    assert "cannot exceed the 10" in " ".join(response.context["form"].errors["max_hours_per_year"])
