@@ -4,7 +4,7 @@ spec section 7."""
 
 from django.urls import URLPattern, path, re_path
 
-from certification.views import agency, certificates, verification
+from certification.views import agency, certificates, renewal, verification
 
 app_name = "certification"
 
@@ -39,4 +39,5 @@ urlpatterns: list[URLPattern] = [
     ),
     path("credentials/status/<str:purpose>", certificates.status_list, name="status-list"),
     path(".well-known/did.json", certificates.did_document, name="did-document"),
+    path("renewal/audit-draw/", renewal.audit_draw, name="audit-draw"),
 ]

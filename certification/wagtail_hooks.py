@@ -8,6 +8,7 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import DeleteView as _DeleteView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -17,13 +18,22 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from certification.admin import agencies as admin_views
 from certification.admin import certificates as certificate_views
-from certification.models import AgencyMembership, BillingLimit, VerificationRequest
+from certification.models import (
+    AgencyMembership,
+    AuditSeed,
+    BillingLimit,
+    CeuCap,
+    CeuCategory,
+    CeuConversion,
+    VerificationRequest,
+)
 from certification.selectors.agency import person_name
 from certification.selectors.certificates import certification_dashboard_step
 from certification.selectors.verification import (
     application_missing_items,
     verification_dashboard_step,
 )
+from certification.services.ceus import ceu_rule_delete
 from certification.services.verification import (
     application_exam_passed_check,
     verification_request_open,
@@ -262,3 +272,73 @@ def certification_dashboard_steps(*, application, step):
     if step.number == 9 and step.state != "locked":
         return certification_dashboard_step(application.user)
     return None
+
+
+# --- CEU rules and the year's audit seed (renewal) ---------------------------------------------
+
+
+class CeuRuleDeleteView(_DeleteView):
+    """Deletes through the service, so the deletion is audited (and a drawn seed stays)."""
+
+    def delete_action(self):
+        ceu_rule_delete(instance=self.object, actor=self.request.user)
+
+
+class _CeuRuleViewSet(ModelViewSet):
+    add_to_reference_index = False
+    copy_view_enabled = False
+    delete_view_class = CeuRuleDeleteView
+    search_backend_name = None
+
+
+class CeuCategoryViewSet(_CeuRuleViewSet):
+    model = CeuCategory
+    name = "ceu-categories"
+    icon = "list-ul"
+    menu_label = "CEU categories"
+    list_display = ["label", "key", "minimum_hours", "order"]
+    list_export = ["key", "label", "minimum_hours", "order"]
+    export_filename = "ceu-categories"
+
+
+class CeuCapViewSet(_CeuRuleViewSet):
+    model = CeuCap
+    name = "ceu-caps"
+    icon = "arrow-up"
+    menu_label = "CEU caps"
+    list_display = ["label", "provider_type", "max_hours_per_year"]
+    list_export = ["provider_type", "label", "max_hours_per_year"]
+    export_filename = "ceu-caps"
+
+
+class CeuConversionViewSet(_CeuRuleViewSet):
+    model = CeuConversion
+    name = "ceu-conversions"
+    icon = "resubmit"
+    menu_label = "CEU conversions"
+    list_display = ["label", "unit", "factor"]
+    list_export = ["unit", "label", "factor"]
+    export_filename = "ceu-conversions"
+
+
+class AuditSeedViewSet(_CeuRuleViewSet):
+    model = AuditSeed
+    name = "audit-seeds"
+    icon = "key"
+    menu_label = "Audit seeds"
+    list_display = ["year", "rate", "recorded_by", "recorded_at", "drawn_at", "published_on"]
+    list_filter = ["year"]
+    list_export = ["year", "rate", "recorded_at", "drawn_at", "published_on"]
+    export_filename = "audit-seeds"
+
+
+class RenewalRulesGroup(ViewSetGroup):
+    menu_label = "Renewal rules"
+    menu_icon = "tasks"
+    menu_order = 156
+    items = (CeuCategoryViewSet, CeuCapViewSet, CeuConversionViewSet, AuditSeedViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_renewal_rule_viewsets():
+    return RenewalRulesGroup()

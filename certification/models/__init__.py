@@ -14,6 +14,7 @@ from .certificates import (
     StatusListPurpose,
     VerificationLookup,
 )
+from .ceus import AuditSeed, CeuCap, CeuCategory, CeuConversion, CeuWindow
 from .employment import Employment
 from .verification import VerificationRequest, VerificationStatus
 
@@ -26,6 +27,11 @@ __all__: list[str] = [
     "CertificateNumberCounter",
     "Certification",
     "CertificationEvent",
+    "AuditSeed",
+    "CeuCap",
+    "CeuCategory",
+    "CeuConversion",
+    "CeuWindow",
     "Employment",
     "Endorsement",
     "EndorsementKind",

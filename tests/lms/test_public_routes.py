@@ -52,6 +52,9 @@ PUBLIC = {
     "admin/jsi18n/",
     # The benchmark's yardstick (bench/exam_bench.py): says only whether the caller is signed in.
     "exam/ping/",
+    # The published audit seeds (only after their season) and how to re-run the draw: public so
+    # anyone can check that a renewal was drawn fairly (issue 15).
+    "renewal/audit-draw/",
 }
 
 # Fill-ins for the regex routes (path converters are filled by name, see _sample).
