@@ -55,6 +55,12 @@ PUBLIC = {
     # The published audit seeds (only after their season) and how to re-run the draw: public so
     # anyone can check that a renewal was drawn fairly (issue 15).
     "renewal/audit-draw/",
+    # Public verification (spec section 7): anyone looks a certificate number up; the
+    # certificate pages, their JSON and credential, and the status lists answer 200 only for
+    # an existing certificate or a published list (404 otherwise, as here with no data).
+    "verify/",
+    # The issuer's did:web document: verifiers fetch its public key.
+    ".well-known/did.json",
 }
 
 # Fill-ins for the regex routes (path converters are filled by name, see _sample).
