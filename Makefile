@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
 # Debian packages: PostgreSQL (tests), Chromium (browser journeys), pango (WeasyPrint PDFs), Redis (production broker; the outbox crash test runs a throwaway one),
-# poppler-utils and zbar-tools (tests read certificate PDFs: text, attachments, QR codes), npm (axe-core for the journeys).
-DEB_PACKAGES := postgresql redis-server chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools nodejs npm
+# poppler-utils and zbar-tools (tests read certificate PDFs: text, attachments, QR codes), nodejs and npm (axe-core for the journeys; npm comes with NodeSource's nodejs, else from Debian).
+DEB_PACKAGES := postgresql redis-server chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools nodejs
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
 
@@ -24,6 +24,7 @@ venv: $(STAMP)
 sysdeps:
 	@missing=""; \
 	for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
