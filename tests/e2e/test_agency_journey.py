@@ -78,6 +78,10 @@ def test_applicant_waits_then_the_agency_confirms_on_the_portal(
     expect(applicant_page.locator(".voe-state")).to_contain_text("Waiting for your employer")
     expect(applicant_page.get_by_role("button", name=f"Remind {agency.name}")).to_be_visible()
     assert_accessible(applicant_page, None, "applicant-verification")
+    applicant_page.goto("/dashboard/")
+    current = applicant_page.locator('li[aria-current="step"]')
+    expect(current).to_contain_text("Verification of employment")
+    expect(current).to_contain_text("Waiting for your employer")
 
     # The attester signs in and lands on the portal.
     _sign_in(page, attester.email, "/agency/")
@@ -110,10 +114,15 @@ def test_applicant_waits_then_the_agency_confirms_on_the_portal(
     application.refresh_from_db()
     assert application.status == ApplicationStatus.EMPLOYMENT_VERIFIED
     assert verification_dashboard_step(application).state == "done"
-    applicant_page.reload()
+    applicant_page.goto("/employment-verification/")
     expect(applicant_page.locator(".voe-state")).to_contain_text(
         f"{agency.name} confirmed your employment"
     )
+    # The dashboard moves on to step 9: staff issue the certificate.
+    applicant_page.goto("/dashboard/")
+    current = applicant_page.locator('li[aria-current="step"]')
+    expect(current).to_contain_text("Certification")
+    expect(current).to_contain_text("certification staff will issue your certificate")
     applicant_context.close()
 
     # The check can fail: axe does see a violation when there is one.
