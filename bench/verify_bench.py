@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,9 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PORTS = range(9550, 9600)
 
-from bench.booking_bench import _start_gunicorn  # noqa: E402  (the same gunicorn command)
+from bench.booking_bench import _free_port, _start_gunicorn  # noqa: E402  (same server)
+from bench.booking_bench import _setup_django as setup_django  # noqa: E402  (same settings)
 
 
 def _args() -> argparse.Namespace:
@@ -48,16 +47,9 @@ def _args() -> argparse.Namespace:
 
 
 def _setup_django() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database.")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
-    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # The public lookup's own rate limit would refuse the stampede: lift it for the run.
     os.environ["VERIFY_RATE_LIMIT_PER_MINUTE"] = "100000000"
-    import django
-
-    django.setup()
+    setup_django()
 
 
 def _create_certificates(count: int) -> list[str]:
@@ -94,17 +86,6 @@ def _create_certificates(count: int) -> list[str]:
         )
         numbers.append(certification_issue(application=application, actor=None).number)
     return numbers
-
-
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("No free port in 9550-9599.")
 
 
 def _get(port: int, path: str, timeout: float = 60.0) -> tuple[int, bytes]:
