@@ -2,7 +2,8 @@
 agency users, the "ready to certify" list with its issue confirmation and the certificates
 (list, CSV export, history, endorsements, revoke), the T1017 billing limits as a snippet; and
 certification's contributions to the hooks the lower apps call (`application_approved`,
-`application_exam_passed`, `application_missing_items`, `track_start_checks`)."""
+`application_exam_passed`, `application_missing_items`, `track_start_checks`, `demo_seeders`,
+and steps 8 and 9 of the applicant dashboard through `dashboard_steps`)."""
 
 from django.urls import path
 from wagtail import hooks
@@ -39,6 +40,8 @@ from certification.services.verification import (
     verification_request_open,
     verification_requests_close_expired,
 )
+from enrollment.dashboard import StepContent, StepContext, StepDefinition
+from enrollment.models import ApplicationStatus
 from enrollment.services.expiry import expiry_hook
 from lms.roles import Capability, can
 
@@ -258,20 +261,47 @@ def seed_certification_demo_data(stdout):
         stdout.write(f"  {email:<28} certificate {number or '(ready to certify)'}")
 
 
-@hooks.register("dashboard_step_content")
-def certification_dashboard_steps(*, application, step):
+def _verification_content(context: StepContext) -> StepContent:
+    content = verification_dashboard_step(context.application)
+    return StepContent(content.detail, content.action_url, content.action_label)
+
+
+def _verification_locked(context: StepContext) -> StepContent:
+    if context.application is None:
+        return StepContent("Opens once you have passed the competency exam")
+    return _verification_content(context)
+
+
+def _certification_content(context: StepContext) -> StepContent:
+    content = certification_dashboard_step(context.application.user)
+    return StepContent(content["detail"], content["action_url"], content["action_label"])
+
+
+@hooks.register("dashboard_steps")
+def certification_dashboard_steps():
     """Steps 8 (verification of employment) and 9 (certification) of the applicant dashboard:
     where the request to the employer stands, and the certificate once issued."""
-    if step.number == 8 and step.state != "done":
-        content = verification_dashboard_step(application)
-        return {
-            "detail": content.detail,
-            "action_url": content.action_url,
-            "action_label": content.action_label,
-        }
-    if step.number == 9 and step.state != "locked":
-        return certification_dashboard_step(application.user)
-    return None
+    S = ApplicationStatus
+    return [
+        StepDefinition(
+            8,
+            "Verification of employment",
+            is_done=lambda c: c.reached(S.EMPLOYMENT_VERIFIED),
+            is_current=lambda c: c.status is S.EXAM_PASSED,
+            done=lambda c: StepContent(f"Employment verified{c.on(S.EMPLOYMENT_VERIFIED)}"),
+            current=_verification_content,
+            locked=_verification_locked,
+        ),
+        StepDefinition(
+            9,
+            "Certification",
+            is_done=lambda c: c.reached(S.CERTIFIED),
+            is_current=lambda c: c.status is S.EMPLOYMENT_VERIFIED,
+            done=_certification_content,
+            current=_certification_content,
+            locked="Opens once a qualifying agency has verified your employment",
+        ),
+    ]
 
 
 # --- CEU rules and the year's audit seed (renewal) ---------------------------------------------

@@ -1,5 +1,7 @@
 """The "Training" admin menu (learning objectives, PowerPoint import, classroom decks) and the
-PowerPoint buttons on lesson and module pages."""
+PowerPoint buttons on lesson and module pages; and courses' contributions to the hooks the lower
+apps call: step 4 of the applicant dashboard (`dashboard_steps`), the training percent on the
+staff application page (`application_summary_rows`) and the demo curriculum (`demo_seeders`)."""
 
 from django.urls import include, path, reverse
 from wagtail import hooks
@@ -10,6 +12,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import admin_views
 from courses.models import LearningObjective, LessonPage, ModulePage
+from courses.selectors import training_percent, training_resume_url
+from enrollment.dashboard import StepContent, StepContext, StepDefinition
+from enrollment.models import ApplicationStatus
 
 TRAINING_MENU_HOOK = "register_training_menu_item"
 
@@ -104,3 +109,55 @@ def page_listing_powerpoint_buttons(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def page_header_powerpoint_buttons(page, user, view_name, next_url=None):
     yield from _powerpoint_buttons(page, user, priority=75)
+
+
+# --- Contributions to enrollment's hooks ---------------------------------------------------------
+
+TRAINING_URL = "/training/"
+
+
+def _training_current(context: StepContext) -> StepContent:
+    application = context.application
+    if application.status == ApplicationStatus.TRAINING_COMPLETE:
+        return StepContent("100% complete; certification staff are checking your training.")
+    percent = training_percent(application)
+    if percent == 0:
+        return StepContent(
+            "Your application is approved: take the web-based training (0% complete).",
+            TRAINING_URL,
+            "Start the web-based training",
+        )
+    return StepContent(
+        f"Web-based training: {percent}% complete.",
+        training_resume_url(application) or TRAINING_URL,
+        "Resume where you left off",
+    )
+
+
+@hooks.register("dashboard_steps")
+def training_dashboard_step():
+    """Step 4 of the applicant dashboard: the web-based training, from approval until staff
+    approve the finished training."""
+    S = ApplicationStatus
+    return [
+        StepDefinition(
+            4,
+            "Web-based training",
+            is_done=lambda c: c.reached(S.TRAINING_APPROVED),
+            is_current=lambda c: c.status in (S.APPROVED, S.TRAINING_COMPLETE),
+            done=lambda c: StepContent(
+                f"Training complete; approved by staff{c.on(S.TRAINING_APPROVED)}"
+            ),
+            current=_training_current,
+            locked="Opens once your application is approved",
+        )
+    ]
+
+
+@hooks.register("application_summary_rows")
+def training_percent_row(*, application):
+    """The staff application page: how far the applicant has got in the web-based training
+    (from submission on)."""
+    if application.status == ApplicationStatus.DRAFT:
+        return []
+    return [("Web-based training", f"{training_percent(application)}% complete")]

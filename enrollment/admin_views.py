@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.views.defaults import permission_denied
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from courses.selectors import training_percent
 from enrollment.admin_confirm import confirm_page, is_confirmed
 from enrollment.admin_forms import DenyForm, EmployeeRevokeForm, ReturnForm, TrackChangeForm
 from enrollment.corrections import answers_snapshot, changes_since_return
@@ -291,12 +291,23 @@ class ApplicationInspectView(InspectView):
             replies=[
                 (_label(f), reply) for f, reply in (app.correction_replies or {}).items() if reply
             ],
-            training_percent=training_percent(app) if app.status not in (S.DRAFT,) else None,
+            summary_rows=_summary_rows(app),
             employee_confirmation=self.employee_confirmation,
             employee_revoked=self.latest_employee_confirmation,
             **self._clock(),
         )
         return context
+
+
+def _summary_rows(application: Application) -> list[tuple[str, str]]:
+    """Hook `application_summary_rows`: each registered `fn(*, application)` gives (label, text)
+    rows a higher app adds to the Summary panel of the staff application page (courses: the
+    web-based training's percent complete)."""
+    return [
+        row
+        for contribute in hooks.get_hooks("application_summary_rows")
+        for row in contribute(application=application)
+    ]
 
 
 class _DecisionView(ApplicationInspectView):

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
+from wagtail import hooks
 
 from enrollment.models import (
     Application,
@@ -30,7 +31,6 @@ from enrollment.selectors import application_current_for_user, application_perso
 from lms import clock
 from lms.models import User
 from lms.roles import Capability, can
-from payments.selectors import day_fee_status
 
 # Marks that count as having attended a day. Late counts; leaving early does not (the person
 # missed part of the instruction), nor does absence: both must pay and book the day again.
@@ -219,10 +219,22 @@ def booking_page_get(*, user: User, now: datetime) -> BookingPage:
         )
     ).order_by("date", "start_time", "pk")
     options = [SessionOption(s, entries.get(s.pk)) for s in upcoming if session_starts_at(s) > now]
-    fees = day_fee_status(application)
-    plans = [_day_plan(d, fees.get(d, "unpaid"), registrations, options, now) for d in days]
+    fees = _day_fees(application)
+    plans = [_day_plan(d, fees(d), registrations, options, now) for d in days]
     is_open = application.status == ApplicationStatus.TRAINING_APPROVED
     return BookingPage(application, is_open, plans)
+
+
+def _day_fees(application: Application):
+    """Hook `classroom_fee_status`: each registered `fn(*, application) -> {day: status}` says
+    where each required day's fee stands ("paid", "exempt", "free" or "unpaid"; payments
+    registers it). A day no contributor names is "unpaid"; with no contributor at all, no fee is
+    asked ("free")."""
+    answers = [fn(application=application) for fn in hooks.get_hooks("classroom_fee_status")]
+    if not answers:
+        return lambda day: "free"
+    merged = {day: status for answer in answers for day, status in answer.items()}
+    return lambda day: merged.get(day, "unpaid")
 
 
 def _day_plan(day, fee, registrations, options, now) -> DayPlan:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
+from enrollment.dashboard import dashboard_get
 from enrollment.forms import ApplicationForm, SelfCheckForm, StartForm
 from enrollment.models import ApplicationStatus, ApplicationUpload
 from enrollment.rules import RuleViolation
@@ -21,7 +22,6 @@ from enrollment.selectors import (
     application_upload_get_for_user,
     application_uploads_list,
     can_apply,
-    dashboard_get,
     days_label,
     policy_get,
     track_options_list,

@@ -32,6 +32,7 @@ from enrollment.admin_views import (
     agency_name,
     delete_refusal,
 )
+from enrollment.dashboard import enrollment_steps
 from enrollment.models import Application, ApprovedDegree, QualifyingAgency
 from enrollment.selectors import application_person_name
 
@@ -213,3 +214,7 @@ def _policy_after_edit(request, instance):
     before = getattr(request, "policy_before_edit", None)
     if before is not None:
         policy_change_record(before=before, row=instance, actor=request.user)
+
+
+# The applicant dashboard: enrollment's own steps (1-3, 5 and 6).
+hooks.register("dashboard_steps", enrollment_steps)

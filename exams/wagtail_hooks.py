@@ -1,5 +1,7 @@
 """The exam in the Wagtail admin: the item bank (Content editors) and the exam's back office
-(certification staff). The views live in `exams.backoffice`."""
+(certification staff). The views live in `exams.backoffice`. And the exam's contributions to the
+hooks the lower apps call: step 7 of the applicant dashboard (`dashboard_steps`) and the demo
+item bank (`demo_seeders`)."""
 
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -10,6 +12,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from enrollment.dashboard import StepContent, StepContext, StepDefinition
+from enrollment.models import ApplicationStatus
 from exams import admin_panels  # noqa: F401  (the admin home's "needs action" items)
 from exams.backoffice.candidates import (
     AccommodationViewSet,
@@ -20,6 +24,8 @@ from exams.backoffice.candidates import (
 from exams.backoffice.definitions import DefinitionPermissionPolicy, ExamDefinitionViewSet
 from exams.backoffice.items import ExamItemViewSet, ExamTopicViewSet
 from exams.models import AccommodationRequest, ExamAttempt, ExamDefinition, ExamGrant, ExamItem
+from exams.selectors import exam_step_get
+from lms import clock
 
 # Before any viewset asks for a policy (and Wagtail would create the default one).
 register_permission_policy(ExamDefinition, DefinitionPermissionPolicy(ExamDefinition))
@@ -63,3 +69,36 @@ def refuse_deleting_items_in_use(request, instances):
         "Items that candidates have been served cannot be deleted; retire them instead.",
     )
     return redirect(reverse(ExamItem.snippet_viewset.get_url_name("list")))
+
+
+# --- Contributions to enrollment's hooks ---------------------------------------------------------
+
+
+def _exam_current(context: StepContext) -> StepContent:
+    step = exam_step_get(user=context.application.user, now=clock.now())
+    label = {"open": "Take the competency exam", "in_progress": "Continue your exam"}.get(
+        step.state, "See the exam"
+    )
+    return StepContent(
+        step.detail or "Take the web-based competency exam.",
+        reverse("exams:exam-overview"),
+        label,
+    )
+
+
+@hooks.register("dashboard_steps")
+def exam_dashboard_step():
+    """Step 7 of the applicant dashboard: the competency exam, once every classroom day is
+    attended."""
+    S = ApplicationStatus
+    return [
+        StepDefinition(
+            7,
+            "Competency exam",
+            is_done=lambda c: c.reached(S.EXAM_PASSED),
+            is_current=lambda c: c.status is S.CLASSROOM_COMPLETE,
+            done=lambda c: StepContent(f"Passed{c.on(S.EXAM_PASSED)}"),
+            current=_exam_current,
+            locked="Opens once you have attended every required classroom day",
+        )
+    ]

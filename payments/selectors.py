@@ -8,7 +8,7 @@ from typing import Literal
 from django.db.models import QuerySet
 
 from enrollment.models import Application, Attendance, EmployeeConfirmation, RegistrationStatus
-from enrollment.rules import Policy, Track, required_days
+from enrollment.rules import Policy, RuleViolation, Track, required_days
 from enrollment.selectors import policy_get
 from lms.models import User
 from payments import rules
@@ -126,6 +126,26 @@ def day_fee_status(application: Application) -> dict[int, DayFeeStatus]:
 def unused_paid_day_item(application: Application, day: int) -> PaymentLineItem | None:
     """A paid fee for `day` that no registration holds yet (the one a booking should take)."""
     return paid_day_items(application).filter(day=day, registration__isnull=True).first()
+
+
+def booking_fee_source(
+    *, application: Application, day: int
+) -> tuple[PaymentLineItem | None, bool]:
+    """Hook `booking_checks` (enrollment's booking calls it under the application's row lock):
+    (unused paid line item, no fee due). A paid fee is used first, else the ODMHSAS exemption or
+    a day fee of $0 (no checkout needed). Refuses (RuleViolation) while the reapplication fee of
+    a CM I Upgrade is unpaid (due before the first booking, spec section 2) or the day's fee is."""
+    if is_reapplication_fee_due(application):
+        raise RuleViolation(
+            "Pay the reapplication fee before you book your first classroom day: on the CM I "
+            "Upgrade track it is due before classroom registration."
+        )
+    item = unused_paid_day_item(application, day)
+    if item is not None:
+        return item, False
+    if is_day_fee_exempt(application) or application_fees(application)[0] == 0:
+        return None, True
+    raise RuleViolation(f"Pay the Day {day} classroom fee before you book a session of that day.")
 
 
 def fee_lines(application: Application, *, policy: Policy | None = None) -> list[FeeLine]:

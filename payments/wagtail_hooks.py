@@ -1,4 +1,8 @@
-"""Payments in the Wagtail admin: read-only for everyone (no add, edit, delete, refund)."""
+"""Payments in the Wagtail admin: read-only for everyone (no add, edit, delete, refund); and
+payments' contributions to the hooks enrollment calls: the fee gate before a booking
+(`booking_checks`), each classroom day's fee on the booking page (`classroom_fee_status`), the
+reapplication-fee notice on the dashboard (`dashboard_notices`) and the demo payments
+(`demo_seeders`)."""
 
 from django.urls import reverse
 from wagtail import hooks
@@ -20,7 +24,12 @@ from payments.admin_views import (
     application_label,
 )
 from payments.models import Payment
-from payments.selectors import is_reapplication_fee_due, payer_name
+from payments.selectors import (
+    booking_fee_source,
+    day_fee_status,
+    is_reapplication_fee_due,
+    payer_name,
+)
 
 register_permission_policy(Payment, ReadOnlyPermissionPolicy(Payment))
 
@@ -87,3 +96,12 @@ def reapplication_fee_notice(application) -> list[dict]:
             "label": "Pay the reapplication fee",
         }
     ]
+
+
+hooks.register("booking_checks", booking_fee_source)
+
+
+@hooks.register("classroom_fee_status")
+def classroom_day_fees(*, application) -> dict[int, str]:
+    """The booking page: each required day's fee, "paid", "exempt", "free" or "unpaid"."""
+    return day_fee_status(application)

@@ -22,6 +22,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.formats import date_format
+from wagtail import hooks
 
 from enrollment.calendar import registration_attachment, session_location
 from enrollment.classroom_selectors import session_seats_taken, session_starts_at
@@ -42,12 +43,6 @@ from enrollment.services.expiry import expiry_hook
 from lms import clock
 from lms.models import User
 from lms.services import audit_record, audit_record_many, email_send
-from payments.selectors import (
-    application_fees,
-    is_day_fee_exempt,
-    is_reapplication_fee_due,
-    unused_paid_day_item,
-)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -153,21 +148,20 @@ def check_day_free(application: Application, day: int) -> None:
 
 
 def fee_source(application: Application, day: int) -> tuple[object | None, bool]:
-    """(unused paid line item, no fee due): a paid fee is used first, else the ODMHSAS
-    exemption or a day fee of $0 (no checkout needed). Refuses (RuleViolation) while the
-    reapplication fee of a CM I Upgrade is unpaid (due before the first booking, spec section 2)
-    or the day's fee is."""
-    if is_reapplication_fee_due(application):
-        raise RuleViolation(
-            "Pay the reapplication fee before you book your first classroom day: on the CM I "
-            "Upgrade track it is due before classroom registration."
-        )
-    item = unused_paid_day_item(application, day)
-    if item is not None:
-        return item, False
-    if is_day_fee_exempt(application) or application_fees(application)[0] == 0:
-        return None, True
-    raise RuleViolation(f"Pay the Day {day} classroom fee before you book a session of that day.")
+    """(paid line item the booking takes, no fee due) for booking `day` on `application`.
+
+    Hook `booking_checks`: each registered `fn(*, application, day)` refuses the booking by
+    raising RuleViolation, or answers `(item, exempt)` (the first answer wins), or None to pass
+    (payments registers the fee gate: an unused paid day fee is taken first, else the ODMHSAS
+    exemption or a $0 fee; refused while the day's or a CM I Upgrade's reapplication fee is
+    unpaid). Called inside the seat transaction after the application row is locked and before
+    the session row is, so a contributor reads under that lock and takes none of its own.
+    Without any answer no fee is due."""
+    for check in hooks.get_hooks("booking_checks"):
+        answer = check(application=application, day=day)
+        if answer is not None:
+            return answer
+    return None, True
 
 
 def check_bookable(application: Application, session: ClassroomSession, *, now: datetime):

@@ -1,5 +1,5 @@
-"""The applicant dashboard (enrollment) shows certification's steps 8 and 9 through the hook
-`dashboard_step_content`: enrollment never imports certification."""
+"""The applicant dashboard (enrollment) shows certification's steps 8 and 9, which certification
+registers through the hook `dashboard_steps`: enrollment never imports certification."""
 
 from datetime import date
 
@@ -7,7 +7,7 @@ import pytest
 
 from certification.models import VerificationRequest, VerificationStatus
 from enrollment.models import ApplicationStatus
-from enrollment.selectors import dashboard_get
+from enrollment.dashboard import dashboard_get
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from enrollment.models import (
     QualifyingAgency,
 )
 from enrollment.rules import Track
-from enrollment.selectors import STEP_TITLES, application_steps
+from enrollment.dashboard import application_steps
 from enrollment.services.applications import (
     application_approve,
     application_deny,
@@ -28,6 +28,17 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 S = ApplicationStatus
+STEP_TITLES = (
+    "Account",
+    "Application",
+    "Staff review",
+    "Web-based training",
+    "Classroom registration",
+    "Attendance",
+    "Competency exam",
+    "Verification of employment",
+    "Certification",
+)
 
 
 def complete(user, *, track: Track = Track.CM2) -> Application:
