@@ -251,7 +251,7 @@ def cm1_upgrade_starts_from_an_active_cm1(*, user, track):
     return {"cm1_certificate_number": cm1.number}
 
 
-@hooks.register("demo_seeders")
+@hooks.register("demo_seeders", order=90)
 def seed_certification_demo_data(stdout):
     """`seed_demo`'s certification part: the demo agency's attester and pending verification,
     `certified@`, `lapsed@` and `ready@` (see `certification/demo.py`)."""

@@ -161,3 +161,12 @@ def training_percent_row(*, application):
     if application.status == ApplicationStatus.DRAFT:
         return []
     return [("Web-based training", f"{training_percent(application)}% complete")]
+
+
+@hooks.register("demo_seeders", order=20)
+def seed_courses_demo_data(stdout):
+    """`seed_demo`'s courses part: the demo curriculum under the home page."""
+    from courses.demo import seed_curriculum
+    from lms.models import HomePage
+
+    seed_curriculum(HomePage.objects.first())

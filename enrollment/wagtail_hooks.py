@@ -218,3 +218,19 @@ def _policy_after_edit(request, instance):
 
 # The applicant dashboard: enrollment's own steps (1-3, 5 and 6).
 hooks.register("dashboard_steps", enrollment_steps)
+
+
+@hooks.register("demo_seeders", order=10)
+def seed_enrollment_demo_data(stdout):
+    """`seed_demo`'s enrollment part: agencies, sessions, one application at each step."""
+    from enrollment.demo import seed_enrollment_demo
+
+    seed_enrollment_demo()
+
+
+@hooks.register("demo_seeders", order=50)
+def seed_booking_demo_data(stdout):
+    """`seed_demo`'s bookings, once payments' seeder (order 40) has paid the days."""
+    from enrollment.demo import seed_booking_demo
+
+    seed_booking_demo()

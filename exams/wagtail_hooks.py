@@ -102,3 +102,12 @@ def exam_dashboard_step():
             locked="Opens once you have attended every required classroom day",
         )
     ]
+
+
+@hooks.register("demo_seeders", order=30)
+def seed_exams_demo_data(stdout):
+    """`seed_demo`'s exams part: the demo item bank and exam (after the curriculum, order 20:
+    items link to its learning objectives)."""
+    from exams.demo import seed_exam_bank
+
+    seed_exam_bank()

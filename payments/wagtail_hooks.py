@@ -105,3 +105,11 @@ hooks.register("booking_checks", booking_fee_source)
 def classroom_day_fees(*, application) -> dict[int, str]:
     """The booking page: each required day's fee, "paid", "exempt", "free" or "unpaid"."""
     return day_fee_status(application)
+
+
+@hooks.register("demo_seeders", order=40)
+def seed_payments_demo_data(stdout):
+    """`seed_demo`'s payments part: the day fees of the demo applicants who book their days."""
+    from payments.demo import seed_payments_demo
+
+    seed_payments_demo()

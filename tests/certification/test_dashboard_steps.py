@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from certification.models import VerificationRequest, VerificationStatus
-from enrollment.models import ApplicationStatus
 from enrollment.dashboard import dashboard_get
+from enrollment.models import ApplicationStatus
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db

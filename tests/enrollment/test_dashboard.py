@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from enrollment.dashboard import application_steps
 from enrollment.models import (
     Application,
     ApplicationStatus,
@@ -13,7 +14,6 @@ from enrollment.models import (
     QualifyingAgency,
 )
 from enrollment.rules import Track
-from enrollment.dashboard import application_steps
 from enrollment.services.applications import (
     application_approve,
     application_deny,

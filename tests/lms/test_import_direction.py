@@ -47,36 +47,49 @@ def test_every_app_has_modules():
         assert _modules(app), f"{app}/ has no Python modules: is the layer list out of date?"
 
 
-# Upward imports that existed when this test landed (issue 12 items 2-4 remove them through
-# Wagtail hooks). The list may only shrink: a new upward import fails, and so does an entry
-# here that no longer exists (delete it once fixed). Line numbers are left out on purpose.
-KNOWN = {
-    "enrollment/admin_views.py imports courses.selectors",
-    "enrollment/classroom_selectors.py imports payments.selectors",
-    "enrollment/selectors.py imports courses.selectors",
-    "enrollment/selectors.py imports exams.selectors",
-    "enrollment/services/booking.py imports payments.selectors",
-    "lms/management/commands/seed_demo.py imports courses.demo",
-    "lms/management/commands/seed_demo.py imports enrollment",
-    "lms/management/commands/seed_demo.py imports enrollment.models",
-    "lms/management/commands/seed_demo.py imports enrollment.rules",
-    "lms/management/commands/seed_demo.py imports enrollment.services.applications",
-    "lms/management/commands/seed_demo.py imports enrollment.services.booking",
-    "lms/management/commands/seed_demo.py imports enrollment.services.sessions",
-    "lms/management/commands/seed_demo.py imports exams.demo",
-    "lms/management/commands/seed_demo.py imports payments.models",
-}
+def _app_graph(root: Path = ROOT) -> dict[str, set[str]]:
+    """Which other apps each app's modules import."""
+    graph = {app: set() for app in LAYERS}
+    for app in LAYERS:
+        for path in _modules(app, root):
+            for _, module in _imports(path):
+                target = module.split(".")[0]
+                if target in RANK and target != app:
+                    graph[app].add(target)
+    return graph
 
 
-def _without_line(violation: str) -> str:
-    path_line, rest = violation.split(" ", 1)
-    return f"{path_line.rsplit(':', 1)[0]} {rest}"
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every circle of imports between apps, as the path that closes it (found by a depth-first
+    walk, independent of the layer order)."""
+    found, done = [], set()
+
+    def walk(app: str, trail: list[str]) -> None:
+        if app in trail:
+            found.append(trail[trail.index(app) :] + [app])
+            return
+        if app in done:
+            return
+        for target in sorted(graph.get(app, ())):
+            walk(target, trail + [app])
+        done.add(app)
+
+    for app in sorted(graph):
+        walk(app, [])
+    return found
 
 
 def test_imports_run_one_way():
-    found = {_without_line(v) for v in _violations()}
-    assert found - KNOWN == set(), "new upward imports"
-    assert KNOWN - found == set(), "fixed: remove these from KNOWN"
+    assert _violations() == [], "imports against the direction: use a hook the lower app names"
+
+
+def test_no_circle_between_apps():
+    assert _circles(_app_graph()) == []
+
+
+def test_the_circle_check_finds_a_circle():
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert _circles({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
 
 
 def test_the_check_catches_an_upward_import(tmp_path):
@@ -87,3 +100,4 @@ def test_the_check_catches_an_upward_import(tmp_path):
     (tmp_path / "enrollment" / "bad.py").write_text("from exams.selectors import x\n")
     (tmp_path / "exams" / "fine.py").write_text("from enrollment.models import y\n")
     assert _violations(tmp_path) == ["enrollment/bad.py:1 imports exams.selectors"]
+    assert _circles(_app_graph(tmp_path)) == [["enrollment", "exams", "enrollment"]]

@@ -1,6 +1,7 @@
-"""Demo content and one account per role, for `make run`. Safe to run again: it converges."""
+"""Demo content and one account per role, for `make run`. Safe to run again: it converges.
 
-from datetime import date, time, timedelta
+lms makes the home page and the demo accounts; every app adds its own demo data through the hook
+`demo_seeders`, in the order of DEMO_SEED_ORDER (each registers with `order=` that number)."""
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -9,28 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail import hooks
 
-from courses.demo import seed_curriculum
-from enrollment import rules
-from enrollment.models import (
-    Application,
-    ApplicationStatus,
-    ApprovedDegree,
-    Attendance,
-    ClassroomSession,
-    QualifyingAgency,
-    Registration,
-    RegistrationStatus,
-    SessionStatus,
-)
-from enrollment.rules import Track
-from enrollment.services.applications import application_return
-from enrollment.services.booking import registration_book
-from enrollment.services.sessions import session_save
-from exams.demo import seed_exam_bank
-from lms import clock
 from lms.models import HomePage, User
 from lms.roles import Role
-from payments.models import Payment, PaymentLineItem, PaymentStatus
 
 DEMO_ACCOUNTS: list[tuple[str, str, str, Role | None, str]] = [
     # email, password, name, role, what it is for
@@ -135,17 +116,15 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, Role | None, str]] = [
     ),
 ]
 
-# Upcoming sessions of Days 1-4 (days from today), taught by the demo trainer.
-DEMO_SESSIONS = [(1, 14), (2, 15), (3, 21), (4, 22)]
-DEMO_SEATS = 20
-DEMO_VENUE = ("ODMHSAS Training Center", "2000 N Classen Blvd, Oklahoma City, OK 73106")
-
-DEMO_AGENCIES = [
-    ("Red Rock Behavioral Health Services", "111", "Oklahoma City"),
-    ("Grand Lake Mental Health Center", "111", "Nowata"),
-    ("Hope Community Services", "110", "Oklahoma City"),
-    ("Family & Children's Services", "114", "Tulsa"),
-]
+# Who seeds what, in which order (the `order=` each app's `demo_seeders` registration uses).
+DEMO_SEED_ORDER = {
+    10: "enrollment: qualifying agencies, upcoming sessions, one application at each step",
+    20: "courses: the demo curriculum (under the home page)",
+    30: "exams: the item bank and exam (after the curriculum: items link to its objectives)",
+    40: "payments: the classroom day fees of the demo applicants who book",
+    50: "enrollment: their bookings (each takes its paid day fee)",
+    90: "certification: the agency's attester, verifications and certificate holders",
+}
 
 HOME_BODY = [
     ("heading", "How certification works"),
@@ -177,27 +156,13 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with known passwords; it runs only with DEBUG on."
             )
         with transaction.atomic():
-            home = self._home_page()
+            self._home_page()
             for email, password, name, role, _ in DEMO_ACCOUNTS:
                 self._account(email, password, name, role)
-            for name, contract_type, city in DEMO_AGENCIES:
-                QualifyingAgency.objects.get_or_create(
-                    name=name, defaults={"contract_type": contract_type, "city": city}
-                )
-            seed_curriculum(home)
-            seed_exam_bank()  # after the curriculum: items link to its learning objectives
-            sessions = self._sessions()
-            self._application("approved@demo.bhcm.test", ApplicationStatus.APPROVED)
-            self._application("submitted@demo.bhcm.test", ApplicationStatus.SUBMITTED)
-            self._returned("returned@demo.bhcm.test")
-            self._application("trained@demo.bhcm.test", ApplicationStatus.TRAINING_COMPLETE)
-            self._booked("booked@demo.bhcm.test", sessions)
-            self._attended("attended@demo.bhcm.test", sessions)
-            self._application("examopen@demo.bhcm.test", ApplicationStatus.CLASSROOM_COMPLETE)
-            self._application("passed@demo.bhcm.test", ApplicationStatus.EXAM_PASSED)
-            # Hook `demo_seeders`: each registered `fn(stdout) -> None` adds a higher app's demo
-            # data after the above (idempotent; certification adds its agency, verification
-            # request and certificate holders); lms never imports those apps.
+            # Hook `demo_seeders`: each registered `fn(stdout) -> None` adds an app's demo data
+            # (idempotent) once the home page and the accounts above exist; lms never imports
+            # those apps. They run in the order they register with (`order=`), declared in
+            # DEMO_SEED_ORDER.
             for seed in hooks.get_hooks("demo_seeders"):
                 seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo accounts (email / password):"))
@@ -210,132 +175,6 @@ class Command(BaseCommand):
             home.body = HOME_BODY
             home.save_revision().publish()
         return home
-
-    def _sessions(self) -> dict[int, ClassroomSession]:
-        """One upcoming session of each day, scheduled through `session_save` (audited)."""
-        trainer = User.objects.get(email="trainer@demo.bhcm.test")
-        staff = User.objects.get(email="staff@demo.bhcm.test")
-        today = clock.today()
-        sessions = {}
-        for day, ahead in DEMO_SESSIONS:
-            on = today + timedelta(days=ahead)
-            session = ClassroomSession.objects.filter(
-                day=day, date__gt=today, venue=DEMO_VENUE[0], status=SessionStatus.SCHEDULED
-            ).first()
-            if session is None:
-                session = ClassroomSession(
-                    day=day,
-                    date=on,
-                    start_time=time(9),
-                    end_time=time(16),
-                    venue=DEMO_VENUE[0],
-                    address=DEMO_VENUE[1],
-                    room="Room 210",
-                    capacity=DEMO_SEATS,
-                )
-                session_save(session=session, actor=staff)
-                session.trainers.set([trainer])
-            sessions[day] = session
-        return sessions
-
-    def _returned(self, email: str) -> None:
-        """Submitted, then returned by staff through `application_return` (audited, emailed)."""
-        application = self._application(email, ApplicationStatus.SUBMITTED)
-        if application is not None:
-            application_return(
-                application=application,
-                actor=User.objects.get(email="staff@demo.bhcm.test"),
-                corrections={"phone": "Give a daytime phone number where we can reach you."},
-            )
-
-    def _pay(self, application: Application) -> None:
-        """Each required day's fee paid, as a verified Stripe webhook leaves it (demo only)."""
-        for day in rules.required_days(application.track):
-            payment = Payment.objects.create(
-                application=application,
-                status=PaymentStatus.PAID,
-                amount_cents=2500,
-                paid_at=clock.now(),
-            )
-            PaymentLineItem.objects.create(
-                payment=payment,
-                kind=PaymentLineItem.Kind.DAY_FEE,
-                day=day,
-                description=f"Classroom training fee, Day {day}",
-                amount_cents=2500,
-            )
-
-    def _booked(self, email: str, sessions: dict[int, ClassroomSession]) -> None:
-        """Training approved, every day paid, each day booked through `registration_book`."""
-        application = self._application(email, ApplicationStatus.TRAINING_APPROVED)
-        if application is None:
-            return
-        self._pay(application)
-        for day in rules.required_days(application.track):
-            registration_book(application=application, session=sessions[day], user=application.user)
-
-    def _attended(self, email: str, sessions: dict[int, ClassroomSession]) -> None:
-        """Like `_booked`, but the first day was last week and the trainer marked them present
-        (a held session is written directly: scheduling refuses the past). Its attendance is
-        not locked yet, so staff see a session to lock."""
-        application = self._application(email, ApplicationStatus.TRAINING_APPROVED)
-        if application is None:
-            return
-        self._pay(application)
-        first, *rest = rules.required_days(application.track)
-        held = ClassroomSession.objects.create(
-            day=first,
-            date=clock.today() - timedelta(days=7),
-            start_time=time(9),
-            end_time=time(16),
-            venue=DEMO_VENUE[0],
-            address=DEMO_VENUE[1],
-            room="Room 210",
-            capacity=DEMO_SEATS,
-        )
-        held.trainers.set([User.objects.get(email="trainer@demo.bhcm.test")])
-        fee = PaymentLineItem.objects.filter(payment__application=application, day=first).first()
-        Registration.objects.create(
-            application=application,
-            session=held,
-            day=first,
-            status=RegistrationStatus.CONFIRMED,
-            fee_item=fee,
-            attendance=Attendance.PRESENT,
-        )
-        for day in rest:
-            registration_book(application=application, session=sessions[day], user=application.user)
-
-    def _application(self, email: str, status: str) -> Application | None:
-        """A complete CM II application in `status`, submitted today (demo only); None when the
-        account already has one (the seed converges)."""
-        user = User.objects.get(email=email)
-        if user.applications.exists():
-            return None
-        today = clock.today()
-        return Application.objects.create(
-            user=user,
-            track=Track.CM2,
-            status=status,
-            legal_first_name=user.first_name,
-            legal_last_name=user.last_name,
-            date_of_birth=date(1991, 5, 17) if status == "approved" else date(1988, 9, 3),
-            phone="405-555-0142",
-            address_line1="2000 N Classen Blvd",
-            city="Oklahoma City",
-            state="OK",
-            postal_code="73106",
-            county="Oklahoma",
-            highest_education="bachelor",
-            degree=ApprovedDegree.objects.get(name="Psychology"),
-            institution="University of Oklahoma",
-            agency=QualifyingAgency.objects.order_by("name").first(),
-            job_title="Case manager",
-            employment_start_date=date(2025, 8, 4),
-            submitted_on=today,
-            expires_on=rules.application_expires_on(today),
-            last_submitted_at=clock.now(),
-        )
 
     def _account(self, email: str, password: str, name: str, role: Role | None) -> None:
         first, last = name.split(" ", 1)
