@@ -9,7 +9,7 @@ class CeuRuleForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "rate" in self.fields and self.instance.pk is None:
-            from enrollment.selectors import policy_get
+            from enrollment.selectors.applications import policy_get
 
             self.fields["rate"].initial = policy_get().audit_rate
 

@@ -40,8 +40,8 @@ from certification.services.verification import (
     verification_request_open,
     verification_requests_close_expired,
 )
-from enrollment.dashboard import StepContent, StepContext, StepDefinition
 from enrollment.models import ApplicationStatus
+from enrollment.selectors.dashboard import StepContent, StepContext, StepDefinition
 from enrollment.services.expiry import expiry_hook
 from lms.roles import Capability, can
 

@@ -13,8 +13,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from courses import admin_views
 from courses.models import LearningObjective, LessonPage, ModulePage
 from courses.selectors import training_percent, training_resume_url
-from enrollment.dashboard import StepContent, StepContext, StepDefinition
 from enrollment.models import ApplicationStatus
+from enrollment.selectors.dashboard import StepContent, StepContext, StepDefinition
 
 TRAINING_MENU_HOOK = "register_training_menu_item"
 

@@ -16,8 +16,8 @@ from typing import Literal
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from enrollment.classroom_selectors import session_ends_at, session_starts_at
 from enrollment.models import ClassroomSession, Registration
+from enrollment.selectors.classroom import session_ends_at, session_starts_at
 from lms import clock
 from lms.services import Attachment
 

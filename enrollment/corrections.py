@@ -15,7 +15,7 @@ UNANSWERED = (
 
 
 def _text(app: Any, name: str) -> str:
-    from enrollment.selectors import _answer_text
+    from enrollment.selectors.applications import _answer_text
 
     return _answer_text(app, name)
 

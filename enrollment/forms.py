@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from enrollment.models import Application, ApprovedDegree, QualifyingAgency
 from enrollment.rules import Track
 from enrollment.sections import SECTION_OF_FIELD, SECTIONS, completeness, required_fields
-from enrollment.selectors import application_field_label
+from enrollment.selectors.applications import application_field_label
 from enrollment.selfcheck import Answers, Education
 from enrollment.uploads import MAX_UPLOAD_BYTES, validate_upload
 from lms import clock

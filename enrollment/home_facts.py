@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from wagtail import hooks
 
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
 
 
 @hooks.register("home_page_facts")

@@ -10,13 +10,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from enrollment import (  # noqa: F401  (they register hooks)
-    admin_panels,  # the admin home's "needs action" items
-    home_facts,  # the fee and deadline on the home page
-)
-from enrollment.admin_forms import ApplicationFilterSet
-from enrollment.admin_sessions import register_session_admin
-from enrollment.admin_views import (
+from enrollment import home_facts  # noqa: F401  (registers the fee and deadline on the home page)
+from enrollment.admin import panels  # noqa: F401  (registers the admin home's "needs action" items)
+from enrollment.admin.applications import (
     EXPORT_COLUMNS,
     ApplicationApproveView,
     ApplicationDenyView,
@@ -32,9 +28,11 @@ from enrollment.admin_views import (
     agency_name,
     delete_refusal,
 )
-from enrollment.dashboard import enrollment_steps
+from enrollment.admin.forms import ApplicationFilterSet
+from enrollment.admin.sessions import register_session_admin
 from enrollment.models import Application, ApprovedDegree, QualifyingAgency
-from enrollment.selectors import application_person_name
+from enrollment.selectors.applications import application_person_name
+from enrollment.selectors.dashboard import enrollment_steps
 
 # Before any viewset asks for a policy (and Wagtail would create the default one).
 register_permission_policy(Application, ApplicationPermissionPolicy(Application))

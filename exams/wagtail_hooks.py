@@ -12,8 +12,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from enrollment.dashboard import StepContent, StepContext, StepDefinition
 from enrollment.models import ApplicationStatus
+from enrollment.selectors.dashboard import StepContent, StepContext, StepDefinition
 from exams import admin_panels  # noqa: F401  (the admin home's "needs action" items)
 from exams.backoffice.candidates import (
     AccommodationViewSet,

@@ -10,7 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
 app = Celery("lms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(related_name="classroom_tasks")
 
 # Every periodic job of the platform. django-celery-beat's DatabaseScheduler copies these into
 # the database, where staff can see them in the Django admin.

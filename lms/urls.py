@@ -43,9 +43,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("payments/", include("payments.urls")),
     path("exam/", include("exams.urls")),
-    path("classroom/", include("enrollment.classroom_urls")),
+    path("classroom/", include("enrollment.urls.classroom")),
     path("training-api/", include("courses.urls")),
-    path("", include("enrollment.urls")),
+    path("", include("enrollment.urls.applications")),
     path("", include("certification.urls")),
 ]
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from enrollment.models import Application, Attendance, EmployeeConfirmation, RegistrationStatus
 from enrollment.rules import Policy, RuleViolation, Track, required_days
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
 from lms.models import User
 from payments import rules
 from payments.models import Payment, PaymentLineItem, PaymentStatus

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from enrollment.rules import RuleViolation
-from enrollment.selectors import application_current_for_user
+from enrollment.selectors.applications import application_current_for_user
 from lms import clock
 from payments import rules
 from payments.forms import FeeChoiceForm

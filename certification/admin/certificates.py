@@ -20,7 +20,7 @@ from certification.services.certificates import (
 )
 from enrollment.models import Application
 from enrollment.rules import RuleViolation
-from enrollment.selectors import application_person_name
+from enrollment.selectors.applications import application_person_name
 from lms import clock
 from lms.exports import csv_safe
 from lms.roles import Capability, can

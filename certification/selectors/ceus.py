@@ -9,7 +9,7 @@ from certification.renewal_rules import CeuCap as Cap
 from certification.renewal_rules import CeuCategory as Category
 from certification.renewal_rules import CeuConversion as Conversion
 from certification.renewal_rules import CeuRules
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
 
 
 def ceu_rules_get() -> CeuRules:

@@ -21,7 +21,7 @@ from certification.renewal_rules import (
     ceu_rules_window,
 )
 from enrollment.rules import RuleViolation
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
 from lms import clock
 from lms.models import User
 from lms.services import audit_record

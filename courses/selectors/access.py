@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from courses.models import CoursePage
 from enrollment.models import Application, ApplicationStatus
-from enrollment.selectors import can_apply
+from enrollment.selectors.applications import can_apply
 from lms.models import User
 from lms.roles import Capability, can
 

@@ -15,8 +15,8 @@ _HOURS = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator
 class CertificationPolicy(BaseGenericSetting):
     """Every amount, rate and period of the certification rules, editable by certification staff.
 
-    Defaults are the values of the spec; `enrollment.selectors.policy_get` turns this row into the
-    `rules.Policy` the rules take.
+    Defaults are the values of the spec; `enrollment.selectors.applications.policy_get` turns this
+    row into the `rules.Policy` the rules take.
     """
 
     day_fee = models.DecimalField(

@@ -23,7 +23,7 @@ from enrollment.models import (
 from enrollment.models.applications import FINAL, TRANSITIONS
 from enrollment.rules import RuleViolation, Track
 from enrollment.sections import SECTION_OF_FIELD, missing_fields, track_fit_errors
-from enrollment.selectors import application_field_label, policy_get
+from enrollment.selectors.applications import application_field_label, policy_get
 from enrollment.services.expiry import applications_closed
 from enrollment.uploads import download_name, save_upload
 from lms import clock

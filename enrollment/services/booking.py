@@ -25,7 +25,6 @@ from django.utils.formats import date_format
 from wagtail import hooks
 
 from enrollment.calendar import registration_attachment, session_location
-from enrollment.classroom_selectors import session_seats_taken, session_starts_at
 from enrollment.models import (
     Application,
     ApplicationStatus,
@@ -37,7 +36,8 @@ from enrollment.models import (
     WaitlistStatus,
 )
 from enrollment.rules import RuleViolation, required_days
-from enrollment.selectors import days_label
+from enrollment.selectors.applications import days_label
+from enrollment.selectors.classroom import session_seats_taken, session_starts_at
 from enrollment.services import waitlist
 from enrollment.services.expiry import expiry_hook
 from lms import clock

@@ -14,7 +14,7 @@ from wagtail import hooks
 
 from enrollment.models import Application, ApplicationReminder, ApplicationStatus
 from enrollment.models.applications import CLOCK_RUNNING
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
 from lms.services import audit_record_many, email_send
 
 ExpiryHook = Callable[[list[int], date], None]

@@ -23,13 +23,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from enrollment.classroom_selectors import (
-    ATTENDED,
-    MISSED,
-    application_attended_days,
-    roster_get,
-    session_ends_at,
-)
 from enrollment.models import (
     Application,
     ApplicationStatus,
@@ -40,6 +33,13 @@ from enrollment.models import (
     SessionStatus,
 )
 from enrollment.rules import RuleViolation, required_days
+from enrollment.selectors.classroom import (
+    ATTENDED,
+    MISSED,
+    application_attended_days,
+    roster_get,
+    session_ends_at,
+)
 from enrollment.services.applications import application_classroom_complete
 from lms import clock
 from lms.exports import csv_safe

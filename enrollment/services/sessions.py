@@ -16,7 +16,6 @@ from django.db.models import F
 from django.urls import reverse
 
 from enrollment.calendar import session_location
-from enrollment.classroom_selectors import ACTIVE_WAITLIST, session_seats_taken, session_starts_at
 from enrollment.models import (
     ClassroomSession,
     Registration,
@@ -26,7 +25,8 @@ from enrollment.models import (
     WaitlistEntry,
 )
 from enrollment.rules import RuleViolation
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
+from enrollment.selectors.classroom import ACTIVE_WAITLIST, session_seats_taken, session_starts_at
 from enrollment.services import booking, waitlist
 from lms import clock
 from lms.models import User

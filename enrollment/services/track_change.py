@@ -9,7 +9,7 @@ from django.db import transaction
 from enrollment import rules
 from enrollment.models import Application, ApplicationStatus
 from enrollment.rules import RuleViolation, Track
-from enrollment.selectors import days_label, policy_get
+from enrollment.selectors.applications import days_label, policy_get
 from enrollment.services.applications import _mail
 from lms.models import User
 from lms.services import audit_record

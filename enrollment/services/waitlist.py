@@ -17,12 +17,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from enrollment.calendar import session_location
-from enrollment.classroom_selectors import (
-    ACTIVE_WAITLIST,
-    public_session_list,
-    session_seats_taken,
-    session_starts_at,
-)
 from enrollment.models import (
     Application,
     ApplicationStatus,
@@ -33,7 +27,13 @@ from enrollment.models import (
     WaitlistStatus,
 )
 from enrollment.rules import RuleViolation
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
+from enrollment.selectors.classroom import (
+    ACTIVE_WAITLIST,
+    public_session_list,
+    session_seats_taken,
+    session_starts_at,
+)
 from enrollment.services import booking
 from lms import clock
 from lms.models import User

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from certification.models import VerificationRequest, VerificationStatus
-from enrollment.dashboard import dashboard_get
 from enrollment.models import ApplicationStatus
+from enrollment.selectors.dashboard import dashboard_get
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db

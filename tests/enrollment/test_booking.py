@@ -422,7 +422,7 @@ def test_reminders_three_days_before_once(django_capture_on_commit_callbacks):
         application=ready(), session=make_session(on=date(2031, 3, 20)), user=None
     )
     mail.outbox.clear()
-    from enrollment.classroom_tasks import registration_reminders_task
+    from enrollment.tasks.classroom import registration_reminders_task
 
     with django_capture_on_commit_callbacks(execute=True):
         assert registration_reminders_task(today="2031-03-06") == 0  # four days before

@@ -134,7 +134,7 @@ def test_bookings_racing_a_lock_and_a_move_never_overfill_or_book_a_locked_sessi
     its capacity, and nothing is booked into it once it is locked."""
     from datetime import datetime, time
 
-    from enrollment.classroom_selectors import session_ends_at
+    from enrollment.selectors.classroom import session_ends_at
     from enrollment.services.booking import registration_move
     from enrollment.services.roster import session_attendance_lock
 

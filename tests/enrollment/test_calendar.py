@@ -11,7 +11,7 @@ from django.core import mail
 from icalendar import Calendar
 from wagtail import hooks
 
-from enrollment.admin_sessions import ClassroomSessionViewSet, register_session_admin
+from enrollment.admin.sessions import ClassroomSessionViewSet, register_session_admin
 from enrollment.calendar import registration_ics
 from enrollment.models import (
     ClassroomSession,

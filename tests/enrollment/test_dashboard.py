@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from enrollment.dashboard import application_steps
 from enrollment.models import (
     Application,
     ApplicationStatus,
@@ -14,6 +13,7 @@ from enrollment.models import (
     QualifyingAgency,
 )
 from enrollment.rules import Track
+from enrollment.selectors.dashboard import application_steps
 from enrollment.services.applications import (
     application_approve,
     application_deny,

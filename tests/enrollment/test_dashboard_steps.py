@@ -8,8 +8,8 @@ import pytest
 from wagtail import hooks
 
 from courses.wagtail_hooks import training_dashboard_step
-from enrollment.dashboard import StepContent, StepDefinition, dashboard_get
 from enrollment.models import ApplicationStatus
+from enrollment.selectors.dashboard import StepContent, StepDefinition, dashboard_get
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core import mail
 
 from enrollment.models import Application, ApplicationStatus
 from enrollment.services import expiry
-from enrollment.tasks import application_reminders_task, applications_expire_task
+from enrollment.tasks.applications import application_reminders_task, applications_expire_task
 from lms.models import AuditEvent
 from tests.factories import ApplicationFactory
 

@@ -8,9 +8,9 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from enrollment.classroom_selectors import session_ends_at
 from enrollment.models import ApplicationStatus, Registration, RegistrationStatus
 from enrollment.rules import RuleViolation
+from enrollment.selectors.classroom import session_ends_at
 from enrollment.services.booking import registration_book
 from enrollment.services.roster import (
     NO_WALK_INS,

@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.core import mail
 
-from enrollment.classroom_tasks import waitlist_offers_expire_task
 from enrollment.models import Registration, RegistrationStatus, WaitlistEntry, WaitlistStatus
 from enrollment.rules import RuleViolation
 from enrollment.services.booking import (
@@ -16,6 +15,7 @@ from enrollment.services.booking import (
     registration_move,
 )
 from enrollment.services.waitlist import waitlist_claim, waitlist_join, waitlist_leave
+from enrollment.tasks.classroom import waitlist_offers_expire_task
 from lms import clock
 from lms.models import AuditEvent
 from tests.enrollment.test_booking import make_session, ready

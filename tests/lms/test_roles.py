@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 
 from enrollment.models import CertificationPolicy
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
 from lms.roles import ROLE_PERMISSIONS, Capability, Role, can, roles_of
 
 pytestmark = pytest.mark.django_db

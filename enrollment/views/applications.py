@@ -12,11 +12,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
-from enrollment.dashboard import dashboard_get
 from enrollment.forms import ApplicationForm, SelfCheckForm, StartForm
 from enrollment.models import ApplicationStatus, ApplicationUpload
 from enrollment.rules import RuleViolation
-from enrollment.selectors import (
+from enrollment.selectors.applications import (
     application_answers,
     application_get_for_user,
     application_upload_get_for_user,
@@ -26,6 +25,7 @@ from enrollment.selectors import (
     policy_get,
     track_options_list,
 )
+from enrollment.selectors.dashboard import dashboard_get
 from enrollment.selfcheck import CM3_NOTE, recommend_track
 from enrollment.services.applications import (
     ApplicationIncomplete,

@@ -51,8 +51,8 @@ class ConfirmStepMixin:
 
 def lock_consequences(session) -> list[str]:
     """What locking a session's attendance will do, counted from its roster."""
-    from enrollment.classroom_selectors import ATTENDED, MISSED
     from enrollment.models import RegistrationStatus
+    from enrollment.selectors.classroom import ATTENDED, MISSED
 
     confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED)
     attended = confirmed.filter(attendance__in=ATTENDED).count()

@@ -11,11 +11,11 @@ from django import forms
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from enrollment.admin_panels import RESUBMITTED
+from enrollment.admin.panels import RESUBMITTED
 from enrollment.models import Application, ApplicationStatus, QualifyingAgency
 from enrollment.rules import Track
 from enrollment.sections import SECTIONS, TRANSCRIPT, Section
-from enrollment.selectors import application_field_label
+from enrollment.selectors.applications import application_field_label
 
 REASON_MAX_LENGTH = 1000
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enrollment import views
+from enrollment.views import applications as views
 
 app_name = "enrollment"
 

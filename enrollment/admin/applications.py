@@ -20,14 +20,14 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from enrollment.admin_confirm import confirm_page, is_confirmed
-from enrollment.admin_forms import DenyForm, EmployeeRevokeForm, ReturnForm, TrackChangeForm
+from enrollment.admin.confirm import confirm_page, is_confirmed
+from enrollment.admin.forms import DenyForm, EmployeeRevokeForm, ReturnForm, TrackChangeForm
 from enrollment.corrections import answers_snapshot, changes_since_return
 from enrollment.models import Application, ApplicationStatus, ApplicationUpload
 from enrollment.models.applications import CLOCK_RUNNING, TRANSITIONS
 from enrollment.rules import RuleViolation
 from enrollment.sections import SECTIONS, TRANSCRIPT
-from enrollment.selectors import (
+from enrollment.selectors.applications import (
     application_field_label,
     application_person_name,
     employee_confirmation_latest,

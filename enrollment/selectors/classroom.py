@@ -27,7 +27,7 @@ from enrollment.models import (
     WaitlistStatus,
 )
 from enrollment.rules import required_days
-from enrollment.selectors import application_current_for_user, application_person_name
+from enrollment.selectors.applications import application_current_for_user, application_person_name
 from lms import clock
 from lms.models import User
 from lms.roles import Capability, can

@@ -1,7 +1,7 @@
 """Classroom pages: the public training calendar, the applicant's "Book your classroom days",
 and the trainer's rosters.
 
-Views only route: reads come from `classroom_selectors` (scoped to who asks: someone else's
+Views only route: reads come from `selectors.classroom` (scoped to who asks: someone else's
 booking, waitlist place or session is a 404), writes go through the services, and a refusal
 (`RuleViolation`) becomes a message the person can read.
 """
@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
-from enrollment import classroom_selectors as sel
 from enrollment.calendar import registration_ics, sessions_feed_ics
 from enrollment.models import Attendance, RegistrationStatus, SessionStatus
 from enrollment.rules import RuleViolation
-from enrollment.selectors import application_current_for_user
+from enrollment.selectors import classroom as sel
+from enrollment.selectors.applications import application_current_for_user
 from enrollment.services import booking, waitlist
 from enrollment.services.roster import (
     NO_WALK_INS,

@@ -26,11 +26,11 @@ from wagtail.admin.widgets import AdminDateInput, AdminTimeInput, BooleanRadioSe
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from enrollment.admin_confirm import ConfirmStepMixin, lock_consequences
-from enrollment.admin_panels import sessions_to_lock_q
-from enrollment.classroom_selectors import roster_get, session_waitlist_get, sessions_with_seats
+from enrollment.admin.confirm import ConfirmStepMixin, lock_consequences
+from enrollment.admin.panels import sessions_to_lock_q
 from enrollment.models import ClassroomSession, SessionStatus
 from enrollment.rules import RuleViolation
+from enrollment.selectors.classroom import roster_get, session_waitlist_get, sessions_with_seats
 from enrollment.services.roster import session_attendance_lock, session_attendance_unlock
 from enrollment.services.sessions import session_cancel, session_save
 from lms import clock

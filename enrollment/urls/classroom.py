@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from enrollment import classroom_views as views
+from enrollment.views import classroom as views
 
 app_name = "classroom"
 

@@ -29,7 +29,7 @@ from enrollment.models import (
 )
 from enrollment.models.applications import FINAL
 from enrollment.rules import required_days
-from enrollment.selectors import application_current_for_user, days_label
+from enrollment.selectors.applications import application_current_for_user, days_label
 from enrollment.selfcheck import describe_track
 from lms import clock
 from lms.models import AuditEvent, User
