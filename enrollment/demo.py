@@ -97,20 +97,25 @@ def demo_sessions() -> dict[int, ClassroomSession]:
             day=day, date__gt=today, venue=DEMO_VENUE[0], status=SessionStatus.SCHEDULED
         ).first()
         if session is None:
-            session = ClassroomSession(
-                day=day,
-                date=on,
-                start_time=time(9),
-                end_time=time(16),
-                venue=DEMO_VENUE[0],
-                address=DEMO_VENUE[1],
-                room="Room 210",
-                capacity=DEMO_SEATS,
-            )
+            session = _demo_session(day, on)
             session_save(session=session, actor=staff)
             session.trainers.set([trainer])
         sessions[day] = session
     return sessions
+
+
+def _demo_session(day: int, on: date) -> ClassroomSession:
+    """An unsaved demo session of `day` on `on`, 9 to 4 at the demo venue."""
+    return ClassroomSession(
+        day=day,
+        date=on,
+        start_time=time(9),
+        end_time=time(16),
+        venue=DEMO_VENUE[0],
+        address=DEMO_VENUE[1],
+        room="Room 210",
+        capacity=DEMO_SEATS,
+    )
 
 
 def _unbooked(email: str) -> Application | None:
@@ -136,16 +141,8 @@ def _attended(application: Application, sessions: dict[int, ClassroomSession]) -
     (a held session is written directly: scheduling refuses the past). Its attendance is
     not locked yet, so staff see a session to lock."""
     first, *rest = rules.required_days(application.track)
-    held = ClassroomSession.objects.create(
-        day=first,
-        date=clock.today() - timedelta(days=7),
-        start_time=time(9),
-        end_time=time(16),
-        venue=DEMO_VENUE[0],
-        address=DEMO_VENUE[1],
-        room="Room 210",
-        capacity=DEMO_SEATS,
-    )
+    held = _demo_session(first, clock.today() - timedelta(days=7))
+    held.save()
     held.trainers.set([User.objects.get(email="trainer@demo.bhcm.test")])
     fee, exempt = fee_source(application, first)  # the paid Day fee (through `booking_checks`)
     Registration.objects.create(
