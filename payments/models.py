@@ -51,7 +51,7 @@ class Payment(models.Model):
         max_length=64,
         blank=True,
         db_index=True,
-        help_text="What a higher app's payment is for (e.g. renewal:12); empty for application fees.",
+        help_text="What a higher app's payment is for (renewal:12); blank for application fees.",
     )
     continue_url = models.CharField(
         max_length=300, blank=True, help_text="Where the payer goes on once it is paid."

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payment',
             name='reference',
-            field=models.CharField(blank=True, db_index=True, help_text="What a higher app's payment is for (e.g. renewal:12); empty for application fees.", max_length=64),
+            field=models.CharField(blank=True, db_index=True, help_text="What a higher app's payment is for (renewal:12); blank for application fees.", max_length=64),
         ),
         migrations.AlterField(
             model_name='paymentlineitem',
