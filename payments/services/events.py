@@ -155,17 +155,13 @@ def _closed_reason(payment: Payment) -> str:
     """Why money for `payment` can no longer count, or "". Application fees close with their
     application; a payment with a `reference` belongs to a higher app, which says through the
     contribution point "payment_closed_reason" (fn(payment) → a reason or "")."""
-    if payment.status == P.EXPIRED:
-        return "the checkout expired"
     if payment.reference:
         for fn in hooks.get_hooks("payment_closed_reason"):
             if reason := fn(payment):
                 return reason
-        return ""
-    application = payment.application
-    if application.status in FINAL:
-        return f"the application is {application.get_status_display().lower()}"
-    return ""
+    elif payment.application.status in FINAL:
+        return f"the application is {payment.application.get_status_display().lower()}"
+    return "the checkout expired" if payment.status == P.EXPIRED else ""
 
 
 def payment_confirm(*, payment_id: int, event: ProviderEvent) -> Payment:
