@@ -17,8 +17,8 @@ from payments.models import Payment, PaymentStatus
 from payments.providers import EventKind
 from tests.certification.renewal_builders import (
     YEAR,
-    ceu,
     certified,
+    ceu,
     pay_and_submit,
     ready_renewal,
 )

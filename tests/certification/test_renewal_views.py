@@ -14,8 +14,8 @@ from certification.services import renewals as services
 from lms import clock
 from tests.certification.renewal_builders import (
     YEAR,
-    ceu,
     certified,
+    ceu,
     pay_and_submit,
     ready_renewal,
 )
