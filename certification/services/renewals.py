@@ -365,7 +365,7 @@ def _submit(renewal: Renewal, *, actor, today: date, payment: Payment | None, ce
 
 
 def renewal_checkout(
-    *, renewal: Renewal, user: User, base_url: str | None = None
+    *, renewal: Renewal, user: User, base_url: str | None = None, provider=None
 ) -> Payment | None:
     """Pay and submit, one step. When nothing is due (an exempt employee, or a returned renewal
     already paid) the renewal is submitted now and None is returned; otherwise a checkout for
@@ -402,6 +402,7 @@ def renewal_checkout(
             continue_url=reverse("certification:renewal-detail", args=[locked.pk]),
             cancel_url=reverse("certification:renewal-detail", args=[locked.pk]),
             base_url=base_url,
+            provider=provider,
         )
 
 
