@@ -12,6 +12,10 @@ The certificates (`seed_certificate_demo`):
 - ready@demo.bhcm.test (demo-ready-pass): an application with the exam passed and employment
   verified, waiting in the staff "ready to certify" list.
 
+The renewals (`seed_renewal_demo`, from Jan 1 to Dec 30): renewing@ (demo-renewing-pass) with a
+renewal in progress, audited@ (demo-audited-pass) submitted and drawn for the CEU audit, waiting
+for its documents, corrections@ (demo-corrections-pass) returned with one correction.
+
 Idempotent: each account is created once and left alone afterwards. Certificates are issued
 through `certification_issue` (numbers, signed credentials, status lists as in real life).
 """
@@ -201,4 +205,131 @@ def seed_certification_demo() -> dict[str, str]:
     agency = seed_agency_demo(employee_emails=())
     numbers = seed_certificate_demo(agency=agency)
     seed_agency_demo()  # now that the holders exist: their employment is confirmed (no-op if so)
+    with transaction.atomic():
+        numbers |= seed_renewal_demo(agency=agency)
     return numbers
+
+
+# --- Renewals ------------------------------------------------------------------------------------
+
+DEMO_RENEWAL_ACCOUNTS = [
+    ("renewing@demo.bhcm.test", "demo-renewing-pass", "Rory Renewing"),
+    ("audited@demo.bhcm.test", "demo-audited-pass", "Avery Audited"),
+    ("corrections@demo.bhcm.test", "demo-corrections-pass", "Corey Corrections"),
+]
+
+
+def _demo_seed(year: int, drawn: str, not_drawn: str) -> None:
+    """The year's audit seed, if staff have not recorded one: the first demo seed under which
+    `drawn` is selected and `not_drawn` is not (the draw itself stays the real HMAC)."""
+    from certification.models import AuditSeed
+    from certification.renewal_rules import is_audit_selected
+    from enrollment.selectors import policy_get
+
+    if AuditSeed.objects.filter(year=year).exists():
+        return
+    rate = policy_get().audit_rate
+    for i in range(10_000):
+        seed = f"demo-{year}-{i}"
+        if is_audit_selected(seed, drawn, year, rate) and not is_audit_selected(
+            seed, not_drawn, year, rate
+        ):
+            AuditSeed.objects.create(year=year, seed=seed, rate=rate)
+            return
+
+
+def _demo_renewal(certification, attester, *, submit: bool):
+    """A renewal with the sections confirmed, three CEUs and (when `submit`) the employment
+    confirmed, signed and paid through the fake provider, so it is submitted as in real life."""
+    from decimal import Decimal
+
+    from certification.models.renewals import RENEWAL_SECTIONS
+    from certification.services import renewals as services
+    from certification.services.verification import Answer, verification_confirm
+    from payments.providers import EventKind
+    from payments.providers.fake import FakeProvider
+    from payments.services import webhook_receive
+
+    holder = certification.holder
+    renewal = services.renewal_start(certification=certification, user=holder)
+    sections = RENEWAL_SECTIONS if submit else RENEWAL_SECTIONS[:2]
+    for section in sections:
+        values = renewal.profile.get(section, {})
+        if section == "education":
+            values = {**values, "degree_other": "Social Work", "institution": "OU"}
+        renewal = services.renewal_section_save(
+            renewal=renewal, user=holder, section=section, values=values
+        )
+    done = date(renewal.year - 1, 9, 15)
+    courses = [("ethics", "Ethics in case management", "3"), ("general", "Crisis skills", "6")]
+    if submit:
+        courses.append(("strengths_based", "Strengths-based practice", "3"))
+    for category, title, hours in courses:
+        data = services.CeuData(category, title, "Red Rock Training", "other", Decimal(hours), done)
+        services.ceu_entry_save(renewal=renewal, user=holder, data=data)
+    if not submit:
+        return renewal
+    renewal = services.renewal_employment_request(renewal=renewal, user=holder)
+    verification_confirm(
+        request=renewal.verification,
+        actor=attester,
+        answer=Answer(date(clock.today().year - 2, 8, 1), "Case manager", True),
+        attester_name="Agnes Agency",
+        attested=True,
+    )
+    services.renewal_sign(
+        renewal=renewal, user=holder, signed_name=certification.holder_name, attested=True
+    )
+    payment = services.renewal_checkout(renewal=renewal, user=holder, provider=FakeProvider())
+    if payment is not None:
+        payload, signature = FakeProvider.event(EventKind.PAID, payment)
+        webhook_receive(provider=FakeProvider(), payload=payload, signature=signature)
+    return renewal
+
+
+def seed_renewal_demo(*, agency: QualifyingAgency) -> dict[str, str]:
+    """`renewing@` (a renewal in progress), `audited@` (submitted, drawn by the year's seed,
+    waiting for its CEU documents) and `corrections@` (returned with one correction), each
+    certified last year so this year's renewal is open. Nothing is made on Dec 31, when no
+    renewal is accepted. Safe to re-run: each account is made once."""
+    from certification.services import renewals as services
+
+    today = clock.today()
+    year = today.year
+    if rules.renewal_phase(year, today) not in ("open", "late"):
+        return {}
+    attester = User.objects.get(email=ATTESTER[0])
+    accounts = {email: _account(email, pw, name) for email, pw, name in DEMO_RENEWAL_ACCOUNTS}
+    if not any(created for _, created in accounts.values()):
+        return {
+            email: getattr(Certification.objects.filter(holder=user).first(), "number", "")
+            for email, (user, _) in accounts.items()
+        }
+    certifications = []
+    for user, _ in accounts.values():
+        with clock.frozen_at(date(year - 1, 3, 1)):
+            certifications.append(
+                certification_issue(
+                    application=_verified_application(user, agency, date(year - 1, 1, 10)),
+                    actor=None,
+                )
+            )
+    renewing, audited, corrections = certifications
+    _demo_seed(year, audited.number, corrections.number)
+    _demo_renewal(renewing, attester, submit=False)
+    _demo_renewal(audited, attester, submit=True)
+    returned = _demo_renewal(corrections, attester, submit=True)
+    staff = (
+        User.objects.filter(groups__name=Role.CERTIFICATION_STAFF.value).order_by("pk").first()
+        or User.objects.filter(is_superuser=True).order_by("pk").first()
+    )
+    if staff is not None:
+        ceu = returned.ceus.order_by("pk").last()
+        services.renewal_return(
+            renewal=returned,
+            actor=staff,
+            corrections=[
+                services.Correction("ceu", "Give the provider's full name.", ceu_id=ceu.pk)
+            ],
+        )
+    return {c.holder.email: c.number for c in certifications}

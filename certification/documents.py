@@ -83,3 +83,32 @@ def certificate_pdf(
         relationship="Data",
     )
     return HTML(string=html).write_pdf(attachments=[attachment])
+
+
+SUMMARY_TEMPLATE = "certification/renewal/summary_pdf.html"
+AUDIT_NOTICE = (
+    "You have been randomly selected to send in the documentation of all listed CEUs: you "
+    "must send copies of each CEU training listed with this renewal (upload a certificate or "
+    "an official transcript for each on your renewal page)."
+)
+
+
+def renewal_summary_pdf(*, renewal, sections, ceus, fee) -> bytes:
+    """The Renewal Summary Form as PDF bytes: the profile sections as submitted, the CEUs, the
+    fee, the audit notice when the renewal was drawn (with the draw's hash), and the electronic
+    signature (typed name, attestation, time). Reproducible: it shows stored values only."""
+    from weasyprint import HTML  # heavy; only PDF rendering needs it
+
+    html = render_to_string(
+        SUMMARY_TEMPLATE,
+        {
+            "renewal": renewal,
+            "certification": renewal.certification,
+            "sections": sections,
+            "ceus": ceus,
+            "fee": fee,
+            "audit_notice": AUDIT_NOTICE if renewal.audit_selected else "",
+            "signed_at": renewal.signed_at.astimezone(LOCAL_TZ) if renewal.signed_at else None,
+        },
+    )
+    return HTML(string=html).write_pdf()

@@ -4,7 +4,7 @@ spec section 7."""
 
 from django.urls import URLPattern, path, re_path
 
-from certification.views import agency, certificates, renewal, verification
+from certification.views import agency, certificates, renewal, renewals, verification
 
 app_name = "certification"
 
@@ -40,4 +40,34 @@ urlpatterns: list[URLPattern] = [
     path("credentials/status/<str:purpose>", certificates.status_list, name="status-list"),
     path(".well-known/did.json", certificates.did_document, name="did-document"),
     path("renewal/audit-draw/", renewal.audit_draw, name="audit-draw"),
+    path("renewal/", renewals.renewal_home, name="renewal-home"),
+    path("renewal/<int:pk>/", renewals.renewal_detail, name="renewal-detail"),
+    path(
+        "renewal/<int:pk>/section/<slug:section>/",
+        renewals.renewal_section,
+        name="renewal-section",
+    ),
+    path("renewal/<int:pk>/ceus/", renewals.renewal_ceus, name="renewal-ceus"),
+    path("renewal/<int:pk>/ceus/<int:ceu_pk>/", renewals.renewal_ceus, name="renewal-ceu-edit"),
+    path(
+        "renewal/<int:pk>/ceus/<int:ceu_pk>/delete/",
+        renewals.renewal_ceu_delete,
+        name="renewal-ceu-delete",
+    ),
+    path(
+        "renewal/<int:pk>/ceus/<int:ceu_pk>/document/",
+        renewals.renewal_document,
+        name="renewal-document",
+    ),
+    path(
+        "renewal/<int:pk>/ceus/<int:ceu_pk>/document/file/",
+        renewals.renewal_document_file,
+        name="renewal-document-file",
+    ),
+    path("renewal/<int:pk>/shortfall/", renewals.renewal_shortfall, name="renewal-shortfall"),
+    path("renewal/<int:pk>/employment/", renewals.renewal_employment, name="renewal-employment"),
+    path("renewal/<int:pk>/sign/", renewals.renewal_sign, name="renewal-sign"),
+    path("renewal/<int:pk>/submit/", renewals.renewal_submit, name="renewal-submit"),
+    path("renewal/<int:pk>/late-fee/", renewals.renewal_late_fee, name="renewal-late-fee"),
+    path("renewal/<int:pk>/summary.pdf", renewals.renewal_summary_pdf, name="renewal-summary-pdf"),
 ]

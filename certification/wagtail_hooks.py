@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from certification.admin import agencies as admin_views
 from certification.admin import certificates as certificate_views
+from certification.admin import renewals as renewal_views
 from certification.models import (
     AgencyMembership,
     AuditSeed,
@@ -212,6 +213,13 @@ class CertificationAdminViewSet(ViewSet):
             path(
                 "certificates/<int:pk>/", certificate_views.certificate_detail, name="certificate"
             ),
+            path("renewals/", renewal_views.renewal_list, name="renewals"),
+            path("renewals/<int:pk>/", renewal_views.renewal_detail, name="renewal"),
+            path(
+                "renewals/<int:pk>/document/<int:ceu_pk>/",
+                renewal_views.renewal_document_file,
+                name="renewal-document",
+            ),
         ]
 
 
@@ -372,3 +380,29 @@ class RenewalRulesGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_renewal_rule_viewsets():
     return RenewalRulesGroup()
+
+
+# --- Renewals: pay-and-submit through payments' hooks, and the holder's notices -----------------
+
+
+@hooks.register("payment_paid")
+def submit_renewal_when_paid(payment):
+    from certification.services.renewals import renewal_payment_paid
+
+    renewal_payment_paid(payment)
+
+
+@hooks.register("payment_closed_reason")
+def renewal_payment_closed(payment) -> str:
+    from certification.services.renewals import renewal_payment_closed_reason
+
+    return renewal_payment_closed_reason(payment)
+
+
+@hooks.register("dashboard_notices")
+def renewal_dashboard_notice(application) -> list[dict]:
+    from certification.selectors.renewals import renewal_notice
+    from lms import clock
+
+    notice = renewal_notice(application.user, clock.today())
+    return [notice] if notice else []

@@ -47,6 +47,15 @@ class Payment(models.Model):
         default=False, help_text="Stripe reported something that does not match what was asked."
     )
     flag_reason = models.TextField(blank=True)
+    reference = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="What a higher app's payment is for (renewal:12); blank for application fees.",
+    )
+    continue_url = models.CharField(
+        max_length=300, blank=True, help_text="Where the payer goes on once it is paid."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -62,11 +71,14 @@ class Payment(models.Model):
 
 
 class PaymentLineItem(models.Model):
-    """What one payment is for: a classroom day's fee, or the reapplication fee."""
+    """What one payment is for: a classroom day's fee, the reapplication fee, or a yearly
+    renewal's fee and late fee."""
 
     class Kind(models.TextChoices):
         DAY_FEE = "day_fee", "Classroom day fee"
         REAPPLICATION_FEE = "reapplication_fee", "Reapplication fee"
+        RENEWAL_FEE = "renewal_fee", "Renewal fee"
+        LATE_FEE = "late_fee", "Late fee"
 
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -77,7 +89,9 @@ class PaymentLineItem(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="reapplication_fee", day__isnull=True)
+                condition=Q(
+                    kind__in=["reapplication_fee", "renewal_fee", "late_fee"], day__isnull=True
+                )
                 | Q(kind="day_fee", day__gte=1, day__lte=4),
                 name="day_fee_names_a_day",
             )

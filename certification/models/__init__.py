@@ -16,6 +16,15 @@ from .certificates import (
 )
 from .ceus import AuditSeed, CeuCap, CeuCategory, CeuConversion, CeuWindow
 from .employment import Employment
+from .renewals import (
+    CeuEntry,
+    CorrectionTarget,
+    DocumentReview,
+    Renewal,
+    RenewalCorrection,
+    RenewalEvent,
+    RenewalStatus,
+)
 from .verification import VerificationRequest, VerificationStatus
 
 __all__: list[str] = [
@@ -29,6 +38,13 @@ __all__: list[str] = [
     "CertificationEvent",
     "AuditSeed",
     "CeuCap",
+    "CeuEntry",
+    "CorrectionTarget",
+    "DocumentReview",
+    "Renewal",
+    "RenewalCorrection",
+    "RenewalEvent",
+    "RenewalStatus",
     "CeuCategory",
     "CeuConversion",
     "CeuWindow",

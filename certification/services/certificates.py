@@ -248,3 +248,47 @@ def endorsement_add(
         _event(locked, "endorsed", actor=actor, to_state=kind.value, reason=evidence)
         credential_sign(certification=locked)
     return endorsement
+
+
+def certification_renew(
+    *, certification: Certification, renewal_year: int, actor: User | None
+) -> Certification:
+    """The renewal of `renewal_year` is approved: valid through moves to Jun 30 of the next
+    year (a suspension is lifted), the credential is re-signed, the status lists republished,
+    the holder's agencies told and the holder emailed that the certificate is ready to print.
+    No-op when it is already valid through that day or later. Raises RuleViolation for a
+    revoked or superseded certificate."""
+    today = clock.today()
+    new_through = date(renewal_year + 1, 6, 30)
+    with transaction.atomic():
+        locked = (
+            Certification.objects.select_for_update()
+            .select_related("holder")
+            .get(pk=certification.pk)
+        )
+        if locked.valid_through >= new_through:
+            return locked
+        before = certification_status_on(locked, today)
+        if before in ("revoked", "superseded"):
+            raise RuleViolation("This certificate is no longer in force; it cannot be renewed.")
+        old_through, locked.valid_through = locked.valid_through, new_through
+        locked.save(update_fields=["valid_through"])
+        _event(
+            locked,
+            "renewed",
+            actor=actor,
+            from_state=before,
+            to_state=certification_status_on(locked, today),
+            reason=f"Renewal {renewal_year} approved: valid through {old_through:%b %-d, %Y} "
+            f"→ {new_through:%b %-d, %Y}.",
+        )
+        credential_sign(certification=locked)
+        status_lists_publish(today=today)
+        agency_alert_status_changed(
+            person=locked.holder,
+            change=AlertChange.RENEWED,
+            key=f"{locked.number}:renewed:{renewal_year}",
+            today=today,
+        )
+        _mail(locked, "certificate_renewed", renewal_year=renewal_year)
+    return locked

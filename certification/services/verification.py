@@ -122,6 +122,25 @@ def verification_request_open(
         return _create(locked, agency=locked.agency, name="", actor=actor)
 
 
+def verification_request_for_agency(
+    *, application: Application, agency: QualifyingAgency, actor: User | None = None
+) -> VerificationRequest:
+    """Ask `agency` to verify (again) that the application's holder works there: the yearly
+    renewal's re-verification. Returns the open request when one to the same agency exists.
+    Raises RuleViolation (nothing written) when a request to another employer is still open."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        existing = locked.verification_requests.filter(status__in=OPEN).first()
+        if existing is not None:
+            if existing.agency_id == agency.pk:
+                return existing
+            raise RuleViolation(
+                f"A request to {existing.employer_name} is still open; it must be answered or "
+                "closed first."
+            )
+        return _create(locked, agency=agency, name="", actor=actor)
+
+
 def _require_attester(request: VerificationRequest, actor: User) -> None:
     membership = AgencyMembership.objects.filter(user=actor, agency_id=request.agency_id).first()
     if membership is None or not membership.is_attester:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from certification.models import AgencyMembership, PublishedStatusList, StatusListPurpose
 from certification.selectors import certificates as selectors
+from certification.selectors.renewals import renewal_notice
 from certification.services.credentials import current_issuer
 from certification.services.lookups import lookup_record
 from lms import clock
@@ -159,6 +160,7 @@ def certificate_detail(request: HttpRequest) -> HttpResponse:
         "lookups": selectors.lookup_summary(certification),
         "events": certification.events.all(),
         "pdf_url": reverse("certification:certificate-pdf"),
+        "renewal_notice": renewal_notice(request.user, today),
     }
     return render(request, "certification/certificate_detail.html", context)
 

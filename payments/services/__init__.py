@@ -3,7 +3,7 @@ transitions they drive (`events`), sweep abandoned checkouts (`expiry`). There i
 the policy allows none. (Staff confirming an ODMHSAS employee: `enrollment.services.applications`.)
 """
 
-from payments.services.checkout import payment_start
+from payments.services.checkout import Charge, payment_start, payment_start_charges
 from payments.services.events import (
     payment_confirm,
     payment_expire,
@@ -14,11 +14,13 @@ from payments.services.events import (
 from payments.services.expiry import STALE_GRACE, payments_expire_stale
 
 __all__ = [
+    "Charge",
     "STALE_GRACE",
     "payment_confirm",
     "payment_expire",
     "payment_fail",
     "payment_start",
+    "payment_start_charges",
     "payments_expire_stale",
     "stripe_event_record",
     "webhook_receive",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -125,5 +126,95 @@ def payment_start(
             obj=payment,
             to_state=P.PENDING,
             reason=f"{', '.join(line.description for line in lines)}: {_dollars(total)}",
+        )
+    return payment
+
+
+# --- A higher app's charge (a renewal's fees): what it is for is the caller's --------------------
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One line of a payment a higher app asks for: a `PaymentLineItem.Kind`, what the payer
+    reads, and the amount in cents."""
+
+    kind: str
+    description: str
+    amount_cents: int
+
+
+def payment_start_charges(
+    *,
+    application: Application,
+    user: User,
+    reference: str,
+    charges: Sequence[Charge],
+    continue_url: str,
+    cancel_url: str,
+    base_url: str | None = None,
+    provider: PaymentProvider | None = None,
+) -> Payment:
+    """Open a pending payment for `charges`, tagged with `reference` (what it is for, e.g.
+    "renewal:12"), and its hosted checkout. The caller has decided that these charges are due
+    (and holds its own row lock while calling). An open checkout with the same reference and
+    amount is returned instead of a second one. Raises RuleViolation (nothing written) for
+    another person's application, nothing to pay, an unknown kind, or an open checkout with the
+    same reference for another amount; ProviderUnavailable when the provider refuses.
+    """
+    provider = provider or get_provider()
+    base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    kinds = {PaymentLineItem.Kind.RENEWAL_FEE, PaymentLineItem.Kind.LATE_FEE}
+    if application.user_id != user.pk:
+        raise RuleViolation("You can pay only for your own record.")
+    if not reference or not charges or any(c.kind not in kinds for c in charges):
+        raise RuleViolation("There is nothing to pay for these fees.")
+    total = sum(c.amount_cents for c in charges)
+    if total <= 0:
+        raise RuleViolation("There is nothing to pay for these fees.")
+    with transaction.atomic():
+        open_ = payment_open_for(application, now=clock.now()).filter(reference=reference)
+        for payment in open_:
+            if payment.amount_cents == total:
+                return payment
+            raise RuleViolation(
+                f"A checkout for this is already open (payment #{payment.pk}) for another "
+                "amount. Finish it, or start again after it closes."
+            )
+        payment = Payment.objects.create(
+            application=application,
+            provider=provider.name,
+            amount_cents=total,
+            currency="usd",
+            reference=reference,
+            continue_url=continue_url,
+        )
+        PaymentLineItem.objects.bulk_create(
+            [
+                PaymentLineItem(
+                    payment=payment,
+                    kind=c.kind,
+                    description=c.description,
+                    amount_cents=c.amount_cents,
+                )
+                for c in charges
+            ]
+        )
+        result = provider.create_checkout(
+            payment,
+            success_url=base_url
+            + reverse("payments:payment-return", args=[payment.pk])
+            + "?checkout=done",
+            cancel_url=base_url + cancel_url,
+        )
+        payment.checkout_session_id = result.session_id
+        payment.checkout_url = result.url
+        payment.expires_at = result.expires_at
+        payment.save(update_fields=["checkout_session_id", "checkout_url", "expires_at"])
+        audit_record(
+            actor=user,
+            verb="payment.start",
+            obj=payment,
+            to_state=P.PENDING,
+            reason=f"{', '.join(c.description for c in charges)}: {_dollars(total)}",
         )
     return payment

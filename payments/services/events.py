@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from wagtail import hooks
 
 from enrollment.models.applications import FINAL
 from lms import clock
@@ -150,19 +151,34 @@ def _already_paid(payment: Payment) -> str:
     return ", ".join(f"Day {day}" for day in days)
 
 
+def _closed_reason(payment: Payment) -> str:
+    """Why money for `payment` can no longer count, or "". Application fees close with their
+    application; a payment with a `reference` belongs to a higher app, which says through the
+    contribution point "payment_closed_reason" (fn(payment) → a reason or "")."""
+    if payment.reference:
+        for fn in hooks.get_hooks("payment_closed_reason"):
+            if reason := fn(payment):
+                return reason
+    elif payment.application.status in FINAL:
+        return f"the application is {payment.application.get_status_display().lower()}"
+    return "the checkout expired" if payment.status == P.EXPIRED else ""
+
+
 def payment_confirm(*, payment_id: int, event: ProviderEvent) -> Payment:
     """The provider took the money: pending (or failed, then retried) → paid, with `paid_at`,
     an audit event and the receipt email. Only for the exact amount and currency asked: a
     mismatch leaves the payment as it was and flags it. A payment already expired, or one whose
     application has ended (expired, denied, certified), stays as it was, is flagged for staff
-    and the applicant is emailed: it never counts as paid and never books anything."""
+    and the applicant is emailed: it never counts as paid and never books anything. A payment
+    with a `reference` is closed when its owner app says so ("payment_closed_reason"), and once
+    paid the contribution point "payment_paid" (fn(payment)) runs in the same transaction, so
+    what the money is for happens with it or not at all."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status == P.PAID:
             return payment
-        application = payment.application
-        if payment.status == P.EXPIRED or application.status in FINAL:
-            _late_payment(payment, event)
+        if why := _closed_reason(payment):
+            _late_payment(payment, event, why)
             return payment
         if reason := _mismatch(payment, event):
             _flag(payment, reason)
@@ -178,20 +194,17 @@ def payment_confirm(*, payment_id: int, event: ProviderEvent) -> Payment:
         if moved:
             if twice:
                 _flag(payment, f"{twice} had already been paid by another payment.")
+            for fn in hooks.get_hooks("payment_paid"):
+                fn(payment)
             _receipt_email(payment)
     return payment
 
 
-def _late_payment(payment: Payment, event: ProviderEvent) -> None:
-    """Money taken for a checkout that was closed, or for an application that has ended: it is
+def _late_payment(payment: Payment, event: ProviderEvent, why: str) -> None:
+    """Money taken for a checkout that was closed, or for what has ended (`why`): it is
     recorded (the provider's reference) and flagged for staff, the payment stays as it was
-    (nothing counts as paid, nothing is booked), and the applicant is told by email."""
+    (nothing counts as paid, nothing is booked), and the payer is told by email."""
     application = payment.application
-    why = (
-        f"the application is {application.get_status_display().lower()}"
-        if application.status in FINAL
-        else "the checkout expired"
-    )
     if event.payment_intent_id and not payment.payment_intent_id:
         payment.payment_intent_id = event.payment_intent_id
         payment.save(update_fields=["payment_intent_id"])

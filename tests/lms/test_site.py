@@ -42,7 +42,7 @@ def test_seed_demo_is_idempotent_and_makes_one_account_per_role(settings, capsys
     call_command("seed_demo")
     out = capsys.readouterr().out
     # lms's own accounts, plus the certificate holders certification's demo seeder adds
-    certification_demo = ("certified", "lapsed", "ready")
+    certification_demo = ("certified", "lapsed", "ready", "renewing", "audited", "corrections")
     demo = User.objects.filter(email__endswith="@demo.bhcm.test")
     assert demo.count() == len(DEMO_ACCOUNTS) + len(certification_demo)
     for role in Role:
