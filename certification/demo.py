@@ -224,7 +224,7 @@ def _demo_seed(year: int, drawn: str, not_drawn: str) -> None:
     `drawn` is selected and `not_drawn` is not (the draw itself stays the real HMAC)."""
     from certification.models import AuditSeed
     from certification.renewal_rules import is_audit_selected
-    from enrollment.selectors import policy_get
+    from enrollment.selectors.applications import policy_get
 
     if AuditSeed.objects.filter(year=year).exists():
         return

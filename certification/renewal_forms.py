@@ -192,7 +192,7 @@ class CorrectionForm(forms.Form):
 
     def __init__(self, *args, renewal, **kwargs):
         super().__init__(*args, **kwargs)
-        from enrollment.selectors import application_field_label
+        from enrollment.selectors.applications import application_field_label
 
         fields = [f for key in SECTION_BY_KEY for f in SECTION_BY_KEY[key].fields]
         self.fields["field_name"].choices = [("", "—")] + [

@@ -28,7 +28,7 @@ from certification.renewal_rules import (
 from certification.selectors.ceus import ceu_rules_get
 from certification.selectors.employment import is_employed_on
 from enrollment.rules import RuleViolation, renewal_fee, renewal_phase
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
 from lms.models import User
 from payments.models import PaymentStatus
 from payments.selectors import is_employee_confirmed
@@ -321,7 +321,7 @@ def renewal_page(renewal: Renewal, today: date) -> dict:
 
 def renewal_summary(renewal: Renewal) -> dict:
     """What the Renewal Summary Form prints: the renewal as submitted."""
-    from enrollment.selectors import application_field_label
+    from enrollment.selectors.applications import application_field_label
 
     sections = []
     for key, values in (renewal.profile or {}).items():

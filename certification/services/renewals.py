@@ -40,7 +40,7 @@ from certification.services.ceus import audit_draw
 from certification.services.verification import verification_request_for_agency
 from enrollment.models import Application, QualifyingAgency
 from enrollment.rules import RuleViolation, renewal_phase
-from enrollment.selectors import policy_get
+from enrollment.selectors.applications import policy_get
 from enrollment.uploads import save_upload
 from lms import clock
 from lms.models import User
@@ -518,7 +518,7 @@ class Correction:
 
 def _correction_label(renewal: Renewal, c: RenewalCorrection) -> str:
     if c.target == CorrectionTarget.FIELD:
-        from enrollment.selectors import application_field_label
+        from enrollment.selectors.applications import application_field_label
 
         return application_field_label(c.field_name)
     title = c.ceu.title if c.ceu else "a CEU"
