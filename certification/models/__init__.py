@@ -2,7 +2,9 @@
 arrive (`agencies.py`, `certificates.py`, `renewals.py`), each re-exported here."""
 
 from .agencies import AgencyAlert, AgencyMembership, AgencyRole, AlertChange, RosterEntry
+from .calendar import ReminderKind, RenewalReminder
 from .certificates import (
+    AppendOnlyError,
     BillingLimit,
     CertificateNumberCounter,
     Certification,
@@ -23,6 +25,7 @@ __all__: list[str] = [
     "AgencyMembership",
     "AgencyRole",
     "AlertChange",
+    "AppendOnlyError",
     "BillingLimit",
     "CertificateNumberCounter",
     "Certification",
@@ -37,6 +40,8 @@ __all__: list[str] = [
     "EndorsementKind",
     "Level",
     "PublishedStatusList",
+    "ReminderKind",
+    "RenewalReminder",
     "RosterEntry",
     "StatusListPurpose",
     "VerificationLookup",
