@@ -219,9 +219,7 @@ def calendar_notices_send(*, notice: str, certification_ids: list[int], today: d
     "terminated", or "reminder:<kind>") and, for a status change, tell the agencies (the same
     once-only key the calendar alerts job uses, so they are told once whichever runs first).
     Returns the holder emails written."""
-    certifications = Certification.objects.filter(pk__in=certification_ids).select_related(
-        "holder"
-    )
+    certifications = Certification.objects.filter(pk__in=certification_ids).select_related("holder")
     sent = 0
     for certification in certifications:
         with transaction.atomic():
