@@ -111,13 +111,16 @@ class AppendOnlyError(ValueError):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    """Refuses the set-wide writes (`update`, `delete`, hence `bulk_update`) so a queryset
+    """Refuses the set-wide writes (`update`, `delete`, `bulk_update`) so a queryset
     cannot rewrite history either; on PostgreSQL a trigger refuses raw UPDATE/DELETE too."""
 
     def update(self, **kwargs):
         raise AppendOnlyError("Certification events are append-only.")
 
     def delete(self):
+        raise AppendOnlyError("Certification events are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
         raise AppendOnlyError("Certification events are append-only.")
 
 
