@@ -2,7 +2,7 @@
 arrive (`agencies.py`, `certificates.py`, `renewals.py`), each re-exported here."""
 
 from .agencies import AgencyAlert, AgencyMembership, AgencyRole, AlertChange, RosterEntry
-from .calendar import ReminderKind, RenewalReminder
+from .calendar import AgencyDigestSent, ReminderKind, RenewalReminder
 from .certificates import (
     AppendOnlyError,
     BillingLimit,
@@ -22,6 +22,7 @@ from .verification import VerificationRequest, VerificationStatus
 
 __all__: list[str] = [
     "AgencyAlert",
+    "AgencyDigestSent",
     "AgencyMembership",
     "AgencyRole",
     "AlertChange",

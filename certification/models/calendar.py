@@ -37,3 +37,22 @@ class RenewalReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.year}) for certificate #{self.certification_id}"
+
+
+class AgencyDigestSent(models.Model):
+    """An agency's weekly digest already sent for the week starting `week_of` (a Monday), so a
+    second run of the weekly job (or `manage.py daily` run twice) sends nothing more."""
+
+    agency = models.ForeignKey(
+        "enrollment.QualifyingAgency", on_delete=models.CASCADE, related_name="+"
+    )
+    week_of = models.DateField()
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "week_of"], name="one_digest_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest of the week of {self.week_of} to agency {self.agency_id}"

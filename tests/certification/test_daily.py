@@ -88,6 +88,7 @@ def test_the_command_runs_every_daily_job_and_says_what_each_did(daily):
     for job in DAILY_JOBS:
         assert f"  {job.name}: " in output
     assert "agency-weekly-digest: 0 agency digests sent" in output
+    assert "certifications-suspend: 0 certifications suspended" in output
     assert "not run (only on mon)" in daily(date(2027, 7, 6))
 
 
