@@ -137,6 +137,7 @@ def test_one_day_of_the_calendar(
     assert facts["may_bill_t1017"] is (status == "active")
 
 
+@pytest.mark.embedded  # `make run` is SQLite: the INSERT … SELECT must work there too
 def test_jul_1_suspends_once_however_often_it_runs(watched, daily):
     certification, member = watched
     for day in (date(2027, 7, 1), date(2027, 7, 1), date(2027, 7, 2)):
@@ -175,6 +176,7 @@ def test_a_renewed_certification_is_left_alone(watched, daily):
     assert _sent("certificate_suspended") == _sent("certificate_terminated") == 0
 
 
+@pytest.mark.embedded  # `make run` is SQLite: the INSERT … SELECT must work there too
 def test_jan_1_terminates_once_and_tells_holder_and_agency(watched, daily):
     certification, member = watched
     daily(date(2027, 7, 1))
@@ -268,6 +270,7 @@ REMINDER_DAYS = [
 ]
 
 
+@pytest.mark.embedded  # `make run` is SQLite: the INSERT … SELECT must work there too
 def test_each_reminder_goes_once_on_its_day(watched, daily):
     certification, _ = watched
     for day, kind in REMINDER_DAYS:
@@ -339,3 +342,26 @@ def test_a_sweep_costs_the_same_queries_for_10_and_1000(job, valid_through, day)
         assert done == size
         counts.append(queries)
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    "day",
+    [date(2027, 1, 1), date(2027, 5, 31), date(2027, 7, 5), date(2027, 12, 23), date(2028, 1, 3)],
+)
+def test_a_second_run_sends_and_writes_nothing(watched, daily, day):
+    def counts():
+        return [
+            model.objects.count()
+            for model in (
+                OutboxMessage,
+                CertificationEvent,
+                RenewalReminder,
+                AuditEvent,
+                AgencyAlert,
+            )
+        ]
+
+    daily(day)
+    first = counts()
+    daily(day)
+    assert counts() == first
