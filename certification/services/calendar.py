@@ -29,7 +29,7 @@ from certification.services.credentials import status_lists_publish
 from enrollment.rules import reapply_allowed_on
 from enrollment.selectors import policy_get
 from lms import clock
-from lms.services import audit_record_many, email_send
+from lms.services import audit_record_select, email_send
 
 # Emails are rendered after commit, this many certifications per task.
 NOTICE_BATCH = 500
@@ -54,23 +54,23 @@ def _current_on(today: date) -> QuerySet:
     )
 
 
-def _insert_returning(table: str, columns: Iterable[str], select: QuerySet) -> list[int]:
+def _insert_returning(table: str, columns: Iterable[str], select: QuerySet) -> list[tuple]:
     """INSERT INTO `table` (`columns`) <select> ON CONFLICT DO NOTHING RETURNING
-    certification_id: one statement, only the rows not there yet; returns their ids."""
+    certification_id, id: one statement, only the rows not there yet; returns them."""
     sql, params = select.query.sql_with_params()
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     statement = (
         f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) {sql} "
-        "ON CONFLICT DO NOTHING RETURNING certification_id"
+        "ON CONFLICT DO NOTHING RETURNING certification_id, id"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        return sorted(row[0] for row in cursor.fetchall())
+        return sorted(cursor.fetchall())
 
 
 def _calendar_events_insert(
     candidates: QuerySet, *, verb: str, from_state: str, effective_on: date, reason: str
-) -> list[int]:
+) -> list[tuple[int, int]]:
     select = candidates.annotate(
         _verb=Value(verb),
         _from=Value(from_state),
@@ -98,16 +98,27 @@ def _calendar_change(
     and, after commit, tell holders and agencies (when the change is recent: a back-fill long
     after the date records the history without emailing about old news)."""
     with transaction.atomic():
-        ids = _calendar_events_insert(
+        inserted = _calendar_events_insert(
             candidates, verb=verb, from_state=from_state, effective_on=effective_on, reason=reason
         )
-        if not ids:
+        if not inserted:
             return []
-        audit_record_many(
-            actor=None,
+        ids = [certification_id for certification_id, _ in inserted]
+        event_ids = [event_id for _, event_id in inserted]
+        # The events just written (the unique constraint keeps any other run's rows of this
+        # verb and day out of the id range), audited by one INSERT … SELECT.
+        audit_record_select(
             verb=f"certification.{verb}",
             model=Certification,
-            changes=[(pk, from_state, verb) for pk in ids],
+            rows=CertificationEvent.objects.filter(
+                verb=verb,
+                effective_on=effective_on,
+                pk__gte=min(event_ids),
+                pk__lte=max(event_ids),
+            ),
+            object_id="certification_id",
+            from_state="from_state",
+            to_state="to_state",
             reason=reason,
         )
         status_lists_publish(today=today)
@@ -195,9 +206,14 @@ def renewal_reminders_send(*, today: date) -> int:
         _sent=Value(today, output_field=DateField()),
     ).values_list("pk", "_year", "_kind", "_sent")
     with transaction.atomic():
-        ids = _insert_returning(
-            RenewalReminder._meta.db_table, ("certification_id", "year", "kind", "sent_on"), select
-        )
+        ids = [
+            certification_id
+            for certification_id, _ in _insert_returning(
+                RenewalReminder._meta.db_table,
+                ("certification_id", "year", "kind", "sent_on"),
+                select,
+            )
+        ]
         if ids:
             _notices_enqueue(f"reminder:{reminder.kind}", ids, today)
     return len(ids)
