@@ -67,6 +67,7 @@ bench: sysdeps venv
 	$(PY) tests/pg_cluster.py -- $(PY) bench/booking_bench.py
 	@if [ -f bench/exam_bench.py ]; then $(PY) tests/pg_cluster.py -- $(PY) bench/exam_bench.py; fi
 	$(PY) tests/pg_cluster.py -- $(PY) bench/verify_bench.py
+	$(PY) tests/pg_cluster.py -- $(PY) bench/suspension_bench.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts tests/e2e/node_modules

@@ -27,6 +27,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from certification.models import AgencyMembership, AgencyRole, Certification, Employment
+from certification.services.calendar import certifications_suspend, certifications_terminate
 from certification.services.certificates import certification_issue
 from certification.services.credentials import status_lists_publish
 from certification.services.verification import verification_request_open
@@ -189,6 +190,13 @@ def seed_certificate_demo(*, agency: QualifyingAgency | None = None) -> dict[str
                     application=_verified_application(user, agency, issued_on - timedelta(days=90)),
                     actor=None,
                 )
+            # Its history as the daily jobs wrote it: suspended last Jul 1, terminated Jan 1.
+            for job, day in (
+                (certifications_suspend, date(today.year - 1, 7, 1)),
+                (certifications_terminate, date(today.year, 1, 1)),
+            ):
+                with clock.frozen_at(day):
+                    job(today=day)
         user, created = accounts[ready_email]
         if created:
             _verified_application(user, agency, today - timedelta(days=100))

@@ -2,8 +2,9 @@
 agency users, the "ready to certify" list with its issue confirmation and the certificates
 (list, CSV export, history, endorsements, revoke), the T1017 billing limits as a snippet; and
 certification's contributions to the hooks the lower apps call (`application_approved`,
-`application_exam_passed`, `application_missing_items`, `track_start_checks`, `demo_seeders`,
-and steps 8 and 9 of the applicant dashboard through `dashboard_steps`)."""
+`application_exam_passed`, `application_missing_items`, `track_start_checks`,
+`application_start_refusals`, `demo_seeders`, and steps 8 and 9 of the applicant dashboard
+through `dashboard_steps`)."""
 
 from django.urls import path
 from wagtail import hooks
@@ -257,6 +258,14 @@ def cm1_upgrade_starts_from_an_active_cm1(*, user, track):
             "or renew your CM I first if it is suspended."
         )
     return {"cm1_certificate_number": cm1.number}
+
+
+@hooks.register("application_start_refusals")
+def terminated_holders_wait_before_reapplying(*, user, today):
+    """Spec section 4: after termination a new application waits until `reapply_allowed_on`."""
+    from certification.selectors.calendar import reapplication_refusal
+
+    return reapplication_refusal(user=user, today=today)
 
 
 @hooks.register("demo_seeders", order=90)

@@ -10,8 +10,9 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection, make_msgid
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 
 from lms import clock
@@ -68,6 +69,45 @@ def audit_record_many(
     ]
     AuditEvent.objects.bulk_create(events)
     return len(events)
+
+
+def audit_record_select(
+    *,
+    verb: str,
+    model: type[models.Model],
+    rows: models.QuerySet,
+    object_id: models.Expression | str,
+    from_state: models.Expression | str,
+    to_state: models.Expression | str,
+    reason: str = "",
+) -> int:
+    """Append one system event per row of `rows` in a single INSERT … SELECT (nothing built in
+    Python), for set-based changes too large for `audit_record_many`: `object_id`,
+    `from_state` and `to_state` name the columns (or expressions) of `rows` that hold them.
+    Returns the events written."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    select = rows.order_by().annotate(
+        _actor=models.Value(None, output_field=models.IntegerField()),
+        _verb=models.Value(verb),
+        _type=models.Value(content_type.pk),
+        _object=Cast(object_id, models.CharField()),
+        _from=Cast(from_state, models.CharField()),
+        _to=Cast(to_state, models.CharField()),
+        _reason=models.Value(reason),
+        _at=models.Value(clock.now(), output_field=models.DateTimeField()),
+    )
+    columns = ["_actor", "_verb", "_type", "_object", "_from", "_to", "_reason", "_at"]
+    sql, params = select.values_list(*columns).query.sql_with_params()
+    targets = ["actor_id", "verb", "content_type_id", "object_id", "from_state", "to_state"]
+    targets += ["reason", "created_at"]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(AuditEvent._meta.db_table)} "
+            f"({', '.join(quote(c) for c in targets)}) {sql}",
+            params,
+        )
+        return cursor.rowcount
 
 
 # --- Outgoing email: the outbox ----------------------------------------------------------------

@@ -2,7 +2,9 @@
 arrive (`agencies.py`, `certificates.py`, `renewals.py`), each re-exported here."""
 
 from .agencies import AgencyAlert, AgencyMembership, AgencyRole, AlertChange, RosterEntry
+from .calendar import AgencyDigestSent, ReminderKind, RenewalReminder
 from .certificates import (
+    AppendOnlyError,
     BillingLimit,
     CertificateNumberCounter,
     Certification,
@@ -29,9 +31,11 @@ from .verification import VerificationRequest, VerificationStatus
 
 __all__: list[str] = [
     "AgencyAlert",
+    "AgencyDigestSent",
     "AgencyMembership",
     "AgencyRole",
     "AlertChange",
+    "AppendOnlyError",
     "BillingLimit",
     "CertificateNumberCounter",
     "Certification",
@@ -53,6 +57,8 @@ __all__: list[str] = [
     "EndorsementKind",
     "Level",
     "PublishedStatusList",
+    "ReminderKind",
+    "RenewalReminder",
     "RosterEntry",
     "StatusListPurpose",
     "VerificationLookup",

@@ -106,9 +106,32 @@ class Endorsement(models.Model):
         return self.get_kind_display()
 
 
+class AppendOnlyError(ValueError):
+    """History rows are written once: an update or delete is refused."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses the set-wide writes (`update`, `delete`, `bulk_update`) so a queryset
+    cannot rewrite history either; on PostgreSQL a trigger refuses raw UPDATE/DELETE too."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Certification events are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Certification events are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Certification events are append-only.")
+
+
 class CertificationEvent(models.Model):
-    """One change to a certification (issued, endorsed, revoked, superseded, re-signed), kept
-    for the holder and staff to read. Append-only: never updated or deleted."""
+    """One change to a certification (issued, endorsed, revoked, superseded, re-signed,
+    suspended and terminated by the calendar), kept for the holder and staff to read.
+    Append-only: never updated or deleted.
+
+    `effective_on` is the day a calendar change took effect (Jul 1, Jan 1); with the unique
+    constraint it makes the daily jobs write one row per certification per transition.
+    """
 
     certification = models.ForeignKey(
         Certification, on_delete=models.PROTECT, related_name="events"
@@ -121,17 +144,30 @@ class CertificationEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(default=clock.now)
+    effective_on = models.DateField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [
+            # NULLs are distinct: only the dated (calendar) events are held to one per day.
+            models.UniqueConstraint(
+                fields=["certification", "verb", "effective_on"],
+                name="one_calendar_event_per_transition",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.certification} {self.verb}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValueError("Certification events are append-only.")
+            raise AppendOnlyError("Certification events are append-only.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Certification events are append-only.")
 
 
 class StatusListPurpose(models.TextChoices):

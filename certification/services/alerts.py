@@ -10,6 +10,7 @@ from django.db.models import Q
 from certification import rules
 from certification.models import (
     AgencyAlert,
+    AgencyDigestSent,
     AgencyMembership,
     AlertChange,
     Certification,
@@ -71,9 +72,11 @@ def agency_alert_status_changed(
 def agency_digest_send(*, today: date) -> int:
     """The weekly digest: for each agency, its people whose renewal is due by Jun 30 of this
     year and those suspended, sent to the users who chose the digest. Agencies with nothing
-    to say get nothing. Returns the number of emails sent."""
+    to say get nothing. Once per agency and week (an `AgencyDigestSent` row written with the
+    emails): a second run that week sends nothing. Returns the number of emails sent."""
     sent = 0
     due_by = date(today.year, 6, 30)
+    week_of = today - timedelta(days=today.weekday())
     for agency in QualifyingAgency.objects.filter(
         active=True, memberships__isnull=False
     ).distinct():
@@ -86,9 +89,20 @@ def agency_digest_send(*, today: date) -> int:
         if not (due or suspended):
             continue
         recipients = [m.user.email for m in members]
-        mail(
-            "agency_digest", recipients, agency=agency, due=due, suspended=suspended, due_by=due_by
-        )
+        with transaction.atomic():
+            _, first = AgencyDigestSent.objects.get_or_create(
+                agency=agency, week_of=week_of, defaults={"sent_on": today}
+            )
+            if not first:
+                continue
+            mail(
+                "agency_digest",
+                recipients,
+                agency=agency,
+                due=due,
+                suspended=suspended,
+                due_by=due_by,
+            )
         sent += len(recipients)
     return sent
 

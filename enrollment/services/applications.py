@@ -105,12 +105,28 @@ PREFILLABLE = frozenset(
 )
 
 
+def application_start_refusal(*, user: User, today: date) -> str | None:
+    """Why `user` may not start any application today, or None. Hook
+    `application_start_refusals`: each `fn(*, user, today) -> str | None` names a reason a
+    higher app owns (certification: terminated, may apply again from a date); the first one
+    wins. Every entrance that starts an application asks it (the service below, the views)."""
+    for refusal in hooks.get_hooks("application_start_refusals"):
+        why = refusal(user=user, today=today)
+        if why:
+            return why
+    return None
+
+
 def application_start(
     *, user: User, track: Track | str, prefill: dict | None = None
 ) -> Application:
     """Open a draft application on `track`, with the self-check's answers in `prefill` (only
-    the `PREFILLABLE` fields are taken). Refuses while the person has one open already."""
+    the `PREFILLABLE` fields are taken). Refuses while the person has one open already, or
+    while `application_start_refusal` gives a reason (e.g. the 60-day wait after termination)."""
     track = Track(track)
+    refusal = application_start_refusal(user=user, today=clock.today())
+    if refusal:
+        raise RuleViolation(refusal)
     answers = {k: v for k, v in (prefill or {}).items() if k in PREFILLABLE}
     open_one = user.applications.exclude(status__in=FINAL).first()
     if open_one is not None:

@@ -33,6 +33,7 @@ from enrollment.services.applications import (
     FieldsRefused,
     application_save,
     application_start,
+    application_start_refusal,
     application_submit,
 )
 from enrollment.uploads import private_file_response
@@ -63,6 +64,7 @@ def selfcheck(request):
         "tracks": track_options_list(),
         "can_apply": can_apply(request.user),
         "cm3_note": CM3_NOTE,
+        "start_refusal": application_start_refusal(user=request.user, today=clock.today()),
     }
     return render(request, "enrollment/selfcheck.html", context)
 

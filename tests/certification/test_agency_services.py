@@ -196,6 +196,7 @@ def test_weekly_digest_lists_renewals_due_and_suspensions(
     AgencyMembership.objects.filter(user=viewer).update(alert_weekly_digest=False)
     with django_capture_on_commit_callbacks(execute=True):
         assert agency_digest_send(today=date(2026, 5, 4)) == 1
+        assert agency_digest_send(today=date(2026, 5, 4)) == 0  # once a week, however often
     (message,) = mail.outbox
     assert message.to == [attester.email]
     assert "Due X (BHCM-1)" in message.body and "Sus X (BHCM-2)" in message.body
