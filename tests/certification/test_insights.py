@@ -14,6 +14,7 @@ from lms.clock import LOCAL_TZ
 from tests.certification.builders import employ
 from tests.certification.insights_builders import at, certificate, renewal, returned_event
 from tests.exams.conftest import bank, topics  # noqa: F401 (fixtures)
+from tests.exams.conftest import exam as exam_definition  # noqa: F401 (fixture)
 from tests.exams.helpers import make_candidate, make_item
 from tests.factories import ApplicationFactory, QualifyingAgencyFactory, UserFactory
 

@@ -17,6 +17,7 @@ PAGES = ["index", "pipeline", "renewals", "classroom", "exam", "agencies"]
 TODAY = date(2026, 3, 16)
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize("name", PAGES)
 def test_certification_staff_see_each_page(client, cert_staff, name):
     client.force_login(cert_staff)
@@ -50,6 +51,7 @@ def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
+@pytest.mark.embedded
 def test_each_figure_exports_its_table_as_csv(client, cert_staff):
     from tests.certification.insights_builders import certificate
 
