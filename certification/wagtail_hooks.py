@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from certification.admin import agencies as admin_views
 from certification.admin import certificates as certificate_views
 from certification.admin import renewals as renewal_views
+from certification.insights import admin as insights_admin  # noqa: F401 (its hooks)
 from certification.models import (
     AgencyMembership,
     AuditSeed,
