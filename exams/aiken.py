@@ -14,7 +14,8 @@ import re
 from exams.bankfile import ParsedItem, ParsedOption, ParseError, ParseResult, auto_title
 from exams.rules import ItemKind
 
-_OPTION = re.compile(r"^([A-Z])[.)]\s+(.+)$")
+# As Moodle reads it: a letter, ")" or ".", then the text, a space after the bracket optional.
+_OPTION = re.compile(r"^([A-Z])[.)][ \t]*(\S.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 
 
