@@ -364,7 +364,8 @@ def _read_shape(shape, title_shape, budget, content: _SlideContent, report) -> N
 
 
 def _bullets(text: str, level: int, report: SlideReport) -> list[tuple[str, int]]:
-    """A paragraph as bullets; one longer than a bullet holds is split, never cut."""
+    """A paragraph as bullets; one longer than a bullet holds is split between words (or
+    anywhere, for a word that long), never cut."""
     level = min(level, BULLET_MAX_LEVEL)
     if len(text) <= BULLET_MAX_LENGTH:
         return [(text, level)]
@@ -372,9 +373,13 @@ def _bullets(text: str, level: int, report: SlideReport) -> list[tuple[str, int]
         f"a paragraph of {len(text):,} characters was split into bullets of at most "
         f"{BULLET_MAX_LENGTH:,} (nothing was cut)."
     )
-    return [
-        (text[i : i + BULLET_MAX_LENGTH], level) for i in range(0, len(text), BULLET_MAX_LENGTH)
-    ]
+    pieces, rest = [], text
+    while len(rest) > BULLET_MAX_LENGTH:
+        cut = rest.rfind(" ", 0, BULLET_MAX_LENGTH + 1)
+        cut = cut if cut > 0 else BULLET_MAX_LENGTH
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    return [(piece, level) for piece in [*pieces, rest] if piece]
 
 
 def _kept(title: str, content: _SlideContent, notes: str) -> list[str]:
