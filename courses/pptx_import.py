@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.text import slugify
-from lxml import etree
 from PIL import Image as PILImage
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -42,6 +41,14 @@ from courses.pptx_limits import (
     package_stream_check,
 )
 from courses.pptx_report import DeckReport, SlideReport
+from courses.pptx_shapes import (
+    TITLE_TYPES,
+    is_smartart,
+    media_kind,
+    smartart_paragraphs,
+    title_shape,
+    title_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +58,6 @@ BULLET_MAX_LENGTH = 2000  # BulletBlock.text
 BULLET_MAX_LEVEL = 4  # BulletBlock.level
 LESSON_TITLE_MAX_LENGTH = 255  # Page.title
 
-_TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
 # Footer-like placeholders repeat on every slide and are not part of its content.
 _SKIPPED_TYPES = {
     PP_PLACEHOLDER.DATE,
@@ -61,10 +67,6 @@ _SKIPPED_TYPES = {
 }
 _KEPT_FORMATS = {"png": "png", "jpg": "jpg", "gif": "gif"}  # stored as they are; others
 # (BMP, TIFF, …) are converted to PNG when Pillow can draw them, else listed as not imported.
-_DIAGRAM_URI = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
-_DGM = _DIAGRAM_URI
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OTHER_OFFICE_FILES = {
     "word/document.xml": "a Word document",
@@ -144,7 +146,7 @@ def deck_read(
         report.slides.append(slide_report)
         if slide._element.get("show") in ("0", "false"):
             slide_report.hidden = True
-            slide_report.title = _one_line(_title_text(slide))[:TITLE_MAX_LENGTH]
+            slide_report.title = _one_line(title_text(slide))[:TITLE_MAX_LENGTH]
             slide_report.left_out.append("the slide is hidden in the deck, so it was left out.")
         else:
             slides.append(_read_slide(slide, budget, slide_report))
@@ -273,27 +275,10 @@ def _check_package(file: IO[bytes], limits: DeckLimits) -> None:
         )
 
 
-def _title_shape(slide: Slide) -> BaseShape | None:
-    """The slide's title: the first title placeholder (TITLE, CENTER_TITLE or VERTICAL_TITLE,
-    whatever its idx) that holds text."""
-    for shape in slide.placeholders:
-        try:
-            kind = shape.placeholder_format.type
-        except (AttributeError, ValueError, KeyError):
-            continue
-        if kind in _TITLE_TYPES and shape.has_text_frame:
-            return shape
-    return None
-
-
-def _title_text(slide: Slide) -> str:
-    shape = _title_shape(slide)
-    return shape.text_frame.text if shape is not None else ""
-
-
 def _read_slide(slide: Slide, budget: DeckBudget, report: SlideReport) -> DeckSlide:
-    title_shape = _title_shape(slide)
-    full_title = _one_line(title_shape.text_frame.text) if title_shape is not None else ""
+    title_placeholder = title_shape(slide)
+    placeholder = title_placeholder
+    full_title = _one_line(placeholder.text_frame.text) if placeholder is not None else ""
     budget.text(full_title)
     title = full_title[:TITLE_MAX_LENGTH]
     if len(full_title) > TITLE_MAX_LENGTH:
@@ -303,11 +288,11 @@ def _read_slide(slide: Slide, budget: DeckBudget, report: SlideReport) -> DeckSl
         )
     content = _SlideContent()
     if title != full_title:
-        content.bullets.append((full_title, 0))
+        content.bullets.extend(_bullets(full_title, 0, report))
     for shape in _shapes(slide.shapes):
         budget.shape()
         try:
-            _read_shape(shape, title_shape, budget, content, report)
+            _read_shape(shape, title_placeholder, budget, content, report)
         except (ValidationError, SoftTimeLimitExceeded):
             raise
         except Exception as exc:  # one broken shape does not cost the deck
@@ -335,8 +320,8 @@ class _SlideContent:
 
 
 def _read_shape(shape, title_shape, budget, content: _SlideContent, report) -> None:
-    if isinstance(shape, Movie) or _media_kind(shape):
-        kind = "video" if isinstance(shape, Movie) else _media_kind(shape)
+    if isinstance(shape, Movie) or media_kind(shape):
+        kind = "video" if isinstance(shape, Movie) else media_kind(shape)
         report.left_out.append(
             f"a {kind} clip (“{shape.name}”) was not imported; lessons take videos as "
             "links (add a video block)."
@@ -350,8 +335,8 @@ def _read_shape(shape, title_shape, budget, content: _SlideContent, report) -> N
             [budget.text(_one_line(cell.text)) for cell in row.cells] for row in shape.table.rows
         ]
         content.tables.append(rows)
-    elif isinstance(shape, GraphicFrame) and _is_smartart(shape):
-        for text, level in _smartart_paragraphs(shape):
+    elif isinstance(shape, GraphicFrame) and is_smartart(shape):
+        for text, level in smartart_paragraphs(shape, BULLET_MAX_LEVEL):
             budget.bullet()
             content.bullets.append((budget.text(text), level))
             content.smartart += 1
@@ -398,54 +383,6 @@ def _kept(title: str, content: _SlideContent, notes: str) -> list[str]:
     return kept
 
 
-_MEDIA_TAGS = {"audioFile": "sound", "wavAudioFile": "sound", "videoFile": "video"}
-
-
-def _media_kind(shape: BaseShape) -> str:
-    """ "sound" or "video" when a picture shape is only the icon of a media clip, else ""."""
-    if not isinstance(shape, Picture):
-        return ""
-    for element in shape._element.iter():
-        local = etree.QName(element).localname if isinstance(element.tag, str) else ""
-        if local in _MEDIA_TAGS:
-            return _MEDIA_TAGS[local]
-        if local == "quickTimeFile" or (local == "media" and "p14" in element.tag):
-            return "sound or video"
-    return ""
-
-
-def _is_smartart(shape: GraphicFrame) -> bool:
-    return shape._element.graphicData_uri == _DIAGRAM_URI
-
-
-def _smartart_paragraphs(shape: GraphicFrame) -> list[tuple[str, int]]:
-    """The text of a SmartArt diagram, read from its data part: one paragraph per text of each
-    node, indented by the node's depth in the diagram."""
-    rel_ids = list(shape._element.iter(f"{{{_DGM}}}relIds"))
-    if not rel_ids:
-        return []
-    data = shape.part.related_part(rel_ids[0].get(f"{{{_R}}}dm"))
-    root = etree.fromstring(data.blob)
-    points = root.findall(f"{{{_DGM}}}ptLst/{{{_DGM}}}pt")
-    parents = {
-        c.get("destId"): c.get("srcId")
-        for c in root.iter(f"{{{_DGM}}}cxn")
-        if c.get("type") in (None, "parOf")
-    }
-    result = []
-    for point in points:
-        if point.get("type") not in (None, "node"):
-            continue
-        depth, node = 0, parents.get(point.get("modelId"))
-        while node in parents and depth < BULLET_MAX_LEVEL + 1:
-            depth, node = depth + 1, parents[node]
-        for paragraph in point.iter(f"{{{_A}}}p"):
-            text = _one_line("".join(t.text or "" for t in paragraph.iter(f"{{{_A}}}t")))
-            if text:
-                result.append((text, min(depth, BULLET_MAX_LEVEL)))
-    return result
-
-
 def _shapes(shapes) -> Iterator[BaseShape]:
     """Every shape of a slide, the shapes inside groups included, in the slide's order."""
     for shape in shapes:
@@ -460,7 +397,7 @@ def _is_title_or_footer(shape: BaseShape, title_shape: BaseShape | None) -> bool
         return True
     if not shape.is_placeholder:
         return False
-    return shape.placeholder_format.type in _TITLE_TYPES | _SKIPPED_TYPES
+    return shape.placeholder_format.type in TITLE_TYPES | _SKIPPED_TYPES
 
 
 def _read_picture(shape: Picture, report: SlideReport) -> DeckPicture | None:
