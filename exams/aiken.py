@@ -5,7 +5,9 @@
     B) 30 minutes
     ANSWER: A
 
-Only single-answer multiple choice exists in Aiken. Errors carry the line they are on; a broken
+Read as Moodle's `question/format/aiken/format.php` reads it: the space after the letter's
+bracket is optional (`A)Text`), and the text is plain (Moodle escapes it). Only single-answer
+multiple choice exists in Aiken. Errors carry the line they are on; a broken
 question is skipped and parsing carries on with the next one.
 """
 

@@ -105,8 +105,10 @@ def items_import(
     *, plan: ImportPlan, actor: User, import_valid: bool = False, activate: bool = False
 ) -> list[ExamItem]:
     """Create the new items of an import plan, all or nothing. A plan with errors imports nothing
-    unless `import_valid` is chosen, and then only the valid items. Items already in the bank are
-    skipped. With `activate`, complete items start active; the rest arrive as drafts."""
+    unless `import_valid` is chosen, and then only the valid items. Duplicates (the same stem,
+    options and keys, in the bank or earlier in the file) are skipped; options keep their
+    feedback and weight, items their text format. With `activate`, complete items start
+    active; the rest arrive as drafts."""
     if plan.errors and not import_valid:
         count = len(plan.errors)
         raise RuleViolation(
