@@ -1,6 +1,8 @@
 """Admin views of the training back office: PowerPoint import into a module, lesson and
 classroom-day exports. Wagtail's admin URLs already require `wagtailadmin.access_admin`."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -16,7 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from courses.admin_forms import LessonImportForm
-from courses.deck_imports import deck_import_start
+from courses.deck_imports import deck_import_start, deck_preview_import, deck_preview_store
 from courses.models import DeckImport, LessonPage, ModulePage
 from courses.pptx_export import (
     CLASSROOM_DAYS,
@@ -25,7 +27,10 @@ from courses.pptx_export import (
     classroom_day_lesson_list,
     lesson_export_pptx,
 )
-from courses.pptx_import import deck_needs_task, lesson_import_pptx
+from courses.pptx_import import deck_needs_task, deck_read
+from courses.pptx_report import DeckReport
+
+_PREVIEWS = "pptx_import_previews"  # session key: token → the stored deck and the choices
 
 
 def importable_modules(user: AbstractBaseUser) -> QuerySet[ModulePage]:
@@ -67,29 +72,77 @@ class LessonImportView(WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             action_url=reverse("courses_admin:lesson-import"),
-            submit_button_label="Import as a draft lesson",
-            submit_button_active_label="Importing…",
+            submit_button_label="Preview the import",
+            submit_button_active_label="Reading the deck…",
             **kwargs,
         )
 
+    def post(self, request, *args, **kwargs):
+        if "preview" in request.POST:
+            return self._confirm(request)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        """A big deck goes to a task at once; a small one is read and its import report shown,
+        and nothing is saved until the editor confirms."""
         data = form.cleaned_data
-        start = deck_import_start if deck_needs_task(data["file"]) else lesson_import_pptx
         try:
-            result = start(
-                file=data["file"],
-                module=data["module"],
-                user=self.request.user,
-                title=data["title"],
-            )
+            if deck_needs_task(data["file"]):
+                result = deck_import_start(
+                    file=data["file"],
+                    module=data["module"],
+                    user=self.request.user,
+                    title=data["title"],
+                )
+                return redirect("courses_admin:lesson-import-status", result.pk)
+            report = DeckReport()
+            deck_read(data["file"], report=report)
         except ValidationError as error:
             form.add_error("file", error.messages)  # a slug clash is a dict of errors
             return self.form_invalid(form)
         except PermissionDenied as error:
             return forbidden(self.request, str(error))
-        if isinstance(result, DeckImport):  # a big deck: a task reads it, the editor watches
-            return redirect("courses_admin:lesson-import-status", result.pk)
-        return _imported(self.request, result)
+        token = uuid.uuid4().hex
+        previews = self.request.session.get(_PREVIEWS, {})
+        previews[token] = {
+            "storage_name": deck_preview_store(file=data["file"]),
+            "file_name": (getattr(data["file"], "name", "") or "deck.pptx")[:255],
+            "module": data["module"].pk,
+            "title": data["title"],
+        }
+        self.request.session[_PREVIEWS] = previews
+        context = {
+            "report": report,
+            "token": token,
+            "module": data["module"],
+            "page_title": "Import report",
+        }
+        return TemplateResponse(
+            self.request, "courses/admin/pptx_import_report.html", self.get_context_data(**context)
+        )
+
+    def _confirm(self, request):
+        previews = request.session.get(_PREVIEWS, {})
+        kept = previews.pop(request.POST["preview"], None)
+        request.session[_PREVIEWS] = previews
+        module = ModulePage.objects.filter(pk=(kept or {}).get("module")).first()
+        if kept is None or module is None:
+            messages.error(request, "This preview has expired: upload the deck again.")
+            return redirect("courses_admin:lesson-import")
+        try:
+            lesson = deck_preview_import(
+                storage_name=kept["storage_name"],
+                file_name=kept["file_name"],
+                module=module,
+                user=request.user,
+                title=kept["title"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("courses_admin:lesson-import")
+        except PermissionDenied as error:
+            return forbidden(request, str(error))
+        return _imported(request, lesson)
 
 
 def _imported(request, lesson: LessonPage):
@@ -128,6 +181,7 @@ class LessonImportStatusView(WagtailAdminTemplateMixin, TemplateView):
         deck_import = self.deck_import
         return super().get_context_data(
             deck_import=deck_import,
+            report=DeckReport.from_dict(deck_import.report),
             poll_seconds=None if deck_import.is_finished else self.poll_seconds,
             **kwargs,
         )

@@ -72,11 +72,23 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class BulletBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=500)
+    text = blocks.CharBlock(max_length=2000)
     level = blocks.IntegerBlock(min_value=0, max_value=4, default=0)
 
     class Meta:
         icon = "list-ul"
+
+
+class SlideTableBlock(blocks.StructBlock):
+    """A table of a slide: rows of cell texts, the first row a header when `header` is set."""
+
+    rows = blocks.ListBlock(blocks.ListBlock(blocks.CharBlock(required=False)), default=[])
+    header = blocks.BooleanBlock(
+        required=False, default=True, help_text="The first row is a header."
+    )
+
+    class Meta:
+        icon = "table"
 
 
 class SlideBlock(blocks.StructBlock):
@@ -86,6 +98,7 @@ class SlideBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=250, required=False)
     bullets = blocks.ListBlock(BulletBlock(), default=[])
     images = blocks.ListBlock(ImageChooserBlock(), default=[])
+    tables = blocks.ListBlock(SlideTableBlock(), default=[])
     notes = blocks.TextBlock(required=False, help_text="Speaker notes (shown to learners too).")
 
     class Meta:

@@ -19,6 +19,7 @@ from django.db import transaction
 from courses.models import DeckImport, DeckImportStatus, LessonPage, ModulePage
 from courses.pptx_import import check_deck_package, lesson_import_pptx
 from courses.pptx_limits import DeckLimits, deck_limits
+from courses.pptx_report import DeckReport
 from lms import clock
 from lms.services import audit_record
 
@@ -53,6 +54,30 @@ def deck_import_start(*, file: IO[bytes], module: ModulePage, user, title: str =
     return deck_import
 
 
+def deck_preview_store(*, file: IO[bytes]) -> str:
+    """Keep an uploaded deck privately while its editor reads the import report; returns the
+    stored name (`deck_preview_import` uses it, then removes the file)."""
+    file.seek(0)
+    return storages["private"].save(f"imports/preview-{uuid.uuid4().hex}.pptx", file)
+
+
+def deck_preview_import(
+    *, storage_name: str, file_name: str, module: ModulePage, user, title: str = ""
+) -> LessonPage:
+    """Import a deck kept by `deck_preview_store` as a draft lesson (see `lesson_import_pptx`),
+    and remove the stored file whatever happens. Raises as `lesson_import_pptx` does, and
+    `ValidationError` when the stored deck is gone."""
+    storage = storages["private"]
+    try:
+        with storage.open(storage_name, "rb") as file:
+            file.name = file_name
+            return lesson_import_pptx(file=file, module=module, user=user, title=title or None)
+    except FileNotFoundError as exc:
+        raise ValidationError("The uploaded deck is gone: upload it again.") from exc
+    finally:
+        storage.delete(storage_name)
+
+
 def _enqueue(pk: int) -> None:
     from courses.tasks import deck_import_task
 
@@ -68,10 +93,12 @@ def deck_import_run(pk: int, *, limits: DeckLimits | None = None) -> DeckImport:
     if deck_import is None:
         return DeckImport.objects.get(pk=pk)
     limits = limits or deck_limits()
+    report = DeckReport()
     try:
         with storages["private"].open(deck_import.storage_name, "rb") as file:
             file.name = deck_import.file_name
             lesson = lesson_import_pptx(
+                report=report,
                 file=file,
                 module=deck_import.module,
                 user=deck_import.user,
@@ -87,6 +114,7 @@ def deck_import_run(pk: int, *, limits: DeckLimits | None = None) -> DeckImport:
         return _finish(deck_import, DeckImportStatus.FAILED, error=message)
     except FileNotFoundError:
         return _finish(deck_import, DeckImportStatus.FAILED, error="The uploaded deck is gone.")
+    DeckImport.objects.filter(pk=pk).update(report=report.as_dict())
     return _finish(deck_import, DeckImportStatus.DONE, lesson=lesson)
 
 

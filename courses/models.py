@@ -210,6 +210,7 @@ class DeckImport(models.Model):
         LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     error = models.TextField(blank=True)
+    report = models.JSONField(default=dict, blank=True)  # courses.pptx_report.DeckReport
     created_at = models.DateTimeField(default=clock.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 

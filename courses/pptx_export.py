@@ -122,6 +122,9 @@ def _add_lesson(deck: "_Deck", lesson: LessonPage) -> None:
                 [(b["text"], b["level"]) for b in value["bullets"]],
                 pictures,
                 notes=value["notes"] or "",
+                tables=[
+                    [list(row) for row in table["rows"]] for table in value.get("tables") or []
+                ],
             )
         elif kind == "knowledge_check":
             deck.content_slide(value["title"] or CHECK_TITLE, *_check_content(value))
@@ -236,10 +239,19 @@ class _Deck:
         bullets: list[tuple[str, int]],
         pictures: list[tuple[AbstractImage, str]],
         notes: str = "",
+        tables: list[list[list[str]]] | None = None,
     ) -> None:
         slide = self._add(_CONTENT_LAYOUT, title)
         body = slide.placeholders[1]
         box = (body.left, body.top, body.width, body.height)
+        tables = [rows for rows in tables or [] if rows and max(len(r) for r in rows)]
+        if tables:  # the tables take the lower half of the body, or all of it
+            left, top, width, height = box
+            share = height // 2 if bullets or pictures else height
+            _place_tables(slide, tables, (left, top + height - share, width, share))
+            if bullets or pictures:
+                body.left, body.top, body.width, body.height = left, top, width, height - share
+            box = (left, top, width, height - share)
         bullets = [(text.strip(), level) for text, level in bullets if text.strip()]
         if bullets:
             _write_bullets(body.text_frame, bullets)
@@ -262,6 +274,20 @@ class _Deck:
         slide = self.presentation.slides.add_slide(self._layouts[layout_name])
         slide.shapes.title.text_frame.text = title.replace("\n", " ").strip()
         return slide
+
+
+def _place_tables(slide: Slide, tables: list[list[list[str]]], box) -> None:
+    """Each table as a PowerPoint table, stacked within `box`, one cell per cell text."""
+    left, top, width, height = box
+    each = (height - _GAP * (len(tables) - 1)) // len(tables)
+    for index, rows in enumerate(tables):
+        columns = max(len(row) for row in rows)
+        frame = slide.shapes.add_table(
+            len(rows), columns, left, top + index * (each + _GAP), width, each
+        )
+        for r, row in enumerate(rows):
+            for c in range(columns):
+                frame.table.cell(r, c).text = row[c] if c < len(row) else ""
 
 
 def _write_bullets(text_frame, bullets: list[tuple[str, int]]) -> None:

@@ -24,8 +24,9 @@ from PIL import Image as PILImage
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.shapes.base import BaseShape
+from pptx.shapes.graphfrm import GraphicFrame
 from pptx.shapes.group import GroupShape
-from pptx.shapes.picture import Picture
+from pptx.shapes.picture import Movie, Picture
 from pptx.slide import Slide
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
@@ -39,16 +40,24 @@ from courses.pptx_limits import (
     package_open,
     package_stream_check,
 )
+from courses.pptx_report import DeckReport, SlideReport
+from courses.pptx_shapes import (
+    TITLE_TYPES,
+    is_smartart,
+    media_kind,
+    smartart_paragraphs,
+    title_shape,
+    title_text,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TITLE_MAX_LENGTH = 250  # SlideBlock.title
-BULLET_MAX_LENGTH = 500  # BulletBlock.text
+BULLET_MAX_LENGTH = 2000  # BulletBlock.text
 BULLET_MAX_LEVEL = 4  # BulletBlock.level
 LESSON_TITLE_MAX_LENGTH = 255  # Page.title
 
-_TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
 # Footer-like placeholders repeat on every slide and are not part of its content.
 _SKIPPED_TYPES = {
     PP_PLACEHOLDER.DATE,
@@ -56,12 +65,23 @@ _SKIPPED_TYPES = {
     PP_PLACEHOLDER.SLIDE_NUMBER,
     PP_PLACEHOLDER.HEADER,
 }
-_KEPT_FORMATS = {"png": "png", "jpg": "jpg", "gif": "gif"}  # stored as they are
-_CONVERTED_FORMATS = {"bmp", "tiff"}  # Wagtail does not take these: stored as PNG
+_KEPT_FORMATS = {"png": "png", "jpg": "jpg", "gif": "gif"}  # stored as they are; others
+# (BMP, TIFF, …) are converted to PNG when Pillow can draw them, else listed as not imported.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OTHER_OFFICE_FILES = {
+    "word/document.xml": "a Word document",
+    "xl/workbook.xml": "an Excel workbook",
+}
 
 NOT_A_DECK_MESSAGE = (
     "This file is not a PowerPoint presentation (.pptx). Open it in PowerPoint and save it as "
     "“PowerPoint Presentation (.pptx)”, then upload it again."
+)
+OLD_OR_ENCRYPTED_MESSAGE = (
+    "This file is either an old PowerPoint 97–2003 (.ppt) file or a password-protected deck, "
+    "and neither can be read. Open it in PowerPoint, remove the password (File › Info › "
+    "Protect Presentation) and save it as “PowerPoint Presentation (.pptx)”, then upload it "
+    "again."
 )
 
 
@@ -69,6 +89,7 @@ NOT_A_DECK_MESSAGE = (
 class DeckPicture:
     blob: bytes
     ext: str  # png, jpg or gif
+    alt: str = ""  # the picture's alt text (its "descr") in the deck
 
 
 @dataclass(frozen=True)
@@ -79,6 +100,7 @@ class DeckSlide:
     bullets: list[tuple[str, int]] = field(default_factory=list)  # (text, level 0–4)
     notes: str = ""
     pictures: list[DeckPicture] = field(default_factory=list)
+    tables: list[list[list[str]]] = field(default_factory=list)  # rows of cell texts
 
 
 def deck_read(
@@ -86,37 +108,61 @@ def deck_read(
     *,
     limits: DeckLimits | None = None,
     progress: Callable[[int, int], None] | None = None,
+    report: DeckReport | None = None,
 ) -> list[DeckSlide]:
-    """Read a .pptx deck's slides, in order.
+    """Read a .pptx deck's slides, in order; hidden slides are left out.
 
     Before python-pptx parses anything, the zip is checked from its directory and then
     streamed with a bounded reader (`courses.pptx_limits`); while the slides are read, slides,
     shapes, bullets and text are counted against `limits` (default: the settings), and the
     deck is refused as soon as one is over. `progress(done, total)` is called after each slide.
+    `report`, when given, is filled with what each slide kept and what was left out and why
+    (hidden slides, pictures browsers cannot show, sound and video, unreadable shapes).
 
     Raises `ValidationError` when the file is larger than `MAX_UPLOAD_BYTES`, is over a limit,
-    is not a .pptx presentation (whatever its name says), or has no slides. Pictures in
-    formats Wagtail cannot store (WMF/EMF, linked pictures) are left out and logged.
+    cannot be read (the message says why: not a zip, an old .ppt or encrypted file, a Word or
+    Excel file, a broken presentation part), or has no slides.
     """
     limits = limits or deck_limits()
+    report = report if report is not None else DeckReport()
     _check_package(file, limits)
     budget = DeckBudget(limits)
     try:
         file.seek(0)
         presentation = Presentation(file)
-        total = budget.slides(len(presentation.slides))
-        slides = []
-        for done, slide in enumerate(presentation.slides, start=1):
-            slides.append(_read_slide(slide, budget))
-            if progress is not None:
-                progress(done, total)
-    except (ValidationError, SoftTimeLimitExceeded):  # a refusal, or the task's time is up
+    except (ValidationError, SoftTimeLimitExceeded):
         raise
     except Exception as exc:  # python-pptx raises many kinds of errors on a broken package
-        raise ValidationError(NOT_A_DECK_MESSAGE, code="invalid") from exc
+        raise ValidationError(
+            "PowerPoint could open this file's package but not its presentation: %(reason)s. "
+            "Open it in PowerPoint, save it again as .pptx, then upload it again.",
+            code="invalid",
+            params={"reason": _reason(exc)},
+        ) from exc
+    total = budget.slides(len(presentation.slides))
+    slides = []
+    for done, slide in enumerate(presentation.slides, start=1):
+        slide_report = SlideReport(number=done)
+        report.slides.append(slide_report)
+        if slide._element.get("show") in ("0", "false"):
+            slide_report.hidden = True
+            slide_report.title = _one_line(title_text(slide))[:TITLE_MAX_LENGTH]
+            slide_report.left_out.append("the slide is hidden in the deck, so it was left out.")
+        else:
+            slides.append(_read_slide(slide, budget, slide_report))
+        if progress is not None:
+            progress(done, total)
     if not slides:
-        raise ValidationError("This presentation has no slides.", code="empty")
+        message = "This presentation has no slides."
+        if report.slides:
+            message = "Every slide of this presentation is hidden: there is nothing to import."
+        raise ValidationError(message, code="empty")
     return slides
+
+
+def _reason(exc: BaseException) -> str:
+    detail = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 def check_deck_package(file: IO[bytes], limits: DeckLimits | None = None) -> None:
@@ -147,6 +193,7 @@ def lesson_import_pptx(
     title: str | None = None,
     limits: DeckLimits | None = None,
     progress: Callable[[int, int], None] | None = None,
+    report: DeckReport | None = None,
 ) -> LessonPage:
     """Create a draft lesson under `module` with one `slide` block per slide of the deck.
 
@@ -160,7 +207,7 @@ def lesson_import_pptx(
     """
     if not module.permissions_for_user(user).can_add_subpage():
         raise PermissionDenied("You may not add lessons to this module.")
-    slides = deck_read(file, limits=limits, progress=progress)
+    slides = deck_read(file, limits=limits, progress=progress, report=report)
     lesson_title = _lesson_title(title, slides, getattr(file, "name", "") or "")
     saved: list[AbstractImage] = []
     try:
@@ -202,38 +249,138 @@ def _check_package(file: IO[bytes], limits: DeckLimits) -> None:
             code="too_large",
             params={"size": round(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024**2},
         )
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    if head.startswith(_OLE_MAGIC):
+        raise ValidationError(OLD_OR_ENCRYPTED_MESSAGE, code="invalid")
     try:
         with package_open(file) as package:
             package_check(package, limits)
             package_stream_check(file, package)
+            names = set(package.namelist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ValidationError(NOT_A_DECK_MESSAGE, code="invalid") from exc
+    for member, what in _OTHER_OFFICE_FILES.items():
+        if member in names:
+            raise ValidationError(
+                "This is %(what)s, not a PowerPoint presentation. Upload a .pptx deck.",
+                code="invalid",
+                params={"what": what},
+            )
+    if not any(n.startswith("ppt/") and n.endswith(".xml") for n in names):
+        raise ValidationError(
+            "This zip file holds no PowerPoint presentation (it has no ppt/ part).",
+            code="invalid",
+        )
 
 
-def _read_slide(slide: Slide, budget: DeckBudget) -> DeckSlide:
-    title_shape = slide.shapes.title
-    title = _one_line(title_shape.text_frame.text) if title_shape is not None else ""
-    budget.text(title)
-    bullets: list[tuple[str, int]] = []
-    pictures: list[DeckPicture] = []
+def _read_slide(slide: Slide, budget: DeckBudget, report: SlideReport) -> DeckSlide:
+    title_placeholder = title_shape(slide)
+    placeholder = title_placeholder
+    full_title = _one_line(placeholder.text_frame.text) if placeholder is not None else ""
+    budget.text(full_title)
+    title = full_title[:TITLE_MAX_LENGTH]
+    if len(full_title) > TITLE_MAX_LENGTH:
+        report.left_out.append(
+            f"the title is {len(full_title):,} characters long; it was cut to "
+            f"{TITLE_MAX_LENGTH} (the rest is the first paragraph)."
+        )
+    content = _SlideContent()
+    if title != full_title:
+        content.bullets.extend(_bullets(full_title, 0, report))
     for shape in _shapes(slide.shapes):
         budget.shape()
-        if isinstance(shape, Picture):
-            picture = _read_picture(shape)
-            if picture is not None:
-                pictures.append(picture)
-        elif shape.has_text_frame and not _is_title_or_footer(shape, title_shape):
-            for paragraph in shape.text_frame.paragraphs:
-                text = budget.text(_one_line(paragraph.text)[:BULLET_MAX_LENGTH])
-                if text:
-                    budget.bullet()
-                    bullets.append((text, min(paragraph.level, BULLET_MAX_LEVEL)))
+        try:
+            _read_shape(shape, title_placeholder, budget, content, report)
+        except (ValidationError, SoftTimeLimitExceeded):
+            raise
+        except Exception as exc:  # one broken shape does not cost the deck
+            report.left_out.append(f"a shape (“{shape.name}”) could not be read: {_reason(exc)}.")
     notes = ""
     if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
         notes = budget.text(_normalize_notes(slide.notes_slide.notes_text_frame.text))
+    report.title = title
+    report.kept = _kept(title, content, notes)
     return DeckSlide(
-        title=title[:TITLE_MAX_LENGTH], bullets=bullets, notes=notes, pictures=pictures
+        title=title,
+        bullets=content.bullets,
+        notes=notes,
+        pictures=content.pictures,
+        tables=content.tables,
     )
+
+
+@dataclass
+class _SlideContent:
+    bullets: list[tuple[str, int]] = field(default_factory=list)
+    pictures: list[DeckPicture] = field(default_factory=list)
+    tables: list[list[list[str]]] = field(default_factory=list)
+    smartart: int = 0  # paragraphs that came from SmartArt
+
+
+def _read_shape(shape, title_shape, budget, content: _SlideContent, report) -> None:
+    if isinstance(shape, Movie) or media_kind(shape):
+        kind = "video" if isinstance(shape, Movie) else media_kind(shape)
+        report.left_out.append(
+            f"a {kind} clip (“{shape.name}”) was not imported; lessons take videos as "
+            "links (add a video block)."
+        )
+    elif isinstance(shape, Picture):
+        picture = _read_picture(shape, report)
+        if picture is not None:
+            content.pictures.append(picture)
+    elif isinstance(shape, GraphicFrame) and shape.has_table:
+        rows = [
+            [budget.text(_one_line(cell.text)) for cell in row.cells] for row in shape.table.rows
+        ]
+        content.tables.append(rows)
+    elif isinstance(shape, GraphicFrame) and is_smartart(shape):
+        for text, level in smartart_paragraphs(shape, BULLET_MAX_LEVEL):
+            budget.bullet()
+            content.bullets.append((budget.text(text), level))
+            content.smartart += 1
+    elif shape.has_text_frame and not _is_title_or_footer(shape, title_shape):
+        for paragraph in shape.text_frame.paragraphs:
+            text = budget.text(_one_line(paragraph.text))
+            if text:
+                budget.bullet()
+                content.bullets.extend(_bullets(text, paragraph.level, report))
+
+
+def _bullets(text: str, level: int, report: SlideReport) -> list[tuple[str, int]]:
+    """A paragraph as bullets; one longer than a bullet holds is split between words (or
+    anywhere, for a word that long), never cut."""
+    level = min(level, BULLET_MAX_LEVEL)
+    if len(text) <= BULLET_MAX_LENGTH:
+        return [(text, level)]
+    report.left_out.append(
+        f"a paragraph of {len(text):,} characters was split into bullets of at most "
+        f"{BULLET_MAX_LENGTH:,} (nothing was cut)."
+    )
+    pieces, rest = [], text
+    while len(rest) > BULLET_MAX_LENGTH:
+        cut = rest.rfind(" ", 0, BULLET_MAX_LENGTH + 1)
+        cut = cut if cut > 0 else BULLET_MAX_LENGTH
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    return [(piece, level) for piece in [*pieces, rest] if piece]
+
+
+def _kept(title: str, content: _SlideContent, notes: str) -> list[str]:
+    kept = ["the title"] if title else []
+    paragraphs = len(content.bullets) - content.smartart
+    for count, noun in (
+        (paragraphs, "paragraph"),
+        (content.smartart, "SmartArt item"),
+        (len(content.tables), "table"),
+        (len(content.pictures), "picture"),
+    ):
+        if count:
+            kept.append(f"{count} {noun}{'s' if count != 1 else ''}")
+    if notes:
+        kept.append("the speaker notes")
+    return kept
 
 
 def _shapes(shapes) -> Iterator[BaseShape]:
@@ -250,24 +397,34 @@ def _is_title_or_footer(shape: BaseShape, title_shape: BaseShape | None) -> bool
         return True
     if not shape.is_placeholder:
         return False
-    return shape.placeholder_format.type in _TITLE_TYPES | _SKIPPED_TYPES
+    return shape.placeholder_format.type in TITLE_TYPES | _SKIPPED_TYPES
 
 
-def _read_picture(shape: Picture) -> DeckPicture | None:
+def _read_picture(shape: Picture, report: SlideReport) -> DeckPicture | None:
+    alt = " ".join((shape._element.nvPicPr.cNvPr.get("descr") or "").split())
     try:
         image = shape.image
-        ext = image.ext
-        if ext in _KEPT_FORMATS:
-            return DeckPicture(blob=image.blob, ext=_KEPT_FORMATS[ext])
-        if ext in _CONVERTED_FORMATS:
-            return DeckPicture(blob=_as_png(image.blob), ext="png")
     except SoftTimeLimitExceeded:
         raise
-    except Exception:  # linked or unreadable pictures, formats Pillow does not know
-        logger.warning("Skipped an unreadable picture %r", shape.name, exc_info=True)
+    except Exception:  # a linked picture: the deck holds only its address
+        report.left_out.append(
+            f"a picture (“{shape.name}”) is linked, not embedded, so it was not imported."
+        )
         return None
-    logger.warning("Skipped picture %r: %s pictures cannot be stored", shape.name, ext)
-    return None
+    ext = image.ext
+    if ext in _KEPT_FORMATS:
+        return DeckPicture(blob=image.blob, ext=_KEPT_FORMATS[ext], alt=alt)
+    try:
+        return DeckPicture(blob=_as_png(image.blob), ext="png", alt=alt)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:  # Pillow cannot draw WMF/EMF away from Windows
+        report.left_out.append(
+            f"a {ext.upper()} picture (“{shape.name}”{f', “{alt}”' if alt else ''}) was not "
+            f"imported: browsers cannot show {ext.upper()} pictures and it could not be "
+            "converted. Save it as PNG in PowerPoint and add it to the lesson."
+        )
+        return None
 
 
 def _as_png(blob: bytes) -> bytes:
@@ -321,6 +478,7 @@ def _save_pictures(
             if picture.blob not in by_blob:
                 image = Image(
                     title=f"{lesson_title[:200]} — slide {number}",
+                    description=picture.alt[:255],  # Wagtail's alt text
                     file=ImageFile(
                         io.BytesIO(picture.blob), name=f"{stem}-{number}-{index}.{picture.ext}"
                     ),
@@ -345,6 +503,7 @@ def _slide_block(slide: DeckSlide, image_ids: list[int]) -> dict:
             "title": slide.title,
             "bullets": [{"text": text, "level": level} for text, level in slide.bullets],
             "images": image_ids,
+            "tables": [{"rows": rows, "header": True} for rows in slide.tables],
             "notes": slide.notes,
         },
     }

@@ -1,5 +1,7 @@
 """Forms of the exam's back office (Wagtail admin)."""
 
+import re
+
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -34,6 +36,19 @@ class ExamItemForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
+_AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*[A-Z]\s*$", re.MULTILINE)
+
+
+def detect_format(name: str, text: str) -> str:
+    """ "gift" or "aiken": a .gift name, else `ANSWER: X` lines mean Aiken (whose text may hold
+    braces), else an answer block in braces means GIFT."""
+    if name.lower().endswith(".gift"):
+        return "gift"
+    if _AIKEN_ANSWER.search(text):
+        return "aiken"
+    return "gift" if "{" in text else "aiken"
+
+
 class ImportForm(forms.Form):
     FORMATS = [("auto", "Detect from the file name"), ("gift", "Moodle GIFT"), ("aiken", "Aiken")]
 
@@ -66,8 +81,7 @@ class ImportForm(forms.Form):
         chosen = self.cleaned_data["format"]
         if chosen != "auto":
             return chosen
-        name = self.cleaned_data["file"].name.lower()
-        return "gift" if name.endswith(".gift") or "{" in self.cleaned_data["text"] else "aiken"
+        return detect_format(self.cleaned_data["file"].name, self.cleaned_data["text"])
 
 
 class ImportConfirmForm(forms.Form):

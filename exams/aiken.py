@@ -5,7 +5,9 @@
     B) 30 minutes
     ANSWER: A
 
-Only single-answer multiple choice exists in Aiken. Errors carry the line they are on; a broken
+Read as Moodle's `question/format/aiken/format.php` reads it: the space after the letter's
+bracket is optional (`A)Text`), and the text is plain (Moodle escapes it). Only single-answer
+multiple choice exists in Aiken. Errors carry the line they are on; a broken
 question is skipped and parsing carries on with the next one.
 """
 
@@ -14,7 +16,8 @@ import re
 from exams.bankfile import ParsedItem, ParsedOption, ParseError, ParseResult, auto_title
 from exams.rules import ItemKind
 
-_OPTION = re.compile(r"^([A-Z])[.)]\s+(.+)$")
+# As Moodle reads it: a letter, ")" or ".", then the text, a space after the bracket optional.
+_OPTION = re.compile(r"^([A-Z])[.)][ \t]*(\S.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 
 

@@ -20,6 +20,10 @@ class ParsedOption:
     text: str
     correct: bool
     line: int = field(default=0, compare=False)  # where the answer is in the file
+    feedback: str = ""  # what a candidate who chose it reads in review
+    # GIFT's %weight% (percent of the mark), None when not given. Not part of an option's
+    # identity: an export writes the weights the keys imply when none were stored.
+    weight: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class ParsedItem:
     rationale: str = ""
     category: str = ""  # the GIFT $CATEGORY in force, "" when none
     rationale_line: int = field(default=0, compare=False)
+    text_format: str = "plain"  # "plain" or "html" (sanitized): prompt, options and feedback
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,10 @@ def length_errors(item: ParsedItem) -> list[ParseError]:
         ("the title", item.title, item.line, MAX_TITLE_LENGTH),
         ("the question", item.prompt, item.line, MAX_PROMPT_LENGTH),
         *(("an answer", o.text, o.line or item.line, MAX_OPTION_LENGTH) for o in item.options),
+        *(
+            ("an answer's feedback", o.feedback, o.line or item.line, MAX_RATIONALE_LENGTH)
+            for o in item.options
+        ),
         ("the feedback", item.rationale, item.rationale_line or item.line, MAX_RATIONALE_LENGTH),
     ]
     return [

@@ -1,10 +1,15 @@
 """Moodle GIFT: parse (multiple choice, multiple answer, true/false) and export, so a bank can make
-the round trip. Other GIFT question types (essay, numerical, matching, short answer) are refused
-with a line-numbered error. Pure: text in, data out.
+the round trip. Read as Moodle's `question/format/gift/format.php` reads it: an optional
+`::title::`, a format tag (`[html]`, `[plain]`, `[moodle]`, `[markdown]`) before the question and
+before any answer or feedback, answers with `%weight%` and `#feedback`, true/false with its two
+feedbacks, `####` general feedback (the rationale), and only `\\\\ \\: \\# \\= \\{ \\} \\~` and
+`\\n` as escapes (any other backslash is text). Every other GIFT type (description, essay, short
+answer, numerical, matching, missing word, cloze) is refused by name with its line. Pure: text in,
+data out.
 
     $CATEGORY: DOC
     ::DOC-1::Which element is required in every progress note? {
-    =Start and stop times
+    =Start and stop times#Right: the note needs them.
     ~The member's diagnosis code
     ####Start and stop times are one of the eleven elements.
     }
@@ -12,14 +17,21 @@ with a line-numbered error. Pure: text in, data out.
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+from exams import richtext
 from exams.bankfile import ParsedItem, ParsedOption, ParseError, ParseResult, auto_title
 from exams.rules import ItemKind
 
-_SPECIAL = "~=#{}:"
-_FORMAT_TAG = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
-_TRUE_FALSE = re.compile(r"(T|F|TRUE|FALSE)\s*(#.*)?", re.IGNORECASE | re.DOTALL)
-_WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
+# Escaped control characters are hidden behind private-use characters while the text is cut up
+# (as Moodle's escapedchar_pre/escapedchar_post do), then shown again as what they stand for.
+_ESCAPE = re.compile(r"\\([\\:#={}~n])")
+_HIDE = {c: chr(0xE000 + i) for i, c in enumerate("\\:#={}~n")}
+_SHOW = str.maketrans({chr(0xE000 + i): c for i, c in enumerate("\\:#={}~\n")})
+_FORMAT_TAG = re.compile(r"\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+_WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_WORD = re.compile(r"\w")
 
 
 class _Refused(Exception):
@@ -28,41 +40,62 @@ class _Refused(Exception):
         self.message = message
 
 
-def _find(text: str, token: str, start: int = 0) -> int:
-    """Index of the first `token` at or after `start` that is not backslash-escaped, else -1."""
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(token, i):
-            return i
-        i += 1
-    return -1
+@dataclass
+class _Part:
+    """A piece of text as written, and its format ("html", "plain", "moodle" or "markdown")."""
+
+    text: str
+    fmt: str
+
+    @property
+    def is_html(self) -> bool:
+        return self.fmt == richtext.HTML
 
 
-def _markers(body: str) -> list[int]:
-    """Where each answer starts: every `=` or `~` that is not backslash-escaped."""
-    marks, i = [], 0
-    while i < len(body):
-        if body[i] == "\\":
-            i += 2
-            continue
-        if body[i] in "=~":
-            marks.append(i)
-        i += 1
-    return marks
+@dataclass
+class _Answer:
+    text: _Part
+    correct: bool
+    weight: float | None
+    feedback: _Part
+    offset: int
 
 
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text, flags=re.S)
+@dataclass
+class _Question:
+    title: str
+    prompt: _Part
+    kind: str
+    answers: list[_Answer]
+    general: _Part | None = None
+    general_offset: int = 0
+    extra: list[_Part] = field(default_factory=list)
+
+
+def _protect(text: str) -> str:
+    return _ESCAPE.sub(lambda m: _HIDE[m.group(1)], text)
+
+
+def _restore(text: str) -> str:
+    return text.translate(_SHOW)
+
+
+def _formatted(raw: str, default: str) -> _Part:
+    """A part's text without its leading format tag (Moodle's parse_text_with_format)."""
+    text = raw.strip()
+    tag = _FORMAT_TAG.match(text)
+    fmt = default
+    if tag:
+        fmt, text = tag.group(1).lower(), text[tag.end() :]
+    return _Part(_restore(text).strip(), fmt)
 
 
 def _escape(text: str) -> str:
+    """GIFT text for `text` (Moodle's repchar): the control characters escaped, lines joined."""
     text = text.replace("\\", "\\\\")
-    for char in _SPECIAL:
+    for char in "#=~{}:":
         text = text.replace(char, "\\" + char)
-    return text.replace("\r\n", "\n").replace("\n", "\\n")
+    return text.replace("\r\n", "\n").replace("\r", "").replace("\n", "\\n")
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -84,6 +117,8 @@ def _blocks(text: str, result: ParseResult) -> list[tuple[int, str, str]]:
     for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         stripped = raw.strip()
         if stripped.startswith("//"):
+            if current:
+                current.append("")  # keeps the line numbers of what follows
             continue
         if stripped.upper().startswith("$CATEGORY:"):
             flush()
@@ -102,137 +137,194 @@ def _blocks(text: str, result: ParseResult) -> list[tuple[int, str, str]]:
     return blocks
 
 
-def _answers(body: str, offset: int, line_at) -> tuple[str, tuple[ParsedOption, ...]]:
-    """The kind and options of an answer block (without its general feedback); `line_at` turns
-    an offset in the question block into a line of the file."""
-    stripped = body.strip()
-    if not stripped:
-        raise _Refused(offset, "essay questions (an empty answer block) are not supported.")
-    if stripped.startswith("#"):
-        raise _Refused(offset, "numerical questions are not supported.")
-    tf = _TRUE_FALSE.fullmatch(stripped)
-    if tf:
-        truth = tf.group(1).upper().startswith("T")
-        at = line_at(offset)
-        return ItemKind.TRUE_FALSE, (
-            ParsedOption("True", truth, line=at),
-            ParsedOption("False", not truth, line=at),
+def _kind(answer: str) -> str:
+    """The GIFT question type of an answer block, decided in Moodle's order."""
+    if not answer:
+        return "essay"
+    if answer.startswith("#"):
+        return "numerical"
+    if "~" in answer:
+        return "multichoice"
+    if "=" in answer and "->" in answer:
+        return "matching"
+    if answer.split("#", 1)[0].strip().upper() in _TRUE_FALSE:
+        return "truefalse"
+    return "short answer"
+
+
+_NOT_SUPPORTED = {
+    "essay": "essay questions (an empty answer block) are not supported.",
+    "numerical": "numerical questions are not supported.",
+    "matching": "matching questions are not supported.",
+    "short answer": "short answer questions (no answer marked ~) are not supported.",
+}
+
+
+def _question(block: str) -> _Question:
+    """One question block (escapes already hidden), or raise _Refused."""
+    text = block
+    pos = len(text) - len(text.lstrip())
+    title = ""
+    if text.startswith("::", pos):
+        end = text.find("::", pos + 2)
+        if end < 0:
+            raise _Refused(pos, "the title is not closed with ::.")
+        title = " ".join(_restore(text[pos + 2 : end]).split())
+        pos = end + 2
+    opening, closing = text.find("{", pos), text.find("}", pos)
+    if opening < 0 and closing < 0:
+        raise _Refused(pos, "description items (text with no answer block) are not supported.")
+    if closing < 0:
+        raise _Refused(opening, "the answer block opened here is never closed with }.")
+    if opening < 0 or closing < opening:
+        raise _Refused(closing, "this } closes no answer block: open it with {.")
+    after = text[closing + 1 :]
+    if "{" in after:
+        raise _Refused(
+            closing + 1 + after.index("{"),
+            "cloze questions (more than one answer block) are not supported.",
         )
-    marks = _markers(body)
-    if not marks or body[: marks[0]].strip():
+    body = text[opening + 1 : closing]
+    general, general_at = None, body.rfind("####")
+    if general_at >= 0:
+        general, body = body[general_at + 4 :], body[:general_at]
+    kind = _kind(body.strip())
+    if kind in _NOT_SUPPORTED:
+        at = opening + 1 + body.find("->") if kind == "matching" else opening
+        raise _Refused(at, _NOT_SUPPORTED[kind])
+    if _WORD.search(_restore(after)):
+        raise _Refused(
+            opening,
+            "missing word questions (the answers inside the sentence) are not supported.",
+        )
+    # Punctuation after the answers ("…{T}.") stays at the end of the question, as in Moodle.
+    prompt = _formatted(text[pos:opening].rstrip() + after.strip(), "moodle")
+    if not prompt.text:
+        raise _Refused(pos, "the question has no text.")
+    question = _Question(title=title, prompt=prompt, kind="", answers=[])
+    if general is not None:
+        question.general = _formatted(general, prompt.fmt)
+        question.general_offset = opening + 1 + general_at
+    if kind == "truefalse":
+        _true_false(question, body, opening + 1)
+    else:
+        _choice(question, body, opening + 1)
+    return question
+
+
+def _true_false(question: _Question, body: str, offset: int) -> None:
+    """Moodle's split_truefalse_comment: `T#shown to a wrong answer#shown to a right one`."""
+    word, *feedback = body.split("#", 2)
+    truth = _TRUE_FALSE[word.strip().upper()]
+    wrong, right = (_formatted(f, question.prompt.fmt) for f in [*feedback, "", ""][:2])
+    question.kind = ItemKind.TRUE_FALSE
+    question.answers = [
+        _Answer(_Part("True", "plain"), truth, None, right if truth else wrong, offset),
+        _Answer(_Part("False", "plain"), not truth, None, wrong if truth else right, offset),
+    ]
+
+
+def _choice(question: _Question, body: str, offset: int) -> None:
+    marks = [i for i, char in enumerate(body) if char in "=~"]
+    if body[: marks[0]].strip():
         raise _Refused(offset, "each answer must start with = (right) or ~ (wrong).")
-    tokens = []  # (marker, weight, text, offset)
     for start, end in zip(marks, [*marks[1:], len(body)], strict=True):
-        chunk = body[start + 1 : end]
+        chunk = body[start + 1 : end].lstrip()
         weight_match = _WEIGHT.match(chunk)
         weight = float(weight_match.group(1)) if weight_match else None
         chunk = chunk[weight_match.end() :] if weight_match else chunk
-        feedback_at = _find(chunk, "#")
-        raw_text = chunk if feedback_at < 0 else chunk[:feedback_at]
-        raw_text = _FORMAT_TAG.sub("", raw_text, count=1)  # "~[plain]blue" is "blue"
-        if _find(raw_text, "->") >= 0:
-            raise _Refused(offset + start, "matching questions are not supported.")
-        text = _unescape(raw_text).strip()
-        if not text:
+        answer, _, feedback = chunk.partition("#")
+        part = _formatted(answer, question.prompt.fmt)
+        if not part.text:
             raise _Refused(offset + start, "an answer has no text.")
-        tokens.append((body[start], weight, text, offset + start))
-    return _choice(tokens, offset, line_at)
+        question.answers.append(
+            _Answer(
+                part,
+                body[start] == "=",
+                weight,
+                _formatted(feedback, question.prompt.fmt),
+                offset + start,
+            )
+        )
+    _classify(question, offset)
 
 
-def _choice(tokens: list[tuple[str, float | None, str, int]], offset: int, line_at):
-    rights = [t for t in tokens if t[0] == "="]
-    wrongs = [t for t in tokens if t[0] == "~"]
-    if not wrongs:
-        raise _Refused(offset, "short-answer questions (every answer marked =) are not supported.")
+def _classify(question: _Question, offset: int) -> None:
+    answers = question.answers
+    rights = [a for a in answers if a.correct]
     if len(rights) > 1:
         raise _Refused(
-            rights[1][3],
+            rights[1].offset,
             "more than one answer is marked =; for a multiple-answer question give each "
             "answer a weight instead (~%50%…, ~%-100%…).",
         )
     if rights:
-        if any(w is not None and w > 0 for _, w, _, _ in wrongs):
+        if any(a.weight and a.weight > 0 for a in answers if not a.correct):
             raise _Refused(
                 offset, "partial credit (a ~ answer with a positive weight) is not supported."
             )
-        kind = ItemKind.SINGLE
-        options = tuple(
-            ParsedOption(text, mark == "=", line=line_at(at)) for mark, _, text, at in tokens
-        )
+        question.kind = ItemKind.SINGLE
+        for answer in answers:
+            answer.weight = None
     else:
-        if all(w is None for _, w, _, _ in tokens):
+        if not any(a.weight and a.weight > 0 for a in answers):
             raise _Refused(offset, "no answer is marked right (= or a positive ~%weight%).")
-        kind = ItemKind.MULTIPLE
-        options = tuple(
-            ParsedOption(text, (w or 0) > 0, line=line_at(at)) for _, w, text, at in tokens
-        )
-        if not any(o.correct for o in options):
-            raise _Refused(offset, "no answer has a positive weight.")
-    if len(options) < 2:
+        question.kind = ItemKind.MULTIPLE
+        for answer in answers:
+            answer.correct = bool(answer.weight and answer.weight > 0)
+    if len(answers) < 2:
         raise _Refused(offset, "a question needs at least two answers.")
-    return kind, options
 
 
-def _question(block: str, line_at) -> tuple[str, str, str, tuple[ParsedOption, ...], str, int]:
-    """(title, prompt, kind, options, rationale, its line) of one question block, or raise
-    _Refused."""
-    rest, title, offset = block, "", 0
-    lead = len(rest) - len(rest.lstrip())
-    if rest.lstrip().startswith("::"):
-        end = _find(rest, "::", lead + 2)
-        if end < 0:
-            raise _Refused(lead, "the title is not closed with ::.")
-        title = _unescape(rest[lead + 2 : end]).strip()
-        offset = end + 2
-    tag = _FORMAT_TAG.match(rest, offset)
-    if tag:
-        offset = tag.end()
-    opening = _find(rest, "{", offset)
-    if opening < 0:
-        raise _Refused(offset, "no answer block: a GIFT question needs its answers in { }.")
-    closing = _find(rest, "}", opening + 1)
-    if closing < 0:
-        raise _Refused(opening, "the answer block opened here is never closed with }.")
-    prompt = _unescape(rest[offset:opening]).strip()
-    after = _unescape(rest[closing + 1 :]).strip()
-    if after:  # "missing word" format: the blank is where the answers were
-        prompt = f"{prompt} _____ {after}".strip()
-    if not prompt:
-        raise _Refused(offset, "the question has no text.")
-    body = rest[opening + 1 : closing]
-    general = _find(body, "####")
-    rationale = _unescape(body[general + 4 :]).strip() if general >= 0 else ""
-    body = body[:general] if general >= 0 else body
-    kind, options = _answers(body, opening + 1, line_at)
-    rationale_line = line_at(opening + 1 + general) if general >= 0 else 0
-    return title, prompt, kind, options, rationale, rationale_line
+def _item(question: _Question, line: int, category: str, line_at) -> ParsedItem:
+    """The item in one format: HTML when the question is HTML or a part is HTML with markup."""
+    parts = [question.prompt, *(a.text for a in question.answers)]
+    parts += [a.feedback for a in question.answers] + [question.general or _Part("", "plain")]
+    html = question.prompt.is_html or any(p.is_html and richtext.has_markup(p.text) for p in parts)
+    target = richtext.HTML if html else richtext.PLAIN
+
+    def convert(part: _Part) -> str:
+        return richtext.part_text(part.text, part.fmt, target)
+
+    prompt = convert(question.prompt)
+    options = tuple(
+        ParsedOption(
+            convert(a.text),
+            a.correct,
+            line=line_at(a.offset),
+            feedback=convert(a.feedback),
+            weight=a.weight,
+        )
+        for a in question.answers
+    )
+    return ParsedItem(
+        line=line,
+        title=question.title or auto_title(richtext.as_plain(prompt, target)),
+        prompt=prompt,
+        kind=question.kind,
+        options=options,
+        rationale=convert(question.general) if question.general else "",
+        category=category,
+        rationale_line=line_at(question.general_offset) if question.general else 0,
+        text_format=target,
+    )
 
 
 def parse(text: str) -> ParseResult:
     """Parse GIFT text into items and line-numbered errors (every question is tried)."""
     result = ParseResult()
     for line, block, category in _blocks(text, result):
+        hidden = _protect(block)  # the escapes never span a line, so line numbers hold
 
-        def line_at(offset: int, line=line, block=block) -> int:
-            return line + block[:offset].count("\n")
+        def line_at(offset: int, line=line, hidden=hidden) -> int:
+            return line + hidden[: max(offset, 0)].count("\n")
 
         try:
-            title, prompt, kind, options, rationale, rationale_line = _question(block, line_at)
+            question = _question(hidden)
         except _Refused as refusal:
             result.errors.append(ParseError(line_at(refusal.offset), refusal.message))
             continue
-        result.items.append(
-            ParsedItem(
-                line=line,
-                title=title or auto_title(prompt),
-                prompt=prompt,
-                kind=kind,
-                options=options,
-                rationale=rationale,
-                category=category,
-                rationale_line=rationale_line,
-            )
-        )
+        result.items.append(_item(question, line, category, line_at))
     result.errors.sort(key=lambda e: e.line)
     return result
 
@@ -244,28 +336,58 @@ def _weight(value: float) -> str:
     return f"{value:.5f}".rstrip("0").rstrip(".")
 
 
+def _text(text: str, item: ParsedItem) -> str:
+    """An answer or feedback as GIFT: escaped; marked [plain] where it would read as a tag."""
+    escaped = _escape(text)
+    if item.text_format != richtext.HTML and _FORMAT_TAG.match(text):
+        return "[plain]" + escaped
+    return escaped
+
+
+def _feedback(option: ParsedOption, item: ParsedItem) -> str:
+    return f"#{_text(option.feedback, item)}" if option.feedback else ""
+
+
 def _answer_lines(item: ParsedItem) -> list[str]:
     if item.kind == ItemKind.TRUE_FALSE:
-        truth = next((o.text.strip().lower() == "true") == o.correct for o in item.options)
-        return ["TRUE" if truth else "FALSE"]
+        right = next(o for o in item.options if o.correct)
+        wrong = next(o for o in item.options if not o.correct)
+        line = "TRUE" if right.text.strip().lower() == "true" else "FALSE"
+        if wrong.feedback or right.feedback:
+            line += f"#{_text(wrong.feedback, item)}"
+        if right.feedback:
+            line += f"#{_text(right.feedback, item)}"
+        return [line]
     if item.kind == ItemKind.MULTIPLE:
-        right = sum(o.correct for o in item.options)
-        share = _weight(100 / right)
-        return [f"~%{share if o.correct else '-100'}%{_escape(o.text)}" for o in item.options]
-    return [f"{'=' if o.correct else '~'}{_escape(o.text)}" for o in item.options]
+        share = _weight(100 / max(1, sum(o.correct for o in item.options)))
+        lines = []
+        for option in item.options:
+            if option.weight is not None:
+                mark = f"~%{_weight(option.weight)}%"
+            else:
+                mark = f"~%{share}%" if option.correct else "~%-100%"
+            lines.append(f"\t{mark}{_text(option.text, item)}{_feedback(option, item)}")
+        return lines
+    return [
+        f"\t{'=' if o.correct else '~'}{_text(o.text, item)}{_feedback(o, item)}"
+        for o in item.options
+    ]
 
 
 def dump(items: Iterable[ParsedItem], *, header: str = "") -> str:
-    """GIFT text for `items`, grouped under `$CATEGORY:` lines (each item's `category`)."""
+    """GIFT text for `items`, grouped under `$CATEGORY:` lines (each item's `category`), that
+    `parse` reads back to the same items (HTML items marked [html])."""
     lines = [f"// {line}" for line in header.splitlines()]
     category = None
     for item in items:
         if item.category != category:
             category = item.category
             lines += ["", f"$CATEGORY: {category}"]
-        lines += ["", f"::{_escape(item.title)}::{_escape(item.prompt)} {{"]
+        tag = "[html]" if item.text_format == richtext.HTML else ""
+        prompt = tag + _escape(item.prompt) if tag else _text(item.prompt, item)
+        lines += ["", f"::{_escape(item.title)}::{prompt} {{"]
         lines += _answer_lines(item)
         if item.rationale:
-            lines.append(f"####{_escape(item.rationale)}")
+            lines.append(f"\t####{_text(item.rationale, item)}")
         lines.append("}")
     return "\n".join(lines).lstrip("\n") + "\n"

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from enrollment.models import Application, ApplicationStatus
 from enrollment.models.applications import FINAL
-from exams import rules
+from exams import richtext, rules
 from exams.bankfile import ParsedItem, ParsedOption, ParseError, parse
 from exams.conf import save_grace_seconds
 from exams.models import (
@@ -20,6 +20,7 @@ from exams.models import (
     ExamDefinition,
     ExamItem,
     ExamTopic,
+    ItemOption,
     ItemStatus,
 )
 from lms.models import User
@@ -180,6 +181,7 @@ def attempt_items_for_candidate(attempt: ExamAttempt) -> list[dict]:
     """The items as the candidate sees them while the attempt is open: prompt, options (key and
     text) and their saved answer. Never the keys or the rationale."""
     rows = AttemptItem.objects.filter(attempt_id=attempt.pk).order_by("position")
+    fields = ("position", "kind", "prompt", "text_format", "options", "response")
     return [
         {
             "position": row["position"],
@@ -187,29 +189,42 @@ def attempt_items_for_candidate(attempt: ExamAttempt) -> list[dict]:
             "kind": row["kind"],
             "multiple": row["kind"] == rules.ItemKind.MULTIPLE,
             "prompt": row["prompt"],
-            "options": [{"key": o["key"], "text": o["text"]} for o in row["options"]],
+            "prompt_html": richtext.render(row["prompt"], row["text_format"]),
+            "options": [
+                {
+                    "key": o["key"],
+                    "text": o["text"],
+                    "html": richtext.render(o["text"], row["text_format"]),
+                }
+                for o in row["options"]
+            ],
             "response": row["response"] or [],
         }
-        for row in rows.values("position", "kind", "prompt", "options", "response")
+        for row in rows.values(*fields)
     ]
 
 
 def attempt_review_items(attempt: ExamAttempt) -> list[dict]:
     """After submission, for "items with rationale" feedback: each item with the candidate's
-    answer, the key and the rationale."""
+    answer, the key, the rationale and each option's feedback (HTML items rendered sanitized)."""
     result = []
     for row in attempt.items.select_related("topic"):
         chosen = set(row.response or [])
+        fmt = row.text_format
         result.append(
             {
                 "number": row.position + 1,
                 "topic": row.topic.name,
                 "prompt": row.prompt,
+                "prompt_html": richtext.render(row.prompt, fmt),
                 "is_correct": row.is_correct,
                 "rationale": row.rationale,
+                "rationale_html": richtext.render(row.rationale, fmt),
                 "options": [
                     {
                         "text": o["text"],
+                        "html": richtext.render(o["text"], fmt),
+                        "feedback_html": richtext.render(o.get("feedback") or "", fmt),
                         "chosen": o["key"] in chosen,
                         "correct": o["key"] in row.correct_keys,
                     }
@@ -261,6 +276,7 @@ class PlannedItem:
     topic: ExamTopic
     duplicate: bool
     problems: list[str]  # what keeps it from being active (it can still arrive as a draft)
+    duplicate_of: int | None = None  # the line of the same item earlier in the file; None: bank
 
 
 @dataclass
@@ -283,6 +299,25 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def item_identity(*, topic_id: int, kind: str, prompt: str, options) -> tuple:
+    """What makes two items the same item: topic, kind, stem, and the options with their keys
+    (in any order). Two questions with one stem and different answers are different items."""
+    choices = sorted((_norm(text), bool(correct)) for text, correct in options)
+    return (topic_id, str(kind), _norm(prompt), tuple(choices))
+
+
+def _bank_identities() -> set[tuple]:
+    options = defaultdict(list)
+    for item_id, text, correct in ItemOption.objects.values_list("item_id", "text", "is_correct"):
+        options[item_id].append((text, correct))
+    return {
+        item_identity(topic_id=topic_id, kind=kind, prompt=prompt, options=options[pk])
+        for pk, topic_id, kind, prompt in ExamItem.objects.values_list(
+            "pk", "topic_id", "kind", "prompt"
+        )
+    }
+
+
 def _topic_index() -> dict[str, ExamTopic]:
     index = {}
     for topic in ExamTopic.objects.all():
@@ -291,16 +326,22 @@ def _topic_index() -> dict[str, ExamTopic]:
     return index
 
 
+def _option_errors(item: ParsedItem) -> list[ParseError]:
+    """The structural problems the bank would refuse at confirm (two options with the same
+    text, …), as errors on the question's line, so the preview shows them."""
+    options = [(o.text, o.correct) for o in item.options]
+    return [ParseError(item.line, problem) for problem in rules.item_problems(item.kind, options)]
+
+
 def import_plan(*, text: str, fmt: str, default_topic: ExamTopic | None) -> ImportPlan:
     """Parse a GIFT or Aiken file and say what importing it would do: the items to create (with
-    their topic), the ones already in the bank, and all errors. Nothing is saved."""
+    their topic), the ones already in the bank or earlier in the file (judged by the whole item:
+    stem, options and keys), and all errors, including every one the confirm would meet.
+    Nothing is saved."""
     parsed = parse(text.replace("\r\n", "\n"), fmt)
     plan = ImportPlan(errors=list(parsed.errors))
     topics = _topic_index()
-    seen = {
-        (topic_id, _norm(prompt))
-        for topic_id, prompt in ExamItem.objects.values_list("topic_id", "prompt")
-    }
+    seen: dict[tuple, int | None] = dict.fromkeys(_bank_identities())
     for item in parsed.items:
         topic = topics.get(item.category.casefold()) if item.category else default_topic
         if topic is None:
@@ -311,13 +352,20 @@ def import_plan(*, text: str, fmt: str, default_topic: ExamTopic | None) -> Impo
             )
             plan.errors.append(ParseError(item.line, message))
             continue
-        key = (topic.pk, _norm(item.prompt))
+        structural = _option_errors(item)
+        if structural:
+            plan.errors.extend(structural)
+            continue
         options = [(o.text, o.correct) for o in item.options]
+        key = item_identity(topic_id=topic.pk, kind=item.kind, prompt=item.prompt, options=options)
         problems = rules.activation_problems(
             item.kind, options, prompt=item.prompt, rationale=item.rationale
         )
-        plan.items.append(PlannedItem(item, topic, key in seen, problems))
-        seen.add(key)
+        duplicate = key in seen
+        plan.items.append(
+            PlannedItem(item, topic, duplicate, problems, seen.get(key) if duplicate else None)
+        )
+        seen.setdefault(key, item.line)
     plan.errors.sort(key=lambda e: e.line)
     return plan
 
@@ -335,9 +383,18 @@ def items_for_export(*, topic: ExamTopic | None = None, include_retired: bool = 
             title=item.title,
             prompt=item.prompt,
             kind=item.kind,
-            options=tuple(ParsedOption(o.text, o.is_correct) for o in item.options.all()),
+            options=tuple(
+                ParsedOption(
+                    o.text,
+                    o.is_correct,
+                    feedback=o.feedback,
+                    weight=float(o.weight) if o.weight is not None else None,
+                )
+                for o in item.options.all()
+            ),
             rationale=item.rationale,
             category=item.topic.code,
+            text_format=item.text_format,
         )
         for item in items.order_by("topic__code", "pk")
     ]

@@ -72,7 +72,7 @@ class ImportView(AdminPage):
         messages.success(
             request,
             f"Imported {len(created)} item{'s' if len(created) != 1 else ''}"
-            + (f"; {skipped} already in the bank were skipped" if skipped else "")
+            + (f"; {skipped} duplicate(s) were skipped" if skipped else "")
             + (f"; {len(plan.errors)} with errors were left out" if plan.errors else "")
             + ".",
         )

@@ -91,6 +91,7 @@ class AttemptItem(models.Model):
     topic = models.ForeignKey("exams.ExamTopic", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=choices(ItemKind))
     prompt = models.TextField()
+    text_format = models.CharField(max_length=8, default="plain")  # exams.richtext format
     options = models.JSONField()
     correct_keys = models.JSONField()
     rationale = models.TextField(blank=True)

@@ -11,6 +11,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, RevisionMixin
 
+from exams import richtext
 from exams.admin_forms import ExamItemForm
 from exams.rules import ItemKind, choices
 from lms import clock
@@ -61,6 +62,14 @@ class ExamItem(RevisionMixin, ClusterableModel):
     topic = models.ForeignKey(ExamTopic, on_delete=models.PROTECT, related_name="items")
     kind = models.CharField(max_length=16, choices=choices(ItemKind), default=ItemKind.SINGLE)
     prompt = models.TextField("question")
+    text_format = models.CharField(
+        "text format",
+        max_length=8,
+        choices=richtext.FORMATS,
+        default=richtext.PLAIN,
+        editable=False,
+        help_text="HTML items (imported from GIFT [html]) keep their markup, sanitized.",
+    )
     rationale = models.TextField(
         blank=True, help_text="Why the key is right; candidates read it in review."
     )
@@ -109,8 +118,18 @@ class ItemOption(Orderable):
     item = ParentalKey(ExamItem, on_delete=models.CASCADE, related_name="options")
     text = models.CharField(max_length=500)
     is_correct = models.BooleanField("correct", default=False)
+    feedback = models.TextField(
+        blank=True, help_text="What a candidate who chose this option reads in review."
+    )
+    weight = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text="GIFT's percentage weight (multiple answer), kept for export.",
+    )
 
-    panels = [FieldPanel("text"), FieldPanel("is_correct")]
+    panels = [FieldPanel("text"), FieldPanel("is_correct"), FieldPanel("feedback")]
 
     def __str__(self) -> str:
         return self.text

@@ -134,7 +134,8 @@ def _served(attempt: ExamAttempt, position: int, item: ExamItem, rng: random.Ran
         if key not in keys:
             keys.append(key)
     served = [
-        {"key": keys[i], "text": options[src].text, "src": src} for i, src in enumerate(order)
+        {"key": keys[i], "text": options[src].text, "src": src, "feedback": options[src].feedback}
+        for i, src in enumerate(order)
     ]
     return AttemptItem(
         attempt=attempt,
@@ -144,6 +145,7 @@ def _served(attempt: ExamAttempt, position: int, item: ExamItem, rng: random.Ran
         topic_id=item.topic_id,
         kind=item.kind,
         prompt=item.prompt,
+        text_format=item.text_format,
         options=served,
         correct_keys=[o["key"] for o in served if options[o["src"]].is_correct],
         rationale=item.rationale,

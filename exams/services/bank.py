@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from exams import rules
+from exams import richtext, rules
 from exams.models import ExamItem, ExamTopic, ItemOption, ItemStatus
 from exams.models.bank import ITEM_TRANSITIONS
 from exams.rules import RuleViolation
@@ -24,8 +24,9 @@ def item_create(
     topic: ExamTopic,
     kind: str,
     prompt: str,
-    options: Sequence[tuple[str, bool]],
+    options: Sequence[tuple],
     title: str = "",
+    text_format: str = richtext.PLAIN,
     rationale: str = "",
     difficulty_note: str = "",
     objectives: Iterable = (),
@@ -33,11 +34,13 @@ def item_create(
     actor: User | None = None,
     verb: str = "exam_item.created",
 ) -> ExamItem:
-    """Create an item with its options and its first revision. An active item must pass
-    `rules.activation_problems`; any item must pass `rules.item_problems` (RuleViolation)."""
-    problems = rules.item_problems(kind, options)
+    """Create an item with its options and its first revision. Each option is (text, correct) or
+    (text, correct, feedback, weight). An active item must pass `rules.activation_problems`; any
+    item must pass `rules.item_problems` (RuleViolation)."""
+    pairs = [(option[0], option[1]) for option in options]
+    problems = rules.item_problems(kind, pairs)
     if status == IS.ACTIVE:
-        problems = rules.activation_problems(kind, options, prompt=prompt, rationale=rationale)
+        problems = rules.activation_problems(kind, pairs, prompt=prompt, rationale=rationale)
     if problems:
         raise RuleViolation(" ".join(problems))
     with transaction.atomic():
@@ -46,16 +49,21 @@ def item_create(
             kind=kind,
             title=title[:200],
             prompt=prompt,
+            text_format=text_format,
             rationale=rationale,
             difficulty_note=difficulty_note[:300],
             status=status,
         )
-        item.options = [ItemOption(text=text, is_correct=correct) for text, correct in options]
+        item.options = [_option(*option) for option in options]
         item.objectives = list(objectives)
         item.save()
         item.save_revision(user=actor, clean=False)
         audit_record(actor=actor, verb=verb, obj=item, to_state=status)
     return item
+
+
+def _option(text: str, correct: bool, feedback: str = "", weight=None) -> ItemOption:
+    return ItemOption(text=text, is_correct=correct, feedback=feedback or "", weight=weight)
 
 
 def item_status_set(
@@ -97,8 +105,10 @@ def items_import(
     *, plan: ImportPlan, actor: User, import_valid: bool = False, activate: bool = False
 ) -> list[ExamItem]:
     """Create the new items of an import plan, all or nothing. A plan with errors imports nothing
-    unless `import_valid` is chosen, and then only the valid items. Items already in the bank are
-    skipped. With `activate`, complete items start active; the rest arrive as drafts."""
+    unless `import_valid` is chosen, and then only the valid items. Duplicates (the same stem,
+    options and keys, in the bank or earlier in the file) are skipped; options keep their
+    feedback and weight, items their text format. With `activate`, complete items start
+    active; the rest arrive as drafts."""
     if plan.errors and not import_valid:
         count = len(plan.errors)
         raise RuleViolation(
@@ -115,7 +125,8 @@ def items_import(
                     kind=parsed.kind,
                     title=parsed.title,
                     prompt=parsed.prompt,
-                    options=[(o.text, o.correct) for o in parsed.options],
+                    text_format=parsed.text_format,
+                    options=[(o.text, o.correct, o.feedback, o.weight) for o in parsed.options],
                     rationale=parsed.rationale,
                     status=IS.ACTIVE if activate and not planned.problems else IS.DRAFT,
                     actor=actor,

@@ -45,7 +45,11 @@ def test_editors_import_a_deck_into_a_draft_lesson(client, cm_module, who, reque
     assert "Case Management I › Documentation" in form.content.decode()
 
     deck = deck_bytes([{"title": "Intake", "bullets": [("Greet", 0)], "pictures": [png_bytes()]}])
-    response = _post_deck(client, cm_module, deck, title="")
+    preview = _post_deck(client, cm_module, deck, title="")
+    assert preview.status_code == 200 and not LessonPage.objects.exists()  # the report first
+    assert "1 slide in the deck, 1 imported" in preview.content.decode()
+    token = preview.context["token"]
+    response = client.post(IMPORT_URL, {"preview": token})
 
     page = LessonPage.objects.get()
     assert response.status_code == 302

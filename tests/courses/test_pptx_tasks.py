@@ -132,7 +132,9 @@ def test_only_the_editor_who_started_it_sees_the_status(
 
 def test_small_decks_are_still_imported_in_the_request(client, cm_module, editor):
     client.force_login(editor)
-    response = _post(client, cm_module, deck_bytes(DECK))
+    preview = _post(client, cm_module, deck_bytes(DECK))
+    assert preview.status_code == 200 and "Import report" in preview.content.decode()
+    response = client.post(IMPORT_URL, {"preview": preview.context["token"]})
     lesson = LessonPage.objects.get()
     assert response["Location"] == f"/admin/pages/{lesson.pk}/edit/"
     assert not DeckImport.objects.exists()

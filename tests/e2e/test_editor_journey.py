@@ -61,7 +61,13 @@ def test_editor_imports_a_deck_publishes_the_lesson_and_sees_it(page, screenshot
     page.get_by_label("Module").select_option(label="Case management foundations › Documentation")
     page.get_by_label("Title").fill(LESSON_TITLE)
     page.get_by_label("PowerPoint file").set_input_files(deck)
-    page.get_by_role("button", name="Import as a draft lesson").click()
+    page.get_by_role("button", name="Preview the import").click()
+
+    # The import report comes first; nothing is saved until the editor confirms.
+    expect(page.get_by_text("3 slides in the deck, 3 imported")).to_be_visible()
+    assert not LessonPage.objects.filter(title=LESSON_TITLE).exists()
+    screenshot("import-report")
+    page.get_by_role("button", name="Save as a draft lesson").click()
 
     expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/$"))
     expect(page.locator("#id_title")).to_have_value(LESSON_TITLE)
