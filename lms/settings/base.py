@@ -142,7 +142,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -275,6 +275,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "")  # for EMAIL_BACKEND=…filebased.EmailBackend
 # The outbox (lms.services.email_send): an unsent email is sent again by the sweep after this
 # many seconds (doubling per attempt); a worker's claim on a row lasts EMAIL_OUTBOX_LEASE_SECONDS;
 # after EMAIL_OUTBOX_MAX_ATTEMPTS the row is "failed" and waits for staff (Admin → Outgoing email).

@@ -1,11 +1,21 @@
 """Production: PostgreSQL, Redis, gunicorn, whitenoise. Every secret comes from the environment."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env, env_bool
+
+
+def object_store_origin(*, endpoint_url: str | None, bucket: str, region: str | None) -> list[str]:
+    """The origins signed object-store URLs point at (for the Content-Security-Policy)."""
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    regional = f"https://{bucket}.s3.{region}.amazonaws.com" if region else None
+    return [f"https://{bucket}.s3.amazonaws.com", *([regional] if regional else [])]
 
 
 def required(name: str) -> str:
@@ -50,6 +60,37 @@ LMS_REQUIRE_STAFF_MFA = env_bool("LMS_REQUIRE_STAFF_MFA", True)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+
+# --- Object storage: every upload and stored document, in one private S3-API bucket ---
+# Several web nodes and workers see the same files; nothing is written to a local folder.
+# "private" (applicants' uploads, signed forms, deck imports, certificates) is only ever read by
+# the app, which streams a file after its permission check (enrollment.uploads); "default"
+# (Wagtail images and documents) is under media/ in the same bucket: documents are streamed by
+# Wagtail's own view (collection privacy), image renditions get short-lived signed URLs.
+AWS_STORAGE_BUCKET_NAME = required("AWS_STORAGE_BUCKET_NAME")
+_OBJECT_STORE = {
+    "bucket_name": AWS_STORAGE_BUCKET_NAME,
+    "access_key": required("AWS_ACCESS_KEY_ID"),
+    "secret_key": required("AWS_SECRET_ACCESS_KEY"),
+    "region_name": env("AWS_S3_REGION_NAME") or None,
+    # Unset on AWS; the store's URL elsewhere (MinIO, Ceph, a provider's S3 endpoint).
+    "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+    "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+    "signature_version": "s3v4",
+    "default_acl": None,  # the bucket's own policy: private, no public ACLs
+    "querystring_auth": True,
+    "querystring_expire": int(env("AWS_QUERYSTRING_EXPIRE", "300")),
+    "file_overwrite": False,
+}
+STORAGES["private"] = {  # noqa: F405
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {**_OBJECT_STORE, "location": "private"},
+}
+STORAGES["default"] = {  # noqa: F405
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {**_OBJECT_STORE, "location": "media"},
+}
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
@@ -67,5 +108,20 @@ CREDENTIAL_SIGNING_KEY = required("CREDENTIAL_SIGNING_KEY")
 CREDENTIAL_SIGNING_KEY_FILE = None
 # Content-Security-Policy (stricter on the site than on the admin paths) and Permissions-Policy
 # on every response; Referrer-Policy comes from SecurityMiddleware (SECURE_REFERRER_POLICY).
-CONTENT_SECURITY_POLICY = LMS_CONTENT_SECURITY_POLICY  # noqa: F405
+# Lesson images come from the object store (signed URLs): its origin may serve images.
+_MEDIA_ORIGIN = object_store_origin(
+    endpoint_url=_OBJECT_STORE["endpoint_url"],
+    bucket=AWS_STORAGE_BUCKET_NAME,
+    region=_OBJECT_STORE["region_name"],
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **LMS_CONTENT_SECURITY_POLICY["DIRECTIVES"],  # noqa: F405
+        "img-src": [*LMS_CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], *_MEDIA_ORIGIN],  # noqa: F405
+    }
+}
+LMS_ADMIN_CSP_DIRECTIVES = {
+    **LMS_ADMIN_CSP_DIRECTIVES,  # noqa: F405
+    "img-src": [*LMS_ADMIN_CSP_DIRECTIVES["img-src"], *_MEDIA_ORIGIN],  # noqa: F405
+}
 PERMISSIONS_POLICY = LMS_PERMISSIONS_POLICY  # noqa: F405

@@ -1,13 +1,15 @@
-"""Real servers for the platform tests: a throwaway Redis, a tiny SMTP sink."""
+"""Real servers for the platform tests: a throwaway Redis, an S3 stand-in (moto), a tiny SMTP sink."""
 
 import email
 import shutil
 import socket
 import socketserver
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -52,6 +54,90 @@ def redis_url(tmp_path) -> Iterator[str]:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@dataclass(frozen=True)
+class ObjectStore:
+    """Where the S3 stand-in listens, and the variables production settings read for it."""
+
+    endpoint_url: str
+    bucket: str
+    access_key: str = "test-access-key"
+    secret_key: str = "test-secret-key"
+    region: str = "us-east-1"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "AWS_S3_ENDPOINT_URL": self.endpoint_url,
+            "AWS_STORAGE_BUCKET_NAME": self.bucket,
+            "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key,
+            "AWS_S3_REGION_NAME": self.region,
+            "AWS_S3_ADDRESSING_STYLE": "path",
+        }
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            region_name=self.region,
+        )
+
+    def keys(self, bucket: str | None = None) -> list[str]:
+        pages = (
+            self.client().get_paginator("list_objects_v2").paginate(Bucket=bucket or self.bucket)
+        )
+        return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
+
+    def storage_options(self, location: str = "private") -> dict:
+        """OPTIONS for django-storages' S3Storage, as lms.settings.production builds them."""
+        return {
+            "bucket_name": self.bucket,
+            "access_key": self.access_key,
+            "secret_key": self.secret_key,
+            "region_name": self.region,
+            "endpoint_url": self.endpoint_url,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,
+            "location": location,
+        }
+
+
+@pytest.fixture
+def object_store(tmp_path) -> Iterator[ObjectStore]:
+    """moto's S3 server (dev/test only) on a free loopback port, with one private bucket."""
+    port = free_port()
+    log = (tmp_path / "moto.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    store = ObjectStore(endpoint_url=f"http://127.0.0.1:{port}", bucket="bhcm-private")
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            store.client().create_bucket(Bucket=store.bucket)
+            break
+        except Exception:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("moto's S3 server did not start")
+            time.sleep(0.2)
+    yield store
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
 
 
 class SmtpSink(socketserver.ThreadingTCPServer):
