@@ -1,4 +1,4 @@
-"""Real servers for the platform tests: a throwaway Redis, an S3 stand-in (moto), a tiny SMTP sink."""
+"""Real servers for the platform tests: a throwaway Redis, moto's S3 server, an SMTP sink."""
 
 import email
 import shutil
