@@ -3,6 +3,7 @@
 import os
 from urllib.parse import urlsplit
 
+from botocore.config import Config
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -37,8 +38,16 @@ CELERY_BROKER_URL = required("CELERY_BROKER_URL")
 # Rate-limit counters must be shared by all gunicorn workers: Redis, e.g. redis://host:6379/1.
 CACHE_URL = required("CACHE_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # A Redis that stops answering fails a request (and /healthz) fast instead of hanging it.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
 }
+# Sessions live in PostgreSQL (Django's database backend), so any node serves any signed-in
+# person; the cache holds nothing that cannot be lost.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Behind a proxy every client would share the proxy's address (one rate-limit bucket for all):
 # say how many proxies to trust, 0 when there is none, unless a client-IP header is named.
 if not ALLAUTH_TRUSTED_CLIENT_IP_HEADER:  # noqa: F405
@@ -75,8 +84,13 @@ _OBJECT_STORE = {
     "region_name": env("AWS_S3_REGION_NAME") or None,
     # Unset on AWS; the store's URL elsewhere (MinIO, Ceph, a provider's S3 endpoint).
     "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
-    "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
-    "signature_version": "s3v4",
+    "client_config": Config(
+        s3={"addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None},
+        signature_version="s3v4",
+        connect_timeout=5,
+        read_timeout=30,
+        retries={"max_attempts": 3, "mode": "standard"},
+    ),
     "default_acl": None,  # the bucket's own policy: private, no public ACLs
     "querystring_auth": True,
     "querystring_expire": int(env("AWS_QUERYSTRING_EXPIRE", "300")),
@@ -114,6 +128,9 @@ _MEDIA_ORIGIN = object_store_origin(
     bucket=AWS_STORAGE_BUCKET_NAME,
     region=_OBJECT_STORE["region_name"],
 )
+# Logs: one JSON object a line (to stderr, for the platform's log shipper), each with the
+# request id; LOG_FORMAT=plain for people reading a terminal.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         **LMS_CONTENT_SECURITY_POLICY["DIRECTIVES"],  # noqa: F405
