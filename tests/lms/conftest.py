@@ -9,7 +9,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -20,15 +22,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def redis_url(tmp_path) -> Iterator[str]:
-    """A redis-server of its own (loopback, nothing persisted, in a temporary folder)."""
+@contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """A redis-server of its own (loopback, nothing persisted, in `folder`): its URL."""
     exe = shutil.which("redis-server")
     if exe is None:
         pytest.fail("redis-server is not installed: run `make sysdeps` (Debian redis-server).")
     port = free_port()
-    folder = tmp_path / "redis"
-    folder.mkdir()
+    folder.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         + ["--dir", str(folder)],
@@ -48,12 +49,25 @@ def redis_url(tmp_path) -> Iterator[str]:
             proc.kill()
             pytest.fail("redis-server did not start")
         time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}"
+    try:
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def redis_url(tmp_path) -> Iterator[str]:
+    with redis_server(tmp_path / "redis") as url:
+        yield url
 
 
 @dataclass(frozen=True)
@@ -110,11 +124,12 @@ class ObjectStore:
         }
 
 
-@pytest.fixture
-def object_store(tmp_path) -> Iterator[ObjectStore]:
+@contextmanager
+def s3_server(folder: Path) -> Iterator[ObjectStore]:
     """moto's S3 server (dev/test only) on a free loopback port, with one private bucket."""
     port = free_port()
-    log = (tmp_path / "moto.log").open("w")
+    folder.mkdir(parents=True, exist_ok=True)
+    log = (folder / "moto.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=log,
@@ -131,13 +146,17 @@ def object_store(tmp_path) -> Iterator[ObjectStore]:
                 proc.kill()
                 pytest.fail("moto's S3 server did not start")
             time.sleep(0.2)
-    yield store
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield store
+    finally:
+        _stop(proc)
+        log.close()
+
+
+@pytest.fixture
+def object_store(tmp_path) -> Iterator[ObjectStore]:
+    with s3_server(tmp_path / "s3") as store:
+        yield store
 
 
 class SmtpSink(socketserver.ThreadingTCPServer):
