@@ -105,6 +105,11 @@ STORAGES["default"] = {  # noqa: F405
     "OPTIONS": {**_OBJECT_STORE, "location": "media"},
 }
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+# Logs: one JSON object a line (to stderr, for the platform's log shipper), each with the
+# request id; LOG_FORMAT=plain for people reading a terminal.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
@@ -128,9 +133,6 @@ _MEDIA_ORIGIN = object_store_origin(
     bucket=AWS_STORAGE_BUCKET_NAME,
     region=_OBJECT_STORE["region_name"],
 )
-# Logs: one JSON object a line (to stderr, for the platform's log shipper), each with the
-# request id; LOG_FORMAT=plain for people reading a terminal.
-LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         **LMS_CONTENT_SECURITY_POLICY["DIRECTIVES"],  # noqa: F405
