@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
-# Debian packages: PostgreSQL (tests), Chromium (browser journeys), pango (WeasyPrint PDFs), Redis (production broker; the outbox crash test runs a throwaway one),
+# Debian packages: PostgreSQL (tests), Chromium (browser journeys), pango (WeasyPrint PDFs), Redis (production broker and cache; the outbox crash test and the scale-out test run throwaway ones; PostgreSQL also brings pg_dump/pg_restore for the backup drill),
 # poppler-utils and zbar-tools (tests read certificate PDFs: text, attachments, QR codes), nodejs and npm (axe-core for the journeys; npm comes with NodeSource's nodejs, else from Debian).
 DEB_PACKAGES := postgresql redis-server chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools nodejs
 AXE := tests/e2e/node_modules/axe-core/axe.min.js

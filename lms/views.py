@@ -1,6 +1,9 @@
 import logging
+import uuid
 from functools import wraps
 
+from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -30,11 +33,39 @@ def _broker_ok() -> bool:
         return False
 
 
+def _cache_ok() -> bool:
+    """The shared cache (rate limits, lockouts) stores and returns a value."""
+    token = uuid.uuid4().hex
+    key = f"healthz:{token}"  # one per check: nodes checking at once never read each other's
+    try:
+        cache.set(key, token, timeout=10)
+        found = cache.get(key)
+        cache.delete(key)
+        return found == token
+    except Exception:
+        return False
+
+
+def _object_store_ok() -> bool:
+    """The private file storage (the object store in production) answers a lookup."""
+    try:
+        storages["private"].exists("healthz")
+        return True
+    except Exception:
+        return False
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Whether the database and the Celery broker can be reached (200 when both, else 503)."""
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    """Whether the database, the Celery broker, the shared cache and the object store can be
+    reached (200 when all of them, else 503)."""
+    checks = {
+        "database": _database_ok(),
+        "broker": _broker_ok(),
+        "cache": _cache_ok(),
+        "object_store": _object_store_ok(),
+    }
     ok = all(checks.values())
     return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
 

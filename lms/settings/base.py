@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id on the response and on every log line; one log line per request.
+    "lms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy, sent where CONTENT_SECURITY_POLICY and
     # PERMISSIONS_POLICY are set (production).
@@ -142,7 +144,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -275,6 +277,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "")  # for EMAIL_BACKEND=…filebased.EmailBackend
 # The outbox (lms.services.email_send): an unsent email is sent again by the sweep after this
 # many seconds (doubling per attempt); a worker's claim on a row lasts EMAIL_OUTBOX_LEASE_SECONDS;
 # after EMAIL_OUTBOX_MAX_ATTEMPTS the row is "failed" and waits for staff (Admin → Outgoing email).
@@ -310,11 +313,23 @@ EXAM_SAVE_GRACE_SECONDS = int(env("EXAM_SAVE_GRACE_SECONDS", "30"))
 # PPTX_IMPORT_* variable that is set overrides its default, e.g. PPTX_IMPORT_MAX_SLIDES=500.
 globals().update({k: int(v) for k, v in os.environ.items() if k.startswith("PPTX_IMPORT_")})
 
-# Nothing personal goes into logs: the default logging keeps request bodies out.
+# Nothing personal goes into logs: the default logging keeps request bodies out, and the one
+# line per request (lms.request_log) names the URL pattern and a user id, never a path or email.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lms.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "lms.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env("LOG_FORMAT", "plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

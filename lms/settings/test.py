@@ -14,7 +14,6 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "")
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 LMS_REQUIRE_STAFF_MFA = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

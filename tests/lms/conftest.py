@@ -1,13 +1,17 @@
-"""Real servers for the platform tests: a throwaway Redis, a tiny SMTP sink."""
+"""Real servers for the platform tests: a throwaway Redis, moto's S3 server, an SMTP sink."""
 
 import email
 import shutil
 import socket
 import socketserver
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -18,15 +22,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def redis_url(tmp_path) -> Iterator[str]:
-    """A redis-server of its own (loopback, nothing persisted, in a temporary folder)."""
+@contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """A redis-server of its own (loopback, nothing persisted, in `folder`): its URL."""
     exe = shutil.which("redis-server")
     if exe is None:
         pytest.fail("redis-server is not installed: run `make sysdeps` (Debian redis-server).")
     port = free_port()
-    folder = tmp_path / "redis"
-    folder.mkdir()
+    folder.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         + ["--dir", str(folder)],
@@ -46,12 +49,114 @@ def redis_url(tmp_path) -> Iterator[str]:
             proc.kill()
             pytest.fail("redis-server did not start")
         time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}"
+    try:
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def redis_url(tmp_path) -> Iterator[str]:
+    with redis_server(tmp_path / "redis") as url:
+        yield url
+
+
+@dataclass(frozen=True)
+class ObjectStore:
+    """Where the S3 stand-in listens, and the variables production settings read for it."""
+
+    endpoint_url: str
+    bucket: str
+    access_key: str = "test-access-key"
+    secret_key: str = "test-secret-key"
+    region: str = "us-east-1"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "AWS_S3_ENDPOINT_URL": self.endpoint_url,
+            "AWS_STORAGE_BUCKET_NAME": self.bucket,
+            "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key,
+            "AWS_S3_REGION_NAME": self.region,
+            "AWS_S3_ADDRESSING_STYLE": "path",
+        }
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            region_name=self.region,
+        )
+
+    def keys(self, bucket: str | None = None) -> list[str]:
+        pages = (
+            self.client().get_paginator("list_objects_v2").paginate(Bucket=bucket or self.bucket)
+        )
+        return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
+
+    def storage_options(self, location: str = "private") -> dict:
+        """OPTIONS for django-storages' S3Storage, as lms.settings.production builds them."""
+        return {
+            "bucket_name": self.bucket,
+            "access_key": self.access_key,
+            "secret_key": self.secret_key,
+            "region_name": self.region,
+            "endpoint_url": self.endpoint_url,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,
+            "location": location,
+        }
+
+
+@contextmanager
+def s3_server(folder: Path) -> Iterator[ObjectStore]:
+    """moto's S3 server (dev/test only) on a free loopback port, with one private bucket."""
+    port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    log = (folder / "moto.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    store = ObjectStore(endpoint_url=f"http://127.0.0.1:{port}", bucket="bhcm-private")
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            store.client().create_bucket(Bucket=store.bucket)
+            break
+        except Exception:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("moto's S3 server did not start")
+            time.sleep(0.2)
+    try:
+        yield store
+    finally:
+        _stop(proc)
+        log.close()
+
+
+@pytest.fixture
+def object_store(tmp_path) -> Iterator[ObjectStore]:
+    with s3_server(tmp_path / "s3") as store:
+        yield store
 
 
 class SmtpSink(socketserver.ThreadingTCPServer):

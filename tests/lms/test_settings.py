@@ -23,12 +23,20 @@ EXAMPLE_ENV = {
     "WAGTAILADMIN_BASE_URL": "https://bhcm.example.org",
     # an example Ed25519 seed (32 bytes, base64): never a real key
     "CREDENTIAL_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    "AWS_STORAGE_BUCKET_NAME": "bhcm-private",
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "example-object-store-secret",
+    "AWS_S3_REGION_NAME": "us-east-2",
 }
+
+
+# Where the embedded default would write files: never set for production.
+LOCAL_PATHS = ("LMS_VAR_DIR", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "AWS_S3_ENDPOINT_URL")
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # A production process starts with none of the test run's own variables.
-    dropped = {*EXAMPLE_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    dropped = {*EXAMPLE_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", *LOCAL_PATHS}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args, "--settings=lms.settings.production"],
@@ -55,6 +63,9 @@ def test_check_deploy_is_clean_with_example_variables():
         "STRIPE_WEBHOOK_SECRET",
         "CACHE_URL",
         "ALLAUTH_TRUSTED_PROXY_COUNT",
+        "AWS_STORAGE_BUCKET_NAME",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
     ],
 )
 def test_production_refuses_to_start_without_a_secret(missing):
