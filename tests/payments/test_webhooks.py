@@ -166,3 +166,19 @@ def test_an_unknown_session_is_stored_and_ignored(client, payment):
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
     assert Payment.objects.filter(status=PaymentStatus.PAID).count() == 0
+
+
+def test_a_redelivered_mismatch_is_flagged_once(client, payment):
+    """Stripe redelivers an event until it gets a 200, and sometimes after: the mismatch is
+    flagged for staff once, not once per delivery."""
+    event = _completed(payment, amount_total=2500)
+
+    for _ in range(3):
+        assert stripe_post(client, event).status_code == 200
+
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    assert payment.flag_reason.count("25.00 USD paid but 75.00 USD was asked") == 1
+    assert _audits(payment, "payment.flagged") == 1
+    stored = StripeEvent.objects.get(stripe_id="evt_completed_1")
+    assert stored.processed_at is not None
