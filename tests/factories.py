@@ -1,9 +1,13 @@
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from icalendar import Calendar
 
+from enrollment.models import Application, ApplicationStatus, ClassroomSession, EmployeeConfirmation
+from lms import clock
 from lms.models import User
+from payments.models import Payment, PaymentLineItem, PaymentStatus
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -56,3 +60,75 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(QualifyingAgencyFactory)
     job_title = "Case manager"
     employment_start_date = date(2024, 3, 1)
+
+
+# --- Applications ready to book, paid days, sessions, calendar files ---------------------------
+
+
+def pay(application: Application, day: int) -> PaymentLineItem:
+    """A paid day fee, as a verified Stripe webhook leaves it."""
+    payment = Payment.objects.create(
+        application=application,
+        status=PaymentStatus.PAID,
+        amount_cents=2500,
+        paid_at=clock.now(),
+    )
+    return PaymentLineItem.objects.create(
+        payment=payment,
+        kind=PaymentLineItem.Kind.DAY_FEE,
+        day=day,
+        description=f"Classroom training fee, Day {day}",
+        amount_cents=2500,
+    )
+
+
+def confirm_employee(application: Application) -> None:
+    """Certification staff confirmed the applicant's ODMHSAS employment."""
+    EmployeeConfirmation.objects.create(application=application)
+
+
+def ready(
+    *, track="cm1", paid=(1, 2), status=ApplicationStatus.TRAINING_APPROVED, **fields
+) -> Application:
+    """An application whose web-based training is approved, with the given days paid."""
+    today = clock.today()
+    defaults = {
+        "status": status,
+        "track": track,
+        "submitted_on": today - timedelta(days=30),
+        "expires_on": today + timedelta(days=150),
+    }
+    application = ApplicationFactory(**{**defaults, **fields})
+    for day in paid:
+        pay(application, day)
+    return application
+
+
+def make_session(*, day=1, on=None, capacity=20, start=time(9), end=time(16), **fields):
+    """A scheduled session, by default two weeks ahead."""
+    defaults = {
+        "venue": "ODMHSAS Training Center",
+        "address": "2000 N Classen Blvd, Oklahoma City, OK",
+        "room": "Room 210",
+    }
+    return ClassroomSession.objects.create(
+        day=day,
+        date=on or clock.today() + timedelta(days=14),
+        start_time=start,
+        end_time=end,
+        capacity=capacity,
+        **{**defaults, **fields},
+    )
+
+
+def ics_of(message) -> Calendar:
+    """The calendar file attached to an email, parsed."""
+    files = [a for a in message.attachments if a[0].endswith(".ics")]
+    assert len(files) == 1, message.attachments
+    assert files[0][2] == "text/calendar"
+    return Calendar.from_ical(files[0][1])
+
+
+def event_of(message):
+    calendar = ics_of(message)
+    return calendar, calendar.walk("VEVENT")[0]

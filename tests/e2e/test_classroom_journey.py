@@ -16,8 +16,7 @@ from enrollment.services.booking import registration_book
 from lms import clock
 from lms.roles import Role
 from payments.models import Payment
-from tests.enrollment.test_booking import confirm_employee, make_session, ready
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, confirm_employee, make_session, ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -665,7 +665,7 @@ def test_locking_attendance_asks_first_and_counts_who_moves_on(client, cert_staf
 
     from enrollment.services.booking import registration_book
     from enrollment.services.roster import session_attendance_mark
-    from tests.enrollment.test_booking import make_session, ready
+    from tests.factories import make_session, ready
 
     session = make_session(on=clock.today() - timedelta(days=1))
     session.trainers.add(trainer)

@@ -23,7 +23,7 @@ from enrollment.services.roster import (
 from lms import clock
 from lms.models import AuditEvent
 from payments.selectors import day_fee_status, unused_paid_day_item
-from tests.enrollment.test_booking import confirm_employee, make_session, pay, ready
+from tests.factories import confirm_employee, make_session, pay, ready
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

@@ -16,8 +16,7 @@ from lms.models import AuditEvent
 from payments.models import Payment
 from payments.selectors import application_fees, day_fee_status, fee_lines
 from payments.services import payment_start
-from tests.enrollment.test_booking import make_session
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, make_session
 from tests.lms.test_roles import POLICY_FORM
 
 pytestmark = pytest.mark.django_db

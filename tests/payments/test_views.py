@@ -12,7 +12,8 @@ from payments.models import Payment, PaymentStatus
 from payments.providers import EventKind, ProviderUnavailable
 from payments.providers.fake import FakeProvider
 from payments.receipts import receipt_context
-from tests.payments.conftest import confirm_employee, fake_deliver
+from tests.factories import confirm_employee
+from tests.payments.conftest import fake_deliver
 
 pytestmark = pytest.mark.django_db
 DAYS_2_3_4 = [("day_fee", 2), ("day_fee", 3), ("day_fee", 4)]
