@@ -76,18 +76,40 @@ KEEP = [
 ]
 
 
-def _skip_unkept(session: Path) -> None:
+def _bare_star(module: str, row: int, col: int) -> bool:
+    """The `*` that makes the parameters after it keyword-only is no multiplication: cosmic-ray
+    still offers to "replace" it, which only loosens a signature every caller uses by keyword."""
+    line = (TREE / module).read_text().splitlines()[row - 1]
+    return line[col : col + 1] == "*" and line[col + 1 :].lstrip()[:1] in (",", ")")
+
+
+def _skip_unkept(session: Path, module: str) -> None:
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
     keep = re.compile("|".join(f"(?:{k})" for k in KEEP))
     with use_db(session, WorkDB.Mode.open) as db:
         for item in list(db.pending_work_items):
-            if not all(keep.match(m.operator_name) for m in item.mutations):
+            why = None
+            for m in item.mutations:
+                if not keep.match(m.operator_name):
+                    why = "operator left out"
+                elif m.operator_name.startswith("core/ReplaceBinaryOperator_Mul_") and _bare_star(
+                    module, *m.start_pos
+                ):
+                    why = "keyword-only marker"
+            if why:
                 db.set_result(
-                    item.job_id,
-                    WorkResult(output="operator left out", worker_outcome=WorkerOutcome.SKIPPED),
+                    item.job_id, WorkResult(output=why, worker_outcome=WorkerOutcome.SKIPPED)
                 )
+
+
+def _forget_survivors(session: Path) -> int:
+    """Make the survivors of an earlier run pending again, to try them against today's tests."""
+    import sqlite3
+
+    with sqlite3.connect(session) as db:
+        return db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
 
 
 def _copy_tree() -> None:
@@ -135,7 +157,7 @@ def _test_command(module: str, tests: list[str]) -> list[str]:
     return [*command, "--reuse-db", "-o", "addopts=--strict-markers", *tests]
 
 
-def _run_module(module: str, tests: list[str], equivalents: dict) -> dict:
+def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool) -> dict:
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
@@ -161,10 +183,13 @@ def _run_module(module: str, tests: list[str], equivalents: dict) -> dict:
         "[cosmic-ray.distributor]\n"
         'name = "local"\n'
     )
-    session.unlink(missing_ok=True)
     cr = Path(sys.executable).with_name("cosmic-ray")
-    subprocess.run([cr, "init", config, session], cwd=TREE, env=env, check=True)
-    _skip_unkept(session)
+    if again and session.exists():
+        print(f"{module}: trying {_forget_survivors(session)} earlier survivors again", flush=True)
+    else:
+        session.unlink(missing_ok=True)
+        subprocess.run([cr, "init", config, session], cwd=TREE, env=env, check=True)
+    _skip_unkept(session, module)
     print(f"{module}: running mutants (baseline {took:.1f} s) ...", flush=True)
     subprocess.run([cr, "exec", config, session], cwd=TREE, env=env, check=True)
 
@@ -232,6 +257,12 @@ def _table(results: list[dict]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="keep each module's earlier session: run only its survivors (and anything not run "
+        "yet) against the current tests",
+    )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("Run it through tests/pg_cluster.py (make mutation does).")
@@ -242,7 +273,7 @@ def main() -> int:
     previous = json.loads(report_path.read_text()) if report_path.exists() else {}
     by_module = {r["module"]: r for r in previous.get("modules", [])}
     for module in args.module or list(MODULES):
-        by_module[module] = _run_module(module, MODULES[module], equivalents)
+        by_module[module] = _run_module(module, MODULES[module], equivalents, again=args.survivors)
         report = {"modules": [by_module[m] for m in MODULES if m in by_module]}
         report_path.write_text(json.dumps(report, indent=2))
     results = [by_module[m] for m in MODULES if m in by_module]
