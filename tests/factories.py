@@ -1,4 +1,8 @@
+import os
+import subprocess
+import sys
 from datetime import date, time, timedelta
+from pathlib import Path
 
 import factory
 from allauth.account.models import EmailAddress
@@ -132,3 +136,54 @@ def ics_of(message) -> Calendar:
 def event_of(message):
     calendar = ics_of(message)
     return calendar, calendar.walk("VEVENT")[0]
+
+
+# --- The certification policy form, and a production process's environment ----------------
+
+POLICY_FORM = {
+    "day_fee": "30.00",
+    "reapplication_fee": "15.00",
+    "renewal_fee": "15.00",
+    "late_fee": "25.00",
+    "application_valid_months": "6",
+    "reapply_wait_days": "60",
+    "ceu_total_hours": "12",
+    "ceu_ethics_hours": "3",
+    "ceu_strengths_hours": "3",
+    "audit_rate_percent": "10",
+    "waitlist_offer_hours": "48",
+    "expiry_reminder_days": "60,30,7",
+    "session_reminder_days": "3",
+}
+
+
+EXAMPLE_ENV = {
+    "SECRET_KEY": "an-example-production-secret-key-that-is-long-and-random-4f8a1c9e2b7d",
+    "ALLOWED_HOSTS": "bhcm.example.org",
+    "DATABASE_URL": "postgres://lms:pw@db.example.org:5432/lms",
+    "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "CACHE_URL": "redis://redis.example.org:6379/1",
+    "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+    "STRIPE_SECRET_KEY": "sk_live_example",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
+    "STRIPE_WEBHOOK_SECRET": "whsec_example",
+    "EMAIL_HOST": "smtp.example.org",
+    "WAGTAILADMIN_BASE_URL": "https://bhcm.example.org",
+    # an example Ed25519 seed (32 bytes, base64): never a real key
+    "CREDENTIAL_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+}
+
+
+def manage_production(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """manage.py under the production settings with `env`, as a fresh production process."""
+    # A production process starts with none of the test run's own variables.
+    dropped = {*EXAMPLE_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args, "--settings=lms.settings.production"],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
