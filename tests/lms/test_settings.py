@@ -5,6 +5,7 @@ import pytest
 from tests.factories import EXAMPLE_ENV
 from tests.factories import manage_production as _manage
 
+
 def test_check_deploy_is_clean_with_example_variables():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=EXAMPLE_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
