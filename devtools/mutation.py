@@ -158,9 +158,6 @@ def _test_command(module: str, tests: list[str]) -> list[str]:
 
 
 def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool) -> dict:
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
-
     slug = module.replace("/", "_").removesuffix(".py")
     session = OUT / f"{slug}.sqlite"
     config = OUT / f"{slug}.toml"
@@ -192,10 +189,22 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool
     _skip_unkept(session, module)
     print(f"{module}: running mutants (baseline {took:.1f} s) ...", flush=True)
     subprocess.run([cr, "exec", config, session], cwd=TREE, env=env, check=True)
+    # cosmic-ray restores each file after its mutant; make sure, in case it was interrupted.
+    original = (ROOT / module).read_bytes()
+    if (TREE / module).read_bytes() != original:
+        (TREE / module).write_bytes(original)
+    return _summary(module, tests, session, equivalents)
+
+
+def _summary(module: str, tests: list[str], session: Path, equivalents: dict) -> dict:
+    """Killed, survived (and which), equivalent, and not yet run, from a module's session."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
     result = {"module": module, "tests": tests, "mutants": 0, "killed": 0, "skipped": 0}
-    result |= {"survived": [], "equivalent": [], "incompetent": 0}
+    result |= {"survived": [], "equivalent": [], "incompetent": 0, "not_run": 0}
     with use_db(session, WorkDB.Mode.open) as db:
+        result["not_run"] = sum(1 for _ in db.pending_work_items)
         for item, outcome in db.completed_work_items:
             if outcome.worker_outcome == WorkerOutcome.SKIPPED:
                 result["skipped"] += 1
@@ -220,15 +229,11 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool
                     result["equivalent"].append(entry | {"reason": reason})
                 else:
                     result["survived"].append(entry)
-    # cosmic-ray restores each file after its mutant; make sure, in case it was interrupted.
-    original = (ROOT / module).read_bytes()
-    if (TREE / module).read_bytes() != original:
-        (TREE / module).write_bytes(original)
     return result
 
 
 def _table(results: list[dict]) -> str:
-    rows = [("module", "mutants", "killed", "survived", "equivalent")]
+    rows = [("module", "mutants", "killed", "survived", "equivalent", "not run")]
     for r in results:
         rows.append(
             (
@@ -237,9 +242,10 @@ def _table(results: list[dict]) -> str:
                 str(r["killed"]),
                 str(len(r["survived"])),
                 str(len(r["equivalent"])),
+                str(r.get("not_run", 0)),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
     lines = [
         "  ".join(
             c.ljust(w) if i == 0 else c.rjust(w)
@@ -263,20 +269,33 @@ def main() -> int:
         help="keep each module's earlier session: run only its survivors (and anything not run "
         "yet) against the current tests",
     )
+    parser.add_argument(
+        "--report", action="store_true", help="only report what the sessions on disk hold"
+    )
     args = parser.parse_args()
-    if "DATABASE_URL" not in os.environ:
+    if not args.report and "DATABASE_URL" not in os.environ:
         raise SystemExit("Run it through tests/pg_cluster.py (make mutation does).")
     OUT.mkdir(parents=True, exist_ok=True)
-    _copy_tree()
     equivalents = _equivalents()
     report_path = OUT / "report.json"
-    previous = json.loads(report_path.read_text()) if report_path.exists() else {}
-    by_module = {r["module"]: r for r in previous.get("modules", [])}
-    for module in args.module or list(MODULES):
-        by_module[module] = _run_module(module, MODULES[module], equivalents, again=args.survivors)
-        report = {"modules": [by_module[m] for m in MODULES if m in by_module]}
-        report_path.write_text(json.dumps(report, indent=2))
+    by_module = {}
+    if args.report:  # what the sessions on disk hold, including a run stopped half-way
+        for module, tests in MODULES.items():
+            session = OUT / f"{module.replace('/', '_').removesuffix('.py')}.sqlite"
+            if session.exists():
+                by_module[module] = _summary(module, tests, session, equivalents)
+    else:
+        _copy_tree()
+        previous = json.loads(report_path.read_text()) if report_path.exists() else {}
+        by_module = {r["module"]: r for r in previous.get("modules", [])}
+        for module in args.module or list(MODULES):
+            by_module[module] = _run_module(
+                module, MODULES[module], equivalents, again=args.survivors
+            )
+            report = {"modules": [by_module[m] for m in MODULES if m in by_module]}
+            report_path.write_text(json.dumps(report, indent=2))
     results = [by_module[m] for m in MODULES if m in by_module]
+    report_path.write_text(json.dumps({"modules": results}, indent=2))
     table = _table(results)
     (OUT / "report.txt").write_text(table + "\n")
     print(table)
