@@ -133,6 +133,9 @@ def _copy_tree() -> None:
     venv = ROOT / ".venv"
     if venv.exists():
         (TREE / ".venv").symlink_to(venv.resolve())
+    shared = ROOT.parent / "shared"  # the specs and seeds beside the checkout (../shared)
+    if shared.exists() and not (TREE.parent / "shared").exists():
+        (TREE.parent / "shared").symlink_to(shared.resolve())
     node_modules = ROOT / "tests" / "e2e" / "node_modules"
     if node_modules.exists():
         (TREE / "tests" / "e2e" / "node_modules").symlink_to(node_modules.resolve())
