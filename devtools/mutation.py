@@ -104,6 +104,33 @@ def _skip_unkept(session: Path, module: str) -> None:
                 )
 
 
+def _defer_pending(session: Path) -> list[str]:
+    """Park the mutants not run yet (marked skipped) so that `exec` runs only the survivors."""
+    import sqlite3
+
+    with sqlite3.connect(session) as db:
+        ids = [
+            row[0]
+            for row in db.execute(
+                "SELECT job_id FROM work_items"
+                " WHERE job_id NOT IN (SELECT job_id FROM work_results)"
+            )
+        ]
+        db.executemany(
+            "INSERT INTO work_results (job_id, worker_outcome, output)"
+            " VALUES (?, 'SKIPPED', 'deferred')",
+            [(i,) for i in ids],
+        )
+    return ids
+
+
+def _undefer(session: Path, ids: list[str]) -> None:
+    import sqlite3
+
+    with sqlite3.connect(session) as db:
+        db.executemany("DELETE FROM work_results WHERE job_id = ?", [(i,) for i in ids])
+
+
 def _forget_survivors(session: Path) -> int:
     """Make the survivors of an earlier run pending again, to try them against today's tests."""
     import sqlite3
@@ -184,14 +211,19 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool
         'name = "local"\n'
     )
     cr = Path(sys.executable).with_name("cosmic-ray")
+    deferred: list[str] = []
     if again and session.exists():
+        deferred = _defer_pending(session)  # only the survivors now; the rest stays not run
         print(f"{module}: trying {_forget_survivors(session)} earlier survivors again", flush=True)
     else:
         session.unlink(missing_ok=True)
         subprocess.run([cr, "init", config, session], cwd=TREE, env=env, check=True)
     _skip_unkept(session, module)
     print(f"{module}: running mutants (baseline {took:.1f} s) ...", flush=True)
-    subprocess.run([cr, "exec", config, session], cwd=TREE, env=env, check=True)
+    try:
+        subprocess.run([cr, "exec", config, session], cwd=TREE, env=env, check=True)
+    finally:
+        _undefer(session, deferred)
     # cosmic-ray restores each file after its mutant; make sure, in case it was interrupted.
     original = (ROOT / module).read_bytes()
     if (TREE / module).read_bytes() != original:
