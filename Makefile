@@ -11,7 +11,7 @@ DEB_PACKAGES := postgresql redis-server chromium libpango-1.0-0 libpangoft2-1.0-
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
 
-.PHONY: run test lint sysdeps venv e2e-deps bench clean
+.PHONY: run test lint sysdeps venv e2e-deps bench mutation clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -68,6 +68,15 @@ bench: sysdeps venv
 	@if [ -f bench/exam_bench.py ]; then $(PY) tests/pg_cluster.py -- $(PY) bench/exam_bench.py; fi
 	$(PY) tests/pg_cluster.py -- $(PY) bench/verify_bench.py
 	$(PY) tests/pg_cluster.py -- $(PY) bench/suspension_bench.py
+
+# Mutation testing (not tests, not part of `make test`): cosmic-ray over the rules, money, seats,
+# exam and sign-in modules, one mutant at a time, each module with its own tests, on a copy of the
+# tree. Report: var/mutation/report.json and report.txt. MODULES="enrollment/rules.py ..." narrows it;
+# MUTATION_ARGS=--survivors tries only the last run's survivors against the current tests.
+MODULES ?=
+MUTATION_ARGS ?=
+mutation: sysdeps venv
+	$(PY) tests/pg_cluster.py -- $(PY) devtools/mutation.py $(foreach m,$(MODULES),--module $(m)) $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts tests/e2e/node_modules

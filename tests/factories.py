@@ -1,9 +1,17 @@
-from datetime import date, timedelta
+import os
+import subprocess
+import sys
+from datetime import date, time, timedelta
+from pathlib import Path
 
 import factory
 from allauth.account.models import EmailAddress
+from icalendar import Calendar
 
+from enrollment.models import Application, ApplicationStatus, ClassroomSession, EmployeeConfirmation
+from lms import clock
 from lms.models import User
+from payments.models import Payment, PaymentLineItem, PaymentStatus
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -56,3 +64,133 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(QualifyingAgencyFactory)
     job_title = "Case manager"
     employment_start_date = date(2024, 3, 1)
+
+
+# --- Applications ready to book, paid days, sessions, calendar files ---------------------------
+
+
+def pay(application: Application, day: int) -> PaymentLineItem:
+    """A paid day fee, as a verified Stripe webhook leaves it."""
+    payment = Payment.objects.create(
+        application=application,
+        status=PaymentStatus.PAID,
+        amount_cents=2500,
+        paid_at=clock.now(),
+    )
+    return PaymentLineItem.objects.create(
+        payment=payment,
+        kind=PaymentLineItem.Kind.DAY_FEE,
+        day=day,
+        description=f"Classroom training fee, Day {day}",
+        amount_cents=2500,
+    )
+
+
+def confirm_employee(application: Application) -> None:
+    """Certification staff confirmed the applicant's ODMHSAS employment."""
+    EmployeeConfirmation.objects.create(application=application)
+
+
+def ready(
+    *, track="cm1", paid=(1, 2), status=ApplicationStatus.TRAINING_APPROVED, **fields
+) -> Application:
+    """An application whose web-based training is approved, with the given days paid."""
+    today = clock.today()
+    defaults = {
+        "status": status,
+        "track": track,
+        "submitted_on": today - timedelta(days=30),
+        "expires_on": today + timedelta(days=150),
+    }
+    application = ApplicationFactory(**{**defaults, **fields})
+    for day in paid:
+        pay(application, day)
+    return application
+
+
+def make_session(*, day=1, on=None, capacity=20, start=time(9), end=time(16), **fields):
+    """A scheduled session, by default two weeks ahead."""
+    defaults = {
+        "venue": "ODMHSAS Training Center",
+        "address": "2000 N Classen Blvd, Oklahoma City, OK",
+        "room": "Room 210",
+    }
+    return ClassroomSession.objects.create(
+        day=day,
+        date=on or clock.today() + timedelta(days=14),
+        start_time=start,
+        end_time=end,
+        capacity=capacity,
+        **{**defaults, **fields},
+    )
+
+
+def ics_of(message) -> Calendar:
+    """The calendar file attached to an email, parsed."""
+    files = [a for a in message.attachments if a[0].endswith(".ics")]
+    assert len(files) == 1, message.attachments
+    assert files[0][2] == "text/calendar"
+    return Calendar.from_ical(files[0][1])
+
+
+def event_of(message):
+    calendar = ics_of(message)
+    return calendar, calendar.walk("VEVENT")[0]
+
+
+# --- The certification policy form, and a production process's environment ----------------
+
+POLICY_FORM = {
+    "day_fee": "30.00",
+    "reapplication_fee": "15.00",
+    "renewal_fee": "15.00",
+    "late_fee": "25.00",
+    "application_valid_months": "6",
+    "reapply_wait_days": "60",
+    "ceu_total_hours": "12",
+    "ceu_ethics_hours": "3",
+    "ceu_strengths_hours": "3",
+    "audit_rate_percent": "10",
+    "waitlist_offer_hours": "48",
+    "expiry_reminder_days": "60,30,7",
+    "session_reminder_days": "3",
+}
+
+
+EXAMPLE_ENV = {
+    "SECRET_KEY": "an-example-production-secret-key-that-is-long-and-random-4f8a1c9e2b7d",
+    "ALLOWED_HOSTS": "bhcm.example.org",
+    "DATABASE_URL": "postgres://lms:pw@db.example.org:5432/lms",
+    "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "CACHE_URL": "redis://redis.example.org:6379/1",
+    "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+    "STRIPE_SECRET_KEY": "sk_live_example",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
+    "STRIPE_WEBHOOK_SECRET": "whsec_example",
+    "EMAIL_HOST": "smtp.example.org",
+    "WAGTAILADMIN_BASE_URL": "https://bhcm.example.org",
+    # an example Ed25519 seed (32 bytes, base64): never a real key
+    "CREDENTIAL_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    "AWS_STORAGE_BUCKET_NAME": "bhcm-private",
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "example-object-store-secret",
+    "AWS_S3_REGION_NAME": "us-east-2",
+}
+
+# Where the embedded default would write files: never set for production.
+LOCAL_PATHS = ("LMS_VAR_DIR", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "AWS_S3_ENDPOINT_URL")
+
+
+def manage_production(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """manage.py under the production settings with `env`, as a fresh production process."""
+    # A production process starts with none of the test run's own variables.
+    dropped = {*EXAMPLE_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", *LOCAL_PATHS}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args, "--settings=lms.settings.production"],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -11,7 +11,7 @@ from certification.documents import credential_attachment_name
 from certification.services.certificates import certification_issue
 from lms import clock
 from tests.certification.builders import ready_application
-from tests.certification.test_documents import _text, _tool, qr_codes
+from tests.readers import pdf_text, qr_codes, tool
 
 pytestmark = pytest.mark.django_db
 
@@ -36,17 +36,17 @@ def downloaded(client, cert_staff, settings, tmp_path):
 def test_pdf_text_qr_and_embedded_credential(client, downloaded, tmp_path):
     certification, pdf = downloaded
     verify_url = f"{BASE}/verify/{certification.number}/"
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert certification.number in text and verify_url in text
     assert "Dana Whitehorse" in text and "June 30, 2027" in text
 
     assert qr_codes(pdf, tmp_path) == [verify_url]
 
     listing = subprocess.run(
-        [_tool("pdfdetach"), "-list", str(pdf)], capture_output=True, text=True, check=True
+        [tool("pdfdetach"), "-list", str(pdf)], capture_output=True, text=True, check=True
     )
     assert credential_attachment_name(certification.number) in listing.stdout
     target = tmp_path / "embedded.json"
-    subprocess.run([_tool("pdfdetach"), "-save", "1", "-o", str(target), str(pdf)], check=True)
+    subprocess.run([tool("pdfdetach"), "-save", "1", "-o", str(target), str(pdf)], check=True)
     published = client.get(f"/verify/{certification.number}/credential.json").content
     assert target.read_bytes() == published

@@ -7,7 +7,6 @@ The vectors under vectors/ are W3C's (see vectors/README.md). No database is nee
 import base64
 import copy
 import gzip
-import hashlib
 import json
 import os
 import socket
@@ -16,12 +15,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.exceptions import ImproperlyConfigured
-from pyld import jsonld
-from pyld.documentloader.frozen import FrozenDocumentLoader
 
 from certification.credentials import canonical, keys, multibase, status_list
 from certification.credentials.did import (
@@ -34,6 +30,7 @@ from certification.credentials.issuer import issuer_for
 from certification.credentials.openbadge import issue_openbadge_credential, openbadge_credential
 from certification.credentials.proof import ProofError, proof_sign, proof_verify
 from certification.credentials.verify import credential_check
+from tests.readers import independently_verified
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = Path(__file__).parent / "vectors"
@@ -100,59 +97,6 @@ def test_vector_verifies_and_fails_once_altered():
 
 
 # --- An independent verifier, written here: canonicalize, hash, Ed25519 --------------------
-
-
-def _b58decode(text: str) -> bytes:
-    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-    number = 0
-    for char in text:
-        number = number * 58 + alphabet.index(char)
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big")
-    return b"\0" * (len(text) - len(text.lstrip("1"))) + body
-
-
-def _independent_loader() -> FrozenDocumentLoader:
-    folder = ROOT / "certification" / "credentials" / "contexts"
-    return FrozenDocumentLoader(
-        documents={
-            "https://www.w3.org/ns/credentials/v2": folder / "credentials-v2.jsonld",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": folder
-            / "ob-context-3.0.3.json",
-        }
-    )
-
-
-def _urdna2015(doc: dict) -> bytes:
-    options = {
-        "algorithm": "URDNA2015",
-        "format": "application/n-quads",
-        "documentLoader": _independent_loader(),
-    }
-    return jsonld.normalize(doc, options).encode()
-
-
-def independently_verified(credential: dict, did_json: dict) -> bool:
-    """vc-di-eddsa §3.2 by hand, trusting only the key the DID document lists for assertions."""
-    proof = dict(credential["proof"])
-    if proof["verificationMethod"] not in did_json["assertionMethod"]:
-        return False
-    method = next(
-        m for m in did_json["verificationMethod"] if m["id"] == proof["verificationMethod"]
-    )
-    multikey = _b58decode(method["publicKeyMultibase"][1:])
-    assert multikey[:2] == b"\xed\x01"
-    key = Ed25519PublicKey.from_public_bytes(multikey[2:])
-    document = {k: v for k, v in credential.items() if k != "proof"}
-    signature = _b58decode(proof.pop("proofValue")[1:])
-    proof["@context"] = document["@context"]
-    data = (
-        hashlib.sha256(_urdna2015(proof)).digest() + hashlib.sha256(_urdna2015(document)).digest()
-    )
-    try:
-        key.verify(signature, data)
-    except InvalidSignature:
-        return False
-    return True
 
 
 @pytest.fixture
@@ -475,7 +419,8 @@ def test_without_a_key_signing_is_refused(settings):
 
 
 def test_production_has_no_key_default_and_no_key_file():
-    from tests.lms.test_settings import EXAMPLE_ENV, _manage
+    from tests.factories import EXAMPLE_ENV
+    from tests.factories import manage_production as _manage
 
     without_key = {k: v for k, v in EXAMPLE_ENV.items() if k != "CREDENTIAL_SIGNING_KEY"}
     result = _manage("check", env=without_key)

@@ -3,7 +3,6 @@ QR code (pdftoppm + zbarimg) and its embedded credential (pdfdetach), all from D
 poppler-utils and zbar-tools (`make sysdeps`). No database is needed."""
 
 import json
-import shutil
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,16 +19,11 @@ from certification.credentials.openbadge import (
 from certification.credentials.proof import proof_verify
 from certification.credentials.status_list import status_list_entry
 from certification.documents import certificate_pdf, credential_attachment_name
+from tests.readers import pdf_text, qr_codes, tool
 
 BASE = "https://bhcm.example.org"
 NUMBER = "BHCM-2026-000123"
 VERIFY_URL = verify_page_url(BASE, NUMBER)
-
-
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    assert path, f"{name} is missing: install poppler-utils and zbar-tools (make sysdeps)"
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -81,15 +75,8 @@ def pdf_file(credential_text, tmp_path_factory) -> Path:
     return path
 
 
-def _text(pdf: Path) -> str:
-    result = subprocess.run(
-        [_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    )
-    return result.stdout
-
-
 def test_pdf_text_shows_the_certificate(pdf_file):
-    text = _text(pdf_file)
+    text = pdf_text(pdf_file)
     for expected in [
         "Dana Whitehorse",
         NUMBER,
@@ -101,23 +88,8 @@ def test_pdf_text_shows_the_certificate(pdf_file):
         VERIFY_URL,
     ]:
         assert expected in text, expected
-    info = subprocess.run([_tool("pdfinfo"), str(pdf_file)], capture_output=True, text=True)
+    info = subprocess.run([tool("pdfinfo"), str(pdf_file)], capture_output=True, text=True)
     assert "Pages:           1" in info.stdout
-
-
-def qr_codes(pdf: Path, folder: Path) -> list[str]:
-    """What a scanner reads from the PDF's page: every QR code's text."""
-    subprocess.run(
-        [_tool("pdftoppm"), "-r", "150", "-png", "-singlefile", str(pdf), str(folder / "p")],
-        check=True,
-    )
-    scanned = subprocess.run(
-        [_tool("zbarimg"), "--quiet", "--raw", str(folder / "p.png")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return scanned.stdout.strip().splitlines()
 
 
 def test_qr_code_decodes_to_the_printed_verification_url(pdf_file, tmp_path):
@@ -128,12 +100,12 @@ def test_embedded_attachment_is_the_signed_credential(
     pdf_file, credential_text, issuer_key, tmp_path
 ):
     listing = subprocess.run(
-        [_tool("pdfdetach"), "-list", str(pdf_file)], capture_output=True, text=True, check=True
+        [tool("pdfdetach"), "-list", str(pdf_file)], capture_output=True, text=True, check=True
     )
     assert f"1: {credential_attachment_name(NUMBER)}" in listing.stdout
     assert "1 embedded files" in listing.stdout
     target = tmp_path / "extracted.json"
-    subprocess.run([_tool("pdfdetach"), "-save", "1", "-o", str(target), str(pdf_file)], check=True)
+    subprocess.run([tool("pdfdetach"), "-save", "1", "-o", str(target), str(pdf_file)], check=True)
     assert target.read_bytes() == credential_text.encode("utf-8")
     extracted = json.loads(target.read_text())
     assert extracted["credentialSubject"]["licenseNumber"] == NUMBER
@@ -143,7 +115,7 @@ def test_embedded_attachment_is_the_signed_credential(
 def test_without_endorsements_the_page_says_none(credential_text, tmp_path):
     path = tmp_path / "plain.pdf"
     path.write_bytes(_pdf(credential_text, endorsements=[], level="CM I"))
-    text = _text(path)
+    text = pdf_text(path)
     assert "Endorsements" in text and "None" in text
     assert "Behavioral Health Case Manager I (CM I)" in text
 

@@ -75,11 +75,24 @@ def test_window_from_month_days(start, end, window):
     assert ceu_rules_window(2028, rules) == window
 
 
-@pytest.mark.parametrize(("start", "end"), [((2, 29), (6, 30)), ((7, 1), (4, 31))])
-def test_window_refuses_days_not_in_every_year(start, end):
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ((2, 29), (6, 30), "cannot start or end on February 29"),
+        ((3, 1), (2, 29), "cannot start or end on February 29"),
+        ((7, 1), (4, 31), "4/31 is not a day of the year"),
+        ((2, 30), (6, 30), "2/30 is not a day of the year"),
+    ],
+)
+def test_window_refuses_days_not_in_every_year(start, end, message):
     rules = CeuRules(DEFAULT_CEU_RULES.categories, D("12"), (), (), start, end)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match=message):
         ceu_rules_window(2028, rules)
+
+
+def test_a_window_may_run_from_march_29():
+    rules = CeuRules(DEFAULT_CEU_RULES.categories, D("12"), (), (), (3, 29), (3, 28))
+    assert ceu_rules_window(2028, rules) == (date(2027, 3, 29), date(2028, 3, 28))
 
 
 @pytest.mark.parametrize(

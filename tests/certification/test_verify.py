@@ -13,7 +13,7 @@ from certification.models import AgencyMembership, AgencyRole, VerificationLooku
 from certification.services.certificates import certification_issue, certification_revoke
 from lms import clock
 from tests.certification.builders import employ, ready_application
-from tests.certification.test_credentials import independently_verified
+from tests.readers import independently_verified
 
 pytestmark = pytest.mark.django_db
 

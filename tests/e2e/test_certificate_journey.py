@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from certification.models import Certification
 from tests.certification.builders import ready_application
-from tests.certification.test_documents import qr_codes
 from tests.factories import PASSWORD
+from tests.readers import qr_codes
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 

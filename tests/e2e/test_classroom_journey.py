@@ -16,8 +16,8 @@ from enrollment.services.booking import registration_book
 from lms import clock
 from lms.roles import Role
 from payments.models import Payment
-from tests.enrollment.test_booking import confirm_employee, make_session, ready
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, confirm_employee, make_session, ready
+from tests.readers import pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +66,9 @@ def test_a_trainer_marks_attendance_and_prints_the_sign_in_sheet(page, screensho
         page.get_by_role("link", name="Print the sign-in sheet (PDF)").click()
     download = download_info.value
     assert download.suggested_filename == f"sign-in-day-1-{session.date}.pdf"
-    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+    sheet = " ".join(pdf_text(Path(download.path())).split())
+    assert "Alvarez, Ana" in sheet and "Brooks, Ben" in sheet
+    assert "On-site registration is not accepted" in sheet  # no walk-ins
 
     marks = dict(
         Registration.objects.filter(session=session).values_list("application", "attendance")

@@ -84,7 +84,7 @@ def test_approved_applicant_completes_the_training(page, screenshot):
     page.get_by_role("link", name="Course outline").click()
     expect(page.get_by_text("You have completed this course.")).to_be_visible()
     expect(_course_percent(page)).to_have_text("100")
-    assert screenshot("course-complete").exists()
+    screenshot("course-complete")
 
     # The dashboard step moves on: training complete, waiting for staff to approve it.
     page.goto("/dashboard/")

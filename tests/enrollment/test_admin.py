@@ -20,6 +20,7 @@ from lms import clock
 from lms.models import AuditEvent
 from lms.services import audit_record
 from tests.factories import ApplicationFactory, QualifyingAgencyFactory, UserFactory
+from tests.readers import body, csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
@@ -172,10 +173,16 @@ def test_csv_export_keeps_formula_like_names_as_text(client, cert_staff):
 
 def test_xlsx_export(client, cert_staff, two_applications):
     client.force_login(cert_staff)
-    response = client.get(QUEUE, {"export": "xlsx"})
+    response = client.get(QUEUE, {"export": "xlsx", "track": "cm2"})
     assert response.status_code == 200
     assert "applications.xlsx" in response["Content-Disposition"]
-    assert b"".join(response.streaming_content).startswith(b"PK")
+    csv_export = csv_rows(body(client.get(QUEUE, {"export": "csv", "track": "cm2"})))
+    rows = xlsx_rows(body(response))
+    assert rows[0] == csv_export[0]  # the same columns as the CSV
+    assert len(rows) == 2  # the filter applies: Brightwater only
+    assert rows[1][1] == "Brightwater"
+    assert "Red Rock Behavioral Health" in rows[1]
+    assert rows[1][0] == int(csv_export[1][0])  # the same application
 
 
 # --- the detail page ---------------------------------------------------------------------------
@@ -665,7 +672,7 @@ def test_locking_attendance_asks_first_and_counts_who_moves_on(client, cert_staf
 
     from enrollment.services.booking import registration_book
     from enrollment.services.roster import session_attendance_mark
-    from tests.enrollment.test_booking import make_session, ready
+    from tests.factories import make_session, ready
 
     session = make_session(on=clock.today() - timedelta(days=1))
     session.trainers.add(trainer)

@@ -13,8 +13,6 @@ from icalendar import Calendar
 from enrollment.models import (
     Application,
     ApplicationStatus,
-    ClassroomSession,
-    EmployeeConfirmation,
     Registration,
     RegistrationStatus,
     WaitlistEntry,
@@ -32,82 +30,12 @@ from enrollment.services.expiry import applications_expire
 from enrollment.services.waitlist import waitlist_join
 from lms import clock
 from lms.models import AuditEvent
-from payments.models import Payment, PaymentLineItem, PaymentStatus
+from payments.models import Payment
 from payments.selectors import unused_paid_day_item
-from tests.factories import ApplicationFactory
+from tests.factories import confirm_employee, event_of, make_session, pay, ready
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
-
-
-# --- Shared helpers ---------------------------------------------------------------------------
-
-
-def pay(application: Application, day: int) -> PaymentLineItem:
-    """A paid day fee, as a verified Stripe webhook leaves it."""
-    payment = Payment.objects.create(
-        application=application,
-        status=PaymentStatus.PAID,
-        amount_cents=2500,
-        paid_at=clock.now(),
-    )
-    return PaymentLineItem.objects.create(
-        payment=payment,
-        kind=PaymentLineItem.Kind.DAY_FEE,
-        day=day,
-        description=f"Classroom training fee, Day {day}",
-        amount_cents=2500,
-    )
-
-
-def confirm_employee(application: Application) -> None:
-    """Certification staff confirmed the applicant's ODMHSAS employment."""
-    EmployeeConfirmation.objects.create(application=application)
-
-
-def ready(*, track="cm1", paid=(1, 2), status=S.TRAINING_APPROVED, **fields) -> Application:
-    """An application whose web-based training is approved, with the given days paid."""
-    today = clock.today()
-    defaults = {
-        "status": status,
-        "track": track,
-        "submitted_on": today - timedelta(days=30),
-        "expires_on": today + timedelta(days=150),
-    }
-    application = ApplicationFactory(**{**defaults, **fields})
-    for day in paid:
-        pay(application, day)
-    return application
-
-
-def make_session(*, day=1, on=None, capacity=20, start=time(9), end=time(16), **fields):
-    """A scheduled session, by default two weeks ahead."""
-    defaults = {
-        "venue": "ODMHSAS Training Center",
-        "address": "2000 N Classen Blvd, Oklahoma City, OK",
-        "room": "Room 210",
-    }
-    return ClassroomSession.objects.create(
-        day=day,
-        date=on or clock.today() + timedelta(days=14),
-        start_time=start,
-        end_time=end,
-        capacity=capacity,
-        **{**defaults, **fields},
-    )
-
-
-def ics_of(message) -> Calendar:
-    """The calendar file attached to an email, parsed."""
-    files = [a for a in message.attachments if a[0].endswith(".ics")]
-    assert len(files) == 1, message.attachments
-    assert files[0][2] == "text/calendar"
-    return Calendar.from_ical(files[0][1])
-
-
-def event_of(message):
-    calendar = ics_of(message)
-    return calendar, calendar.walk("VEVENT")[0]
 
 
 def nothing_written(application: Application) -> bool:
@@ -480,12 +408,20 @@ def test_only_the_owner_sees_a_booking(client, make_user):
     stranger = ready()
     client.force_login(stranger.user)
     assert client.get(f"/classroom/bookings/{registration.pk}/calendar.ics").status_code == 404
-    other = make_session(on=clock.today() + timedelta(days=30))
-    move = client.post(f"/classroom/bookings/{registration.pk}/move/", {"session": other.pk})
+    booked_in, other = registration.session_id, make_session(on=clock.today() + timedelta(days=30))
+    move = client.post(
+        f"/classroom/bookings/{registration.pk}/move/", {"session": other.pk, "confirmed": "yes"}
+    )
     assert move.status_code == 404
-    assert client.post(f"/classroom/bookings/{registration.pk}/cancel/").status_code == 404
+    cancel = client.post(f"/classroom/bookings/{registration.pk}/cancel/", {"confirmed": "yes"})
+    assert cancel.status_code == 404
     registration.refresh_from_db()
-    assert (registration.session_id, registration.status) != (other.pk, "cancelled")
+    assert registration.session_id == booked_in  # not moved
+    assert registration.status == RegistrationStatus.CONFIRMED  # not cancelled
+    assert registration.calendar_sequence == 0
+    assert not AuditEvent.objects.filter(
+        verb__in=["registration.moved", "registration.cancelled"]
+    ).exists()
     client.logout()
     assert client.get("/classroom/").status_code == 302  # to sign in
 

@@ -9,9 +9,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.core import mail
 from icalendar import Calendar
-from wagtail import hooks
 
-from enrollment.admin.sessions import ClassroomSessionViewSet, register_session_admin
 from enrollment.calendar import registration_ics
 from enrollment.models import (
     ClassroomSession,
@@ -28,24 +26,10 @@ from enrollment.services.waitlist import waitlist_join
 from lms import clock
 from lms.models import AuditEvent
 from lms.roles import Role
-from tests.enrollment.test_booking import event_of, make_session, ready
+from tests.factories import event_of, make_session, ready
 
 pytestmark = pytest.mark.django_db
 
-
-def _session_admin_registered() -> bool:
-    for hook in hooks.get_hooks("register_admin_viewset"):
-        registered = hook()
-        items = [registered, *getattr(registered, "registerables", [])]
-        if any(isinstance(item, ClassroomSessionViewSet) for item in items):
-            return True
-    return False
-
-
-# Until `enrollment/wagtail_hooks.py` registers the sessions admin, register it for these tests
-# (module import happens before the admin's URLs are first built).
-if not _session_admin_registered():
-    hooks.register("register_admin_viewset", register_session_admin)
 
 ADMIN = "/admin/classroom-sessions/"
 
@@ -211,6 +195,18 @@ def test_cancelling_a_session_cancels_bookings_and_tells_everyone(
 
 
 # --- The sessions admin ---------------------------------------------------------------------------
+
+
+def test_staff_find_the_sessions_admin_in_the_menu(client, cert_staff):
+    """The app's own hooks register the sessions admin: nothing in the tests does."""
+    make_session(day=1, venue="Norman Center")
+    client.force_login(cert_staff)
+
+    home = client.get("/admin/").content.decode()
+    assert "Classroom sessions" in home and ADMIN in home
+    listing = client.get(ADMIN)
+    assert listing.status_code == 200
+    assert "Norman Center" in listing.content.decode()
 
 
 def test_the_admin_listing_shows_seats_left_filters_and_exports(client, cert_staff, make_user):

@@ -11,7 +11,7 @@ import pytest
 from enrollment.models import ApplicationStatus, Registration, RegistrationStatus
 from enrollment.rules import RuleViolation
 from enrollment.selectors.classroom import session_ends_at
-from enrollment.services.booking import registration_book
+from enrollment.services.booking import registration_book, registration_cancel
 from enrollment.services.roster import (
     NO_WALK_INS,
     roster_csv,
@@ -23,7 +23,8 @@ from enrollment.services.roster import (
 from lms import clock
 from lms.models import AuditEvent
 from payments.selectors import day_fee_status, unused_paid_day_item
-from tests.enrollment.test_booking import confirm_employee, make_session, pay, ready
+from tests.factories import confirm_employee, make_session, pay, ready
+from tests.readers import csv_rows, pdf_text
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
@@ -216,15 +217,27 @@ def test_a_missed_day_must_be_paid_and_booked_again(trainer, cert_staff, mark):
     assert rebooked.fee_item == fee
 
 
-def test_the_sign_in_sheet_is_a_pdf(client, trainer):
-    session, _ = held(trainer)
-    pdf = signin_sheet_pdf(session)
-    assert pdf.startswith(b"%PDF")
+def test_the_sign_in_sheet_lists_who_registered_online_and_says_no_walk_ins(client, trainer):
+    people = [
+        ready(legal_last_name="Baker", legal_first_name="Tom"),
+        ready(legal_last_name="Nguyen", legal_first_name="Ann"),
+    ]
+    session, (_, ann) = held(trainer, applications=people)
+    days_before = datetime.combine(session.date - timedelta(days=6), time(9), tzinfo=clock.LOCAL_TZ)
+    registration_cancel(registration=ann, actor=None, now=days_before)  # not on the sheet
     client.force_login(trainer)
+
     response = client.get(f"/classroom/trainer/sessions/{session.pk}/sign-in-sheet.pdf")
+
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    text = " ".join(pdf_text(response.content).split())
+    assert "sign-in sheet" in text
+    assert f"Day 1 — {session.date:%A, %B} {session.date.day}, {session.date.year}" in text
+    assert "Baker, Tom" in text and f"{session.date:%m/%d/%Y}" in text
+    assert "Nguyen" not in text
+    assert NO_WALK_INS in text  # no walk-ins
+    assert text == " ".join(pdf_text(signin_sheet_pdf(session)).split())
 
 
 def test_the_roster_exports_as_csv(client, trainer):
@@ -248,7 +261,7 @@ def test_the_roster_exports_as_csv(client, trainer):
     client.force_login(trainer)
     response = client.get(f"/classroom/trainer/sessions/{session.pk}/roster.csv")
     assert response["Content-Type"].startswith("text/csv")
-    assert b"Baker, Tom" in response.content
+    assert csv_rows(response.content) == rows
 
 
 # --- Money stays with the booking until the lock; lock timing; unlock (issue 11) -----------------

@@ -21,6 +21,7 @@ from enrollment.rules import (
     renewal_fee,
     renewal_phase,
     required_days,
+    to_cents,
     training_fees,
 )
 
@@ -127,6 +128,8 @@ def test_unknown_track_raises(call, track):
         (date(2025, 5, 15), date(2025, 11, 15)),  # mid-month
         (date(2025, 7, 1), date(2026, 1, 1)),
         (date(2025, 12, 31), date(2026, 6, 30)),
+        (date(2025, 6, 15), date(2025, 12, 15)),  # June: December of the same year
+        (date(2025, 6, 30), date(2025, 12, 30)),
     ],
 )
 def test_application_expires_on(submitted_on, expires_on):
@@ -317,8 +320,19 @@ def test_default_policy_values():
     assert DEFAULT_POLICY.day_fee == D("25")
     assert DEFAULT_POLICY.audit_rate == D("0.10")
     assert DEFAULT_POLICY.expiry_reminder_days == (60, 30, 7)
+    assert DEFAULT_POLICY.waitlist_offer_hours == 48  # a freed seat is held two days
+    assert (DEFAULT_POLICY.reapplication_fee, DEFAULT_POLICY.late_fee) == (D("15"), D("25"))
+    assert DEFAULT_POLICY.session_reminder_days == 3
     with pytest.raises(FrozenInstanceError):
         DEFAULT_POLICY.day_fee = D("30")
+
+
+@pytest.mark.parametrize(
+    ("dollars", "cents"),
+    [("25", 2500), ("15.00", 1500), ("0.01", 1), ("12.345", 1235), ("0.004", 0), ("100", 10000)],
+)
+def test_amounts_become_whole_cents_rounding_half_a_cent_up(dollars, cents):
+    assert to_cents(D(dollars)) == cents
 
 
 def test_custom_policy():

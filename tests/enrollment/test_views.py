@@ -682,7 +682,7 @@ def test_cancel_and_move_ask_first_and_say_the_seat_frees(
     from enrollment.models import RegistrationStatus
     from enrollment.services.booking import registration_book
     from lms import clock
-    from tests.enrollment.test_booking import make_session, ready
+    from tests.factories import make_session, ready
 
     application = ready()
     booked = registration_book(application=application, session=make_session(), user=None)

@@ -129,6 +129,21 @@ def test_histogram_bins_and_the_chart_is_a_png():
     png = score_histogram_png([40, 55, 75, 80, 95], pass_mark=75, title="Exam")
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == (720, 360)
+    image = image.convert("RGB")
+    bar, red = (0x0B, 0x5D, 0x7A), (0xB4, 0x23, 0x18)
+    plot_w, base, slot = 720 - 56 - 20, 360 - 48, (720 - 56 - 20) / 10
+
+    def bar_height(band: int) -> int:  # the bar pixels in the band column
+        x = int(56 + band * slot + slot / 3)  # off the centre: the pass line is at 75
+        return sum(image.getpixel((x, y)) == bar for y in range(56, base + 1))
+
+    heights = [bar_height(band) for band in range(10)]
+    # One attempt each in 40-50, 50-60, 70-80, 80-90 and 90-100; nothing elsewhere.
+    assert [h > 0 for h in heights] == [False] * 4 + [True, True, False, True, True, True]
+    assert len({h for h in heights if h}) == 1  # equal counts, equal bars
+    # The pass mark is a red line at 75% of the plot's width.
+    x_pass = int(56 + plot_w * 75 / 100)
+    assert sum(image.getpixel((x_pass, y)) == red for y in range(56, base)) > 200
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from exams.models import AccommodationRequest, AttemptStatus, ExamAttempt
 from exams.services.attempts import attempt_start
 from lms import clock
 from tests.exams.conftest import T0, later, signed_in
+from tests.exams.helpers import make_candidate
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,32 @@ def test_the_page_and_the_json_never_carry_the_keys(exam, candidate):
     assert not any(key in json.dumps(body) for item in items for key in item.correct_keys)
 
 
+def _shown_options(html: str) -> list[list[str]]:
+    """Each question's option texts, in the order the page shows them."""
+    return [
+        re.findall(r"<span>([^<]*)</span>", block)
+        for block in re.findall(r'<div class="exam-options">(.*?)</div>', html, re.S)
+    ]
+
+
+def test_candidates_see_the_options_in_different_orders_not_the_key_first(exam):
+    """The bank lists each item's key first ("right N"); the page must not."""
+    key_first, key_later = 0, 0
+    for _ in range(4):
+        user, _ = make_candidate()
+        client = signed_in(user)
+        shown = _shown_options(_page(client, _start(client)))
+        assert len(shown) == 6 and all(len(texts) == 3 for texts in shown)
+        for texts in shown:
+            assert sum(text.startswith("right") for text in texts) == 1
+            if texts[0].startswith("right"):
+                key_first += 1
+            else:
+                key_later += 1
+    # 24 questions shown: were the key placed at random, it is never first with odds (2/3)^24.
+    assert key_first and key_later
+
+
 def test_autosave_and_resume_across_two_sessions(exam, candidate):
     laptop, phone = signed_in(candidate), signed_in(candidate)
     attempt = _start(laptop)
@@ -91,13 +118,16 @@ def test_autosave_and_resume_across_two_sessions(exam, candidate):
 def test_a_save_after_the_grace_period_is_refused_with_a_json_message(exam, candidate):
     client = signed_in(candidate)
     attempt = _start(client)
-    key = attempt.items.get(position=0).option_keys[0]
+    first, second = attempt.items.get(position=0), attempt.items.get(position=1)
     in_grace = attempt.deadline_at + timedelta(seconds=20)
-    assert _save(client, attempt, 0, [key], in_grace).status_code == 200
-    response = _save(client, attempt, 1, [key], attempt.deadline_at + timedelta(seconds=40))
+    assert _save(client, attempt, 0, [first.option_keys[0]], in_grace).status_code == 200
+    # Question 1's own option: only the time can be why it is refused.
+    late = attempt.deadline_at + timedelta(seconds=40)
+    response = _save(client, attempt, 1, [second.option_keys[0]], late)
     assert response.status_code == 409
     assert response.json()["closed"] is True and "Time is up" in response.json()["message"]
     assert attempt.items.get(position=1).response is None
+    assert attempt.items.get(position=0).response == [first.option_keys[0]]
 
 
 def test_opening_an_overdue_attempt_submits_the_saved_answers(exam, candidate):

@@ -235,3 +235,13 @@ def smtp_sink() -> Iterator[SmtpSink]:
     sink.release()
     sink.shutdown()
     sink.server_close()
+
+
+@pytest.fixture
+def worker_database_url(transactional_db) -> str:
+    """DATABASE_URL of the test database, for a worker process started by the test."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{s['NAME']}"

@@ -11,6 +11,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from django.core import mail
+from django.test import Client
 
 from lms.models import AuditEvent, User
 from lms.roles import Role, roles_of
@@ -142,6 +143,39 @@ def test_staff_with_totp_pass_after_the_code_and_applicants_pass_through(
     client.logout()
     client.post("/accounts/login/", {"login": applicant.email, "password": PASSWORD})
     assert client.get("/dashboard/").status_code == 200
+
+
+def _code(secret: str, *, off_by: int = 0) -> str:
+    """The authenticator app's current code for `secret` (or a wrong one, `off_by` from it)."""
+    return format_hotp_value((hotp_value(secret, int(time.time()) // 30) + off_by) % 1_000_000)
+
+
+def test_enrolled_staff_are_asked_for_the_code_and_refused_without_it(client, settings, cert_staff):
+    settings.LMS_REQUIRE_STAFF_MFA = True
+    secret = generate_totp_secret()
+    TOTP.activate(cert_staff, secret)
+
+    response = client.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
+    assert response.url == "/accounts/2fa/authenticate/"
+    refused = client.post(response.url, {"code": _code(secret, off_by=1)})
+    assert refused.status_code == 200 and "Incorrect code." in refused.content.decode()
+    for path in ("/dashboard/", "/admin/"):
+        assert client.get(path).url.startswith(
+            "/accounts/login/"
+        )  # the password alone is not enough
+
+    # A session that never passed the second factor (signed in some other way) is sent to it.
+    other = Client()
+    other.force_login(cert_staff)
+    for path in ("/dashboard/", "/admin/"):
+        response = other.get(path)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/2fa/reauthenticate/")
+    wrong = other.post(response.url, {"code": _code(secret, off_by=1)})
+    assert "Incorrect code." in wrong.content.decode()
+    assert other.get("/dashboard/").url.startswith("/accounts/2fa/reauthenticate/")
+    other.post(response.url, {"code": _code(secret)})
+    assert other.get("/dashboard/").status_code == 200
 
 
 def test_mfa_is_optional_for_staff_when_the_setting_is_off(client, settings, cert_staff):

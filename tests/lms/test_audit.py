@@ -2,6 +2,7 @@ import pytest
 
 from lms.models import AuditEvent
 from lms.services import audit_record
+from tests.readers import body, csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,17 @@ def test_staff_see_the_log_in_the_admin_but_no_edit_or_delete(client, cert_staff
     assert listing.status_code == 200
     assert b"approve" in listing.content
     assert client.get(f"/admin/audit/inspect/{event.pk}/").status_code == 200
-    assert client.get("/admin/audit/?export=csv").status_code == 200
+    other = audit_record(actor=None, verb="expire", obj=cert_staff, reason="Six months passed.")
+    export = client.get("/admin/audit/?export=csv")
+    assert export.status_code == 200
+    rows = csv_rows(body(export))
+    assert len(rows[0]) == 8 and rows[0][2].lower() == "verb"  # the columns of list_export
+    by_verb = {row[2]: row for row in rows[1:]}
+    assert set(by_verb) == {"approve", "expire"}
+    assert by_verb["approve"][1] == event.actor_label and by_verb["approve"][6] == "approved"
+    assert by_verb["expire"][1] == "system" and by_verb["expire"][7] == other.reason
+    filtered = csv_rows(body(client.get("/admin/audit/?export=csv&verb=expire")))
+    assert [row[2] for row in filtered[1:]] == ["expire"]  # the export follows the filter
     for who in (cert_staff, superuser):
         client.force_login(who)
         assert client.get(f"/admin/audit/edit/{event.pk}/").status_code in (302, 403)

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from tests.lms.test_settings import EXAMPLE_ENV, _manage
+from tests.factories import EXAMPLE_ENV
+from tests.factories import manage_production as _manage
 
 pytestmark = pytest.mark.django_db
 

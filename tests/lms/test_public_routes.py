@@ -17,8 +17,7 @@ from wagtail.documents.models import Document
 from enrollment.models import ApplicationStatus
 from lms.models import HomePage
 from tests.courses.tree import build_training_tree
-from tests.enrollment.test_booking import make_session, pay
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import ApplicationFactory, UserFactory, make_session, pay
 
 pytestmark = pytest.mark.django_db
 

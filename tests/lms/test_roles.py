@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from enrollment.models import CertificationPolicy
 from enrollment.selectors.applications import policy_get
 from lms.roles import ROLE_PERMISSIONS, Capability, Role, can, roles_of
+from tests.factories import POLICY_FORM
 
 pytestmark = pytest.mark.django_db
 
@@ -72,23 +73,6 @@ def test_admin_dashboard_only_for_roles_that_work_there(client, request, who, st
 def test_audit_log_is_for_certification_staff(client, request, who, status):
     client.force_login(request.getfixturevalue(who))
     assert client.get("/admin/audit/").status_code == status
-
-
-POLICY_FORM = {
-    "day_fee": "30.00",
-    "reapplication_fee": "15.00",
-    "renewal_fee": "15.00",
-    "late_fee": "25.00",
-    "application_valid_months": "6",
-    "reapply_wait_days": "60",
-    "ceu_total_hours": "12",
-    "ceu_ethics_hours": "3",
-    "ceu_strengths_hours": "3",
-    "audit_rate_percent": "10",
-    "waitlist_offer_hours": "48",
-    "expiry_reminder_days": "60,30,7",
-    "session_reminder_days": "3",
-}
 
 
 @pytest.mark.parametrize(

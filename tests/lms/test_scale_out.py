@@ -31,9 +31,8 @@ from django.db import connection
 
 from enrollment.models import ApplicationUpload, Registration
 from lms.models import OutboxMessage, OutboxStatus
-from tests.factories import PASSWORD, ApplicationFactory, UserFactory
+from tests.factories import EXAMPLE_ENV, LOCAL_PATHS, PASSWORD, ApplicationFactory, UserFactory
 from tests.lms.conftest import free_port, redis_server, s3_server
-from tests.lms.test_settings import EXAMPLE_ENV, LOCAL_PATHS
 from tests.samples import pdf_bytes
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -23,7 +23,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from enrollment.models import EmployeeConfirmation
 from payments.providers import EventKind, get_provider
 from payments.providers.fake import FakeProvider
 from payments.services import payment_start, webhook_receive
@@ -49,11 +48,6 @@ def make_application(db) -> Callable:
         return ApplicationFactory(track=track, status=status, **kwargs)
 
     return make
-
-
-def confirm_employee(application) -> None:
-    """What `application_employee_confirm` records, without needing a staff user."""
-    EmployeeConfirmation.objects.create(application=application)
 
 
 def fake_deliver(kind, payment=None, **fields):

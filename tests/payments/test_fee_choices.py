@@ -16,9 +16,7 @@ from lms.models import AuditEvent
 from payments.models import Payment
 from payments.selectors import application_fees, day_fee_status, fee_lines
 from payments.services import payment_start
-from tests.enrollment.test_booking import make_session
-from tests.factories import ApplicationFactory
-from tests.lms.test_roles import POLICY_FORM
+from tests.factories import POLICY_FORM, ApplicationFactory, make_session
 
 pytestmark = pytest.mark.django_db
 FEES = "/payments/fees/"

@@ -12,7 +12,9 @@ from payments.models import Payment, PaymentStatus
 from payments.providers import EventKind, ProviderUnavailable
 from payments.providers.fake import FakeProvider
 from payments.receipts import receipt_context
-from tests.payments.conftest import confirm_employee, fake_deliver
+from tests.factories import confirm_employee
+from tests.payments.conftest import fake_deliver
+from tests.readers import body, csv_rows, pdf_text, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 DAYS_2_3_4 = [("day_fee", 2), ("day_fee", 3), ("day_fee", 4)]
@@ -261,8 +263,13 @@ def test_the_receipt_pdf(owner, paid):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert len(response.content) > 1000
+    text = " ".join(pdf_text(response.content).split())
+    assert "Ada Lovelace" in text
+    for day in (2, 3, 4):
+        assert f"Classroom training fee, Day {day} $25.00" in text
+    assert "$75.00" in text
+    assert paid.payment_intent_id in text
+    assert f"{paid.paid_at.astimezone(clock.LOCAL_TZ):%B %-d, %Y}" in text
 
 
 def test_the_pdf_template_carries_the_same_facts(paid, cm2):
@@ -336,14 +343,12 @@ def test_staff_export_payments(client, cert_staff, paid, fmt):
     response = client.get(reverse("payments_admin:index"), {"export": fmt})
 
     assert response.status_code == 200
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    if fmt == "csv":
-        text = body.decode()
-        assert text.startswith("Payment,Application,Person,Email,Amount")
-        assert f"{paid.pk},{paid.application_id},Ada Lovelace" in text
-        assert ",75.0,USD,Paid," in text
-    else:
-        assert body.startswith(b"PK")
+    rows = csv_rows(body(response)) if fmt == "csv" else xlsx_rows(body(response))
+    assert rows[0][:5] == ["Payment", "Application", "Person", "Email", "Amount"]
+    (row,) = [r for r in rows[1:] if str(r[0]) == str(paid.pk)]
+    assert [str(v) for v in row[1:3]] == [str(paid.application_id), "Ada Lovelace"]
+    assert float(row[4]) == 75.0
+    assert "USD" in row and "Paid" in row
 
 
 @pytest.mark.parametrize("who", ["cert_staff", "superuser"])

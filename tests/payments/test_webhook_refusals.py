@@ -7,10 +7,12 @@ import logging
 import time
 
 import pytest
+import stripe
 
 from payments.models import Payment, StripeEvent
 from payments.providers import InvalidEvent
 from payments.providers.stripe import SIGNATURE_TOLERANCE, StripeProvider
+from payments.stripe_api import stripe_event_construct
 from tests.payments.conftest import stripe_post, stripe_signature
 
 EMAIL = "jane.doe@example.org"
@@ -110,6 +112,17 @@ def test_the_signing_time_tolerance_applies_both_ways(offset, accepted):
     else:
         with pytest.raises(InvalidEvent, match="tolerance"):
             _parse(payload, signature)
+
+
+def test_the_sdk_itself_refuses_a_replay_signed_before_its_window():
+    """The SDK call keeps its own replay window (the provider checks the time again, both ways):
+    an event signed six minutes ago is refused by the signature check, not accepted."""
+    payload = json.dumps(_event()).encode()
+    stale = stripe_signature(payload, at=int(time.time()) - SIGNATURE_TOLERANCE - 60)
+
+    with pytest.raises(stripe.SignatureVerificationError, match="tolerance"):
+        stripe_event_construct(payload, stale)
+    assert stripe_event_construct(payload, stripe_signature(payload)).id == "evt_1"
 
 
 @pytest.mark.django_db

@@ -3,10 +3,12 @@ stand-in through `payment_start`, and events shaped from the stand-in's own sess
 signed like Stripe's and posted to the view, which verifies them with `construct_event`."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 
+from lms import clock
 from lms.models import AuditEvent
 from payments.models import Payment, PaymentStatus, StripeEvent
 from payments.services import payment_start
@@ -166,3 +168,45 @@ def test_an_unknown_session_is_stored_and_ignored(client, payment):
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
     assert Payment.objects.filter(status=PaymentStatus.PAID).count() == 0
+
+
+def test_a_redelivered_mismatch_is_flagged_once(client, payment):
+    """Stripe redelivers an event until it gets a 200, and sometimes after: the mismatch is
+    flagged for staff once, not once per delivery."""
+    event = _completed(payment, amount_total=2500)
+
+    for _ in range(3):
+        assert stripe_post(client, event).status_code == 200
+
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    assert payment.flag_reason.count("25.00 USD paid but 75.00 USD was asked") == 1
+    assert _audits(payment, "payment.flagged") == 1
+    stored = StripeEvent.objects.get(stripe_id="evt_completed_1")
+    assert stored.processed_at is not None
+
+
+def test_a_second_payment_for_a_paid_day_is_flagged(
+    client, stripe_api, make_application, live_server
+):
+    """Two checkouts for Day 2 (the first timed out on our side, then both were paid on Stripe):
+    the second is taken as paid, since the money was taken, and flagged for staff."""
+    application = make_application(track="cm2")
+    start = {"application": application, "user": application.user, "base_url": live_server.url}
+    first = payment_start(items=[("day_fee", 2)], **start)
+    Payment.objects.filter(pk=first.pk).update(expires_at=clock.now() - timedelta(seconds=1))
+    second = payment_start(items=[("day_fee", 2)], **start)
+    assert second.checkout_session_id != first.checkout_session_id
+
+    assert stripe_post(client, _completed(first, "evt_first")).status_code == 200
+    assert (
+        stripe_post(client, _completed(second, "evt_second", payment_intent="pi_2")).status_code
+        == 200
+    )
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.flagged) == (PaymentStatus.PAID, False)
+    assert (second.status, second.flagged) == (PaymentStatus.PAID, True)
+    assert "Day 2 had already been paid" in second.flag_reason
+    assert _audits(second, "payment.flagged") == 1

@@ -1,0 +1,341 @@
+"""`make mutation`: mutation testing (cosmic-ray) over the modules where a silent regression costs
+the most, each with its own narrow test selection, one mutant at a time on one process.
+
+    python tests/pg_cluster.py -- python devtools/mutation.py [--module enrollment/rules.py ...]
+
+Why cosmic-ray and not mutmut: cosmic-ray runs a plain shell command per mutant, so the test
+command is our ordinary pytest (pytest-django, `lms.settings.test`, the DATABASE_URL that
+`tests/pg_cluster.py` exports, `--reuse-db` so the test database is built once per run). mutmut 3
+rewrites every function into a trampoline inside a copied `mutants/` tree and forks pytest
+in-process per mutant, which fights Django's app registry, model classes and the open database
+connection.
+
+The mutants are applied to a copy of the work tree under `var/mutation/tree/` (never to the
+checkout you are editing). Per module the report says how many mutants, how many the tests
+killed, which survived (file:line, operator, diff) and which survivors are listed as equivalent,
+with the reason, in `tests/mutation_equivalents.md`. It writes `var/mutation/report.json` and
+prints a table. Exit status 1 when a survivor is not listed as equivalent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "var" / "mutation"
+TREE = OUT / "tree"
+EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.md"
+
+# Pure modules (no Django, no database): their tests run without pytest-django and without the
+# conftest files, a few seconds per mutant instead of Django's start-up.
+PURE = {"enrollment/rules.py", "certification/renewal_rules.py", "exams/rules.py"}
+
+# module -> the tests that cover it (the narrowest selection that exercises it).
+MODULES: dict[str, list[str]] = {
+    "enrollment/rules.py": ["tests/enrollment/test_rules.py"],
+    "certification/renewal_rules.py": ["tests/certification/test_renewal_rules.py"],
+    "certification/rules.py": ["tests/certification/test_app.py"],
+    "enrollment/services/booking.py": ["tests/enrollment/test_booking.py"],
+    "enrollment/services/expiry.py": ["tests/enrollment/test_expiry.py"],
+    "payments/services/events.py": [
+        "tests/payments/test_webhooks.py",
+        "tests/payments/test_services.py",
+    ],
+    "payments/providers/stripe.py": [
+        "tests/payments/test_webhook_refusals.py",
+        "tests/payments/test_providers.py",
+        "tests/payments/test_stripe_standin.py",
+    ],
+    "exams/rules.py": ["tests/exams/test_rules.py"],
+    "exams/services/attempts.py": ["tests/exams/test_attempts.py", "tests/exams/test_views.py"],
+    "lms/middleware.py": ["tests/lms/test_accounts.py", "tests/lms/test_busy.py"],
+    "certification/services/certificates.py": ["tests/certification/test_certificates.py"],
+    "certification/services/verification.py": ["tests/certification/test_verification.py"],
+}
+
+# The operators kept: one flip per operator, as a reviewer would try them (a boundary moved,
+# a test negated, + and - swapped, * and / swapped, a number off by one, True/False, and/or,
+# an empty loop, an exception or a decorator removed). cosmic-ray also offers every comparison
+# for every comparison and the bit/shift/power operators; on a 2-core machine those multiply
+# the run time for mutants that the same tests kill, so they are left out.
+KEEP = [
+    r"core/ReplaceComparisonOperator_(Lt_LtE|LtE_Lt|Gt_GtE|GtE_Gt|Eq_NotEq|NotEq_Eq|Is_IsNot|IsNot_Is)$",
+    r"core/ReplaceBinaryOperator_(Add_Sub|Sub_Add|Mul_Div|Div_Mul)$",
+    r"core/(NumberReplacer|AddNot|ReplaceAndWithOr|ReplaceOrWithAnd|ReplaceTrueWithFalse)$",
+    r"core/(ReplaceFalseWithTrue|ReplaceBreakWithContinue|ReplaceContinueWithBreak)$",
+    r"core/(ZeroIterationForLoop|ExceptionReplacer|RemoveDecorator)$",
+    r"core/ReplaceUnaryOperator_Delete_(Not|USub)$",  # `not x` -> `x`, `-x` -> `x`
+]
+
+
+def _bare_star(module: str, row: int, col: int) -> bool:
+    """The `*` that makes the parameters after it keyword-only is no multiplication: cosmic-ray
+    still offers to "replace" it, which only loosens a signature every caller uses by keyword."""
+    line = (TREE / module).read_text().splitlines()[row - 1]
+    return line[col : col + 1] == "*" and line[col + 1 :].lstrip()[:1] in (",", ")")
+
+
+def _skip_unkept(session: Path, module: str) -> None:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    keep = re.compile("|".join(f"(?:{k})" for k in KEEP))
+    with use_db(session, WorkDB.Mode.open) as db:
+        for item in list(db.pending_work_items):
+            why = None
+            for m in item.mutations:
+                if not keep.match(m.operator_name):
+                    why = "operator left out"
+                elif m.operator_name.startswith("core/ReplaceBinaryOperator_Mul_") and _bare_star(
+                    module, *m.start_pos
+                ):
+                    why = "keyword-only marker"
+            if why:
+                db.set_result(
+                    item.job_id, WorkResult(output=why, worker_outcome=WorkerOutcome.SKIPPED)
+                )
+
+
+def _defer_pending(session: Path) -> list[str]:
+    """Park the mutants not run yet (marked skipped) so that `exec` runs only the survivors."""
+    import sqlite3
+
+    with sqlite3.connect(session) as db:
+        ids = [
+            row[0]
+            for row in db.execute(
+                "SELECT job_id FROM work_items"
+                " WHERE job_id NOT IN (SELECT job_id FROM work_results)"
+            )
+        ]
+        db.executemany(
+            "INSERT INTO work_results (job_id, worker_outcome, output)"
+            " VALUES (?, 'SKIPPED', 'deferred')",
+            [(i,) for i in ids],
+        )
+    return ids
+
+
+def _undefer(session: Path, ids: list[str]) -> None:
+    import sqlite3
+
+    with sqlite3.connect(session) as db:
+        db.executemany("DELETE FROM work_results WHERE job_id = ?", [(i,) for i in ids])
+
+
+def _forget_survivors(session: Path) -> int:
+    """Make the survivors of an earlier run pending again, to try them against today's tests."""
+    import sqlite3
+
+    with sqlite3.connect(session) as db:
+        return db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
+
+
+def _copy_tree() -> None:
+    """The tracked (and new, unignored) files of the checkout, copied fresh, plus the venv."""
+    if TREE.exists():
+        shutil.rmtree(TREE)
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\0")
+    for name in filter(None, files):
+        src = ROOT / name
+        if not src.is_file():
+            continue
+        dst = TREE / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dst)
+    venv = ROOT / ".venv"
+    if venv.exists():
+        (TREE / ".venv").symlink_to(venv.resolve())
+    shared = ROOT.parent / "shared"  # the specs and seeds beside the checkout (../shared)
+    if shared.exists() and not (TREE.parent / "shared").exists():
+        (TREE.parent / "shared").symlink_to(shared.resolve())
+    node_modules = ROOT / "tests" / "e2e" / "node_modules"
+    if node_modules.exists():
+        (TREE / "tests" / "e2e" / "node_modules").symlink_to(node_modules.resolve())
+
+
+def _equivalents() -> dict[tuple[str, int, str], str]:
+    """`| module | line | operator | reason |` rows of tests/mutation_equivalents.md."""
+    found = {}
+    if not EQUIVALENTS.exists():
+        return found
+    for line in EQUIVALENTS.read_text().splitlines():
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[1].isdigit():
+            found[(cells[0], int(cells[1]), cells[2])] = cells[3]
+    return found
+
+
+def _test_command(module: str, tests: list[str]) -> list[str]:
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    if module in PURE:
+        return [*command, "-p", "no:django", "--noconftest", "-o", "addopts=", *tests]
+    return [*command, "--reuse-db", "-o", "addopts=--strict-markers", *tests]
+
+
+def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool) -> dict:
+    slug = module.replace("/", "_").removesuffix(".py")
+    session = OUT / f"{slug}.sqlite"
+    config = OUT / f"{slug}.toml"
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+
+    started = time.monotonic()
+    baseline = subprocess.run(_test_command(module, tests), cwd=TREE, env=env, capture_output=True)
+    took = time.monotonic() - started
+    if baseline.returncode != 0:
+        print(baseline.stdout.decode()[-3000:], file=sys.stderr)
+        raise SystemExit(f"{module}: its tests fail before any mutation; fix that first.")
+
+    cmd = " ".join(_test_command(module, tests))
+    config.write_text(
+        "[cosmic-ray]\n"
+        f'module-path = "{module}"\n'
+        f"timeout = {max(60.0, round(took * 4, 1))}\n"
+        "excluded-modules = []\n"
+        f"test-command = {json.dumps(cmd)}\n"
+        "[cosmic-ray.distributor]\n"
+        'name = "local"\n'
+    )
+    cr = Path(sys.executable).with_name("cosmic-ray")
+    deferred: list[str] = []
+    if again and session.exists():
+        deferred = _defer_pending(session)  # only the survivors now; the rest stays not run
+        print(f"{module}: trying {_forget_survivors(session)} earlier survivors again", flush=True)
+    else:
+        session.unlink(missing_ok=True)
+        subprocess.run([cr, "init", config, session], cwd=TREE, env=env, check=True)
+    _skip_unkept(session, module)
+    print(f"{module}: running mutants (baseline {took:.1f} s) ...", flush=True)
+    try:
+        subprocess.run([cr, "exec", config, session], cwd=TREE, env=env, check=True)
+    finally:
+        _undefer(session, deferred)
+    # cosmic-ray restores each file after its mutant; make sure, in case it was interrupted.
+    original = (ROOT / module).read_bytes()
+    if (TREE / module).read_bytes() != original:
+        (TREE / module).write_bytes(original)
+    return _summary(module, tests, session, equivalents)
+
+
+def _summary(module: str, tests: list[str], session: Path, equivalents: dict) -> dict:
+    """Killed, survived (and which), equivalent, and not yet run, from a module's session."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    result = {"module": module, "tests": tests, "mutants": 0, "killed": 0, "skipped": 0}
+    result |= {"survived": [], "equivalent": [], "incompetent": 0, "not_run": 0}
+    with use_db(session, WorkDB.Mode.open) as db:
+        result["not_run"] = sum(1 for _ in db.pending_work_items)
+        for item, outcome in db.completed_work_items:
+            if outcome.worker_outcome == WorkerOutcome.SKIPPED:
+                result["skipped"] += 1
+                continue
+            result["mutants"] += 1
+            mutation = item.mutations[0]
+            if outcome.test_outcome == TestOutcome.KILLED:
+                result["killed"] += 1
+            elif outcome.test_outcome == TestOutcome.INCOMPETENT:
+                result["incompetent"] += 1  # timed out or broke the interpreter: caught
+                result["killed"] += 1
+            else:
+                line = mutation.start_pos[0]
+                entry = {
+                    "line": line,
+                    "operator": mutation.operator_name,
+                    "occurrence": mutation.occurrence,
+                    "diff": outcome.diff,
+                }
+                reason = equivalents.get((module, line, mutation.operator_name))
+                if reason:
+                    result["equivalent"].append(entry | {"reason": reason})
+                else:
+                    result["survived"].append(entry)
+    return result
+
+
+def _table(results: list[dict]) -> str:
+    rows = [("module", "mutants", "killed", "survived", "equivalent", "not run")]
+    for r in results:
+        rows.append(
+            (
+                r["module"],
+                str(r["mutants"]),
+                str(r["killed"]),
+                str(len(r["survived"])),
+                str(len(r["equivalent"])),
+                str(r.get("not_run", 0)),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    for r in results:
+        for s in r["survived"]:
+            lines.append(f"SURVIVED {r['module']}:{s['line']} {s['operator']}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="keep each module's earlier session: run only its survivors (and anything not run "
+        "yet) against the current tests",
+    )
+    parser.add_argument(
+        "--report", action="store_true", help="only report what the sessions on disk hold"
+    )
+    args = parser.parse_args()
+    if not args.report and "DATABASE_URL" not in os.environ:
+        raise SystemExit("Run it through tests/pg_cluster.py (make mutation does).")
+    OUT.mkdir(parents=True, exist_ok=True)
+    equivalents = _equivalents()
+    report_path = OUT / "report.json"
+    by_module = {}
+    if args.report:  # what the sessions on disk hold, including a run stopped half-way
+        for module, tests in MODULES.items():
+            session = OUT / f"{module.replace('/', '_').removesuffix('.py')}.sqlite"
+            if session.exists():
+                by_module[module] = _summary(module, tests, session, equivalents)
+    else:
+        _copy_tree()
+        previous = json.loads(report_path.read_text()) if report_path.exists() else {}
+        by_module = {r["module"]: r for r in previous.get("modules", [])}
+        for module in args.module or list(MODULES):
+            by_module[module] = _run_module(
+                module, MODULES[module], equivalents, again=args.survivors
+            )
+            report = {"modules": [by_module[m] for m in MODULES if m in by_module]}
+            report_path.write_text(json.dumps(report, indent=2))
+    results = [by_module[m] for m in MODULES if m in by_module]
+    report_path.write_text(json.dumps({"modules": results}, indent=2))
+    table = _table(results)
+    (OUT / "report.txt").write_text(table + "\n")
+    print(table)
+    return 1 if any(r["survived"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
