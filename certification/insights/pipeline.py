@@ -13,7 +13,7 @@ from certification.insights.figures import Cell, Figure
 from enrollment.models import Application, ApplicationStatus
 from enrollment.models.applications import CLOCK_RUNNING
 from enrollment.rules import Track
-from enrollment.selectors import STEP_TITLES
+from enrollment.selectors.dashboard import step_definitions
 from lms.models import User
 from lms.roles import Role
 
@@ -35,7 +35,8 @@ STATUS_STEPS: tuple[tuple[ApplicationStatus, int], ...] = (
 
 
 def _step_label(step: int, status: ApplicationStatus) -> str:
-    title = "Classroom registration and attendance" if step == 5 else STEP_TITLES[step - 1]
+    titles = {int(d.order): d.title for d in step_definitions() if float(d.order).is_integer()}
+    title = "Classroom registration and attendance" if step == 5 else titles.get(step, "")
     return f"{step}. {title}: {status.label}"
 
 
