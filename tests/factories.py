@@ -108,6 +108,20 @@ def ready(
     return application
 
 
+def nothing_written(application: Application) -> bool:
+    """A refused booking left no registration, no registration audit and no email."""
+    from django.core import mail
+
+    from enrollment.models import Registration
+    from lms.models import AuditEvent
+
+    return (
+        not Registration.objects.filter(application=application).exists()
+        and not AuditEvent.objects.filter(verb__startswith="registration.").exists()
+        and not mail.outbox
+    )
+
+
 def make_session(*, day=1, on=None, capacity=20, start=time(9), end=time(16), **fields):
     """A scheduled session, by default two weeks ahead."""
     defaults = {

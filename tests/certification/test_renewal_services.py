@@ -22,7 +22,8 @@ from tests.certification.renewal_builders import (
     pay_and_submit,
     ready_renewal,
 )
-from tests.payments.conftest import confirm_employee, fake_deliver
+from tests.factories import confirm_employee
+from tests.payments.conftest import fake_deliver
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.core import mail
 from icalendar import Calendar
 
 from enrollment.models import (
-    Application,
     ApplicationStatus,
     Registration,
     RegistrationStatus,
@@ -32,18 +31,10 @@ from lms import clock
 from lms.models import AuditEvent
 from payments.models import Payment
 from payments.selectors import unused_paid_day_item
-from tests.factories import confirm_employee, event_of, make_session, pay, ready
+from tests.factories import confirm_employee, event_of, make_session, nothing_written, pay, ready
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
-
-
-def nothing_written(application: Application) -> bool:
-    return (
-        not Registration.objects.filter(application=application).exists()
-        and not AuditEvent.objects.filter(verb__startswith="registration.").exists()
-        and not mail.outbox
-    )
 
 
 # --- Refusals ------------------------------------------------------------------------------------

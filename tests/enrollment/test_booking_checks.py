@@ -1,5 +1,5 @@
 """The fee gate before a booking is payments' contribution to enrollment's hook `booking_checks`:
-enrollment never imports payments, and with payments' check registered an unpaid day is refused
+with payments' check registered an unpaid day is refused
 as before (nothing written); a paid one takes its fee."""
 
 import pytest
@@ -9,20 +9,9 @@ from enrollment.models import Registration
 from enrollment.rules import RuleViolation
 from enrollment.services.booking import registration_book
 from payments.selectors import booking_fee_source
-from tests.enrollment.test_booking import make_session, nothing_written, pay, ready
-from tests.lms.test_import_direction import ROOT, _imports, _modules
+from tests.factories import make_session, nothing_written, pay, ready
 
 pytestmark = pytest.mark.django_db
-
-
-def test_enrollment_itself_has_no_payments_import():
-    found = [
-        f"{path.relative_to(ROOT)}:{line} imports {module}"
-        for path in _modules("enrollment")
-        for line, module in _imports(path)
-        if module.split(".")[0] == "payments"
-    ]
-    assert found == []
 
 
 def test_with_payments_hook_registered_an_unpaid_day_is_refused_and_nothing_written():

@@ -101,3 +101,13 @@ def test_the_check_catches_an_upward_import(tmp_path):
     (tmp_path / "exams" / "fine.py").write_text("from enrollment.models import y\n")
     assert _violations(tmp_path) == ["enrollment/bad.py:1 imports exams.selectors"]
     assert _circles(_app_graph(tmp_path)) == [["enrollment", "exams", "enrollment"]]
+
+
+def test_enrollment_itself_has_no_payments_import():
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in _modules("enrollment")
+        for line, module in _imports(path)
+        if module.split(".")[0] == "payments"
+    ]
+    assert found == []
