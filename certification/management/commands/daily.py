@@ -5,10 +5,9 @@ top app, so its command may call every app's task."""
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
 from lms import clock
-from lms.celery import DAILY_JOBS, DailyJob
+from lms.celery import DAILY_JOBS, DailyJob, app
 
 
 def _parse_date(value: str) -> date:
@@ -38,10 +37,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         day = _parse_date(options["day"]) if options["day"] else clock.today()
         self.stdout.write(f"Daily jobs as of {day.isoformat()}:")
+        app.loader.import_default_modules()  # every app's tasks registered (autodiscovery is lazy)
         for job in DAILY_JOBS:
             if not job.runs_on(day.weekday()):
                 self.stdout.write(f"  {job.name}: not run (only on {job.day_of_week})")
                 continue
-            task = import_string(job.task)
+            task = app.tasks[job.task]  # by the name beat schedules, wherever its module lives
             result = task(today=day.isoformat())  # in this process, not through the broker
             self.stdout.write(f"  {job.name}: {_describe(job, result)}")
