@@ -66,8 +66,8 @@ def test_staff_read_every_insight_page_and_axe_finds_nothing(page, a11y, cert_st
         a11y.check(page, f"insights-{title}", scope="main")
     # The exam period refuses a backwards range at the field, and the page stays clean.
     page.get_by_role("link", name="Exam", exact=True).first.click()
-    page.get_by_label("From", exact=True).fill("2026-05-10")
-    page.get_by_label("To", exact=True).fill("2026-05-01")
+    page.locator("#id_start").fill("2026-05-10")
+    page.locator("#id_end").fill("2026-05-01")
     page.get_by_role("button", name="Show this period").click()
     expect(page.get_by_text("The end of the period must be on or after its start.")).to_be_visible()
     a11y.check(page, "insights-exam-error", scope="main")
