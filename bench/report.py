@@ -111,6 +111,14 @@ def summary() -> int:
                 "≤ 10 s",
                 sweep["seconds"] <= 10,
             )
+        if stats := sweeps.get("statistics"):
+            add(
+                "sweeps",
+                f"exam statistics page, {stats['attempts']:,} graded attempts",
+                f"{stats['seconds'] * 1000:.0f} ms, {stats['queries']} queries",
+                "< 300 ms",
+                stats["seconds"] < 0.3,
+            )
     if verify := found.get("verify"):
         add("verify", "verification JSON", json.dumps(verify.get("summary", ""))[:80], "", None)
     load = next(iter(found.values()), {}).get("load_average") if found else None
