@@ -62,21 +62,17 @@ test: sysdeps venv lint e2e-deps
 	DATABASE_URL="sqlite:///$$db" $(PY) -m pytest -m embedded $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc = 5 ] && [ -n '$(PYTEST_ARGS)' ]; then rc=0; fi; exit $$rc  # 5: PYTEST_ARGS chose no embedded test
 
-# Benchmarks (not tests): each runs against gunicorn + a throwaway PostgreSQL on this machine.
+# Benchmarks (not tests): each runs against gunicorn as production runs it (gunicorn.conf.py) and
+# a throwaway PostgreSQL with fsync, synchronous commit and full-page writes on (--durable; the
+# test suite keeps them off). Each writes var/bench/<name>.json; the last step prints one table.
 bench: sysdeps venv
-	$(PY) tests/pg_cluster.py -- $(PY) bench/booking_bench.py
-	@if [ -f bench/exam_bench.py ]; then $(PY) tests/pg_cluster.py -- $(PY) bench/exam_bench.py; fi
-	$(PY) tests/pg_cluster.py -- $(PY) bench/verify_bench.py
-	$(PY) tests/pg_cluster.py -- $(PY) bench/suspension_bench.py
-
-# Mutation testing (not tests, not part of `make test`): cosmic-ray over the rules, money, seats,
-# exam and sign-in modules, one mutant at a time, each module with its own tests, on a copy of the
-# tree. Report: var/mutation/report.json and report.txt. MODULES="enrollment/rules.py ..." narrows it;
-# MUTATION_ARGS=--survivors tries only the last run's survivors against the current tests.
-MODULES ?=
-MUTATION_ARGS ?=
-mutation: sysdeps venv
-	$(PY) tests/pg_cluster.py -- $(PY) devtools/mutation.py $(foreach m,$(MODULES),--module $(m)) $(MUTATION_ARGS)
+	rm -f var/bench/*.json
+	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/booking_bench.py
+	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/exam_bench.py
+	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/sweep_bench.py
+	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/verify_bench.py
+	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/suspension_bench.py
+	$(PY) bench/report.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts tests/e2e/node_modules

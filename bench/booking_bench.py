@@ -11,8 +11,9 @@ reports throughput, latency and the confirmed count, which must equal the seats.
 
 Options: --people, --seats, --workers, --threads (gunicorn gthread), --deadline (seconds, the
 whole run). Exit status 0 when exactly `seats` bookings are confirmed and no request failed.
-Settings: `lms.settings.test` (eager Celery, in-memory email) with persistent DB connections;
-set DJANGO_SETTINGS_MODULE to use others (e.g. a `lms.settings.bench`).
+Settings: `lms.settings.bench` (the test settings with staff MFA on, tasks queued rather than
+run in the request, persistent DB connections); gunicorn as gunicorn.conf.py (production's).
+Writes var/bench/booking.json.
 """
 
 from __future__ import annotations
@@ -36,13 +37,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_report  # noqa: E402
+
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--seats", type=int, default=30)
-    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2) * 2))
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py (one per core)")
+    parser.add_argument("--threads", type=int, help="default: gunicorn.conf.py (8)")
     parser.add_argument("--deadline", type=float, default=300.0)
     return parser.parse_args()
 
@@ -51,7 +54,7 @@ def _setup_django() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (the benchmark is about row locks).")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.bench")
     os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
@@ -148,18 +151,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
+def gunicorn_shape(workers: int | None = None, threads: int | None = None) -> tuple[int, int]:
+    """Workers and threads as gunicorn.conf.py (production's configuration) chooses them,
+    unless given."""
+    config: dict = {"__file__": str(ROOT / "gunicorn.conf.py")}
+    exec((ROOT / "gunicorn.conf.py").read_text(), config)  # noqa: S102 (our own config file)
+    return workers or config["workers"], threads or config["threads"]
+
+
+def _start_gunicorn(port: int, workers: int | None, threads: int | None) -> subprocess.Popen:
+    """gunicorn with production's configuration (gunicorn.conf.py) on 127.0.0.1."""
+    workers, threads = gunicorn_shape(workers, threads)
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "lms.wsgi:application",
+        "--config=gunicorn.conf.py",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         f"--threads={threads}",
-        "--worker-class=gthread",
-        "--backlog=2048",
-        "--timeout=120",
         "--log-level=warning",
     ]
     return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), start_new_session=True)
@@ -277,6 +287,22 @@ def _report(results, attempted, elapsed, confirmed, seats, workers, threads) -> 
     ok = confirmed == seats == booked and len(results) == attempted
     ok = ok and all(o in ("booked", "full") for o in outcomes)
     print("RESULT:", "OK" if ok else "FAILED")
+    write_report(
+        "booking",
+        {
+            "server": f"gunicorn gthread {workers} workers x {threads} threads",
+            "attempted": attempted,
+            "answered": len(results),
+            "seconds": round(elapsed, 2),
+            "outcomes": dict(sorted(outcomes.items())),
+            "booked": booked,
+            "confirmed": confirmed,
+            "seats": seats,
+            "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+            "p95_ms": round(p95 * 1000, 1) if latencies else None,
+            "ok": ok,
+        },
+    )
     return ok
 
 
@@ -296,7 +322,7 @@ def main() -> int:
     port = _free_port()
     server = _start_gunicorn(port, args.workers, args.threads)
     try:
-        _wait_until_up(port, args.workers, deadline)
+        _wait_until_up(port, gunicorn_shape(args.workers)[0], deadline)
         results, attempted, elapsed = _stampede(port, session.pk, cookies, deadline)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -306,7 +332,8 @@ def main() -> int:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
     confirmed = Registration.objects.filter(session=session, status="confirmed").count()
-    ok = _report(results, attempted, elapsed, confirmed, args.seats, args.workers, args.threads)
+    workers, threads = gunicorn_shape(args.workers, args.threads)
+    ok = _report(results, attempted, elapsed, confirmed, args.seats, workers, threads)
     return 0 if ok else 1
 
 

@@ -1,27 +1,30 @@
 """Load benchmark of the competency exam: many candidates start together and autosave answers.
 
-Not a test. It needs a PostgreSQL database it may fill (use a throwaway one), and runs on
-loopback only:
+Not a test. It needs a PostgreSQL database it may fill (use a throwaway one; `make bench` runs
+it on a durable one), and runs on loopback only:
 
-    .venv/bin/python tests/pg_cluster.py -- .venv/bin/python bench/exam_bench.py
+    .venv/bin/python tests/pg_cluster.py --durable -- .venv/bin/python bench/exam_bench.py
     .venv/bin/python bench/exam_bench.py --database-url postgres://lms@127.0.0.1:5432/bench \
-        [--candidates 300] [--saves 40] [--workers 3] [--threads 4] [--json report.json]
+        [--candidates 300] [--saves 15] [--think-ms 3000] [--stress-clients 16]
 
 What it does: `migrate`; seeds the demo bank, a "Bench exam" (40 items, made the active exam),
 N candidates with an application whose classroom days are complete, and a signed-in session for
-each; starts gunicorn on 127.0.0.1 (lms.settings.test by default: DEBUG off, PostgreSQL from
-DATABASE_URL, persistent connections); then
+each; starts gunicorn on 127.0.0.1 as production runs it (gunicorn.conf.py; lms.settings.bench:
+staff MFA on, tasks queued not run in the request, persistent connections); then
 
-1. every candidate opens /exam/ (which sets the CSRF cookie), all wait at a barrier, then start
-   together: POST /exam/start/ and GET the attempt page ("start" = both);
-2. each saves `--saves` answers, one POST /exam/attempt/<id>/answer/ after another ("save");
-3. the same threads then GET /exam/ping/ (a trivial JSON view behind the same middleware) as
-   many times, as the yardstick.
+1. every candidate opens /exam/ (which sets the CSRF cookie and draws their paper), all wait at
+   a barrier, then start together: POST /exam/start/ and GET the attempt page ("start");
+2. think run: each candidate answers `--saves` questions, thinking `--think-ms` (±50%, uniform)
+   before each; each answer is one POST /exam/attempt/<id>/answer/ ("save") and one GET
+   /exam/ping/ (a trivial JSON view behind the same middleware, the yardstick), in random
+   order, so both are measured under the same load at the same moments;
+3. stress run: `--stress-clients` candidates with no think time, alternating blocks of saves
+   and blocks of pings (interleaved, each block as long for every client), for throughput.
 
 It reports errors (any unexpected status or exception; the exit status is 1 unless 0), p50/p95
-of start and save, and save throughput as a ratio of the trivial view's throughput. Bounded: at
-most `--candidates` threads, every request has a timeout, and the run stops at `--max-seconds`.
-Standard library only (http.client + threads).
+of start, save and ping, the save/ping ratio at p50, and throughput; and writes
+var/bench/exam.json. Bounded: at most `--candidates` threads, every request has a timeout, and
+the run stops at `--max-seconds`. Standard library only (http.client + threads).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import json
 import os
 import random
 import re
-import statistics
+import signal
 import subprocess
 import sys
 import tempfile
@@ -46,6 +49,7 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 OPTION = re.compile(r'name="q-(\d+)" value="([^"]+)"')
 ATTEMPT_URL = re.compile(r"^/exam/attempt/(\d+)/$")
 BENCH_EMAIL = "bench-{:04d}@bench.invalid"
@@ -144,48 +148,18 @@ def _results_check(candidates: int) -> dict[str, int]:
 # --- the server -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "lms.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+def _wait_up(port: int, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/exam/ping/")
             if conn.getresponse().status == 200:
-                return server
+                return
         except OSError:
             time.sleep(0.3)
         if server.poll() is not None:
             break
-    server.terminate()
     raise SystemExit("gunicorn did not come up on 127.0.0.1")
 
 
@@ -198,7 +172,6 @@ class Tally:
     save: list[float] = field(default_factory=list)
     ping: list[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
-    save_window: list[float] = field(default_factory=list)  # first start, last end
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, seconds: float) -> None:
@@ -208,14 +181,6 @@ class Tally:
     def error(self, what: str) -> None:
         with self.lock:
             self.errors[what] += 1
-
-    def window(self, begin: float, end: float) -> None:
-        with self.lock:
-            if not self.save_window:
-                self.save_window[:] = [begin, end]
-            else:
-                self.save_window[0] = min(self.save_window[0], begin)
-                self.save_window[1] = max(self.save_window[1], end)
 
 
 class Candidate:
@@ -254,7 +219,8 @@ def _expect(tally: Tally, what: str, status: int, wanted: int) -> bool:
     return True
 
 
-def _candidate_run(args, port, key, barrier, tally, deadline, rng_seed) -> None:
+def _candidate_run(args, port, key, barrier, tally, deadline, rng_seed, ready) -> None:
+    """Open the exam, start with everyone, then answer with think time (save + ping)."""
     rng = random.Random(rng_seed)
     who = Candidate(port, key, deadline)
     try:
@@ -282,54 +248,84 @@ def _candidate_run(args, port, key, barrier, tally, deadline, rng_seed) -> None:
             options.setdefault(int(position), []).append(key_)
         if "correct" in page.decode().lower():
             tally.error("attempt page mentions 'correct'")
-        _saves(args, who, f"{path}answer/", options, token, tally, rng)
+        if not options:
+            tally.error("attempt page has no questions")
+            return
+        sitter = Sitter(who, f"{path}answer/", options, token, rng)
+        ready.append(sitter)
+        for i in range(args.saves):
+            time.sleep(args.think_ms / 1000 * rng.uniform(0.5, 1.5))
+            steps = [sitter.save, sitter.ping]
+            rng.shuffle(steps)
+            for step in steps:
+                step(i, tally)
     except Exception as exc:  # every failure counts, none stops the others
         tally.error(f"{type(exc).__name__}: {exc}"[:120])
-    finally:
-        who.conn.close()
 
 
-def _saves(args, who, url, options, token, tally, rng) -> None:
-    positions = sorted(options)
-    if not positions:
-        tally.error("attempt page has no questions")
-        return
-    first = time.perf_counter()
-    for i in range(args.saves):
+@dataclass
+class Sitter:
+    """A candidate with an attempt under way: saves an answer, or asks the trivial view."""
+
+    who: Candidate
+    url: str
+    options: dict[int, list[str]]
+    token: str
+    rng: random.Random
+
+    def save(self, i: int, tally: Tally) -> None:
+        positions = sorted(self.options)
         position = positions[i % len(positions)]
-        body = json.dumps({"position": position, "choice": [rng.choice(options[position])]})
+        body = json.dumps(
+            {"position": position, "choice": [self.rng.choice(self.options[position])]}
+        )
         began = time.perf_counter()
-        status, _, data = who.request(
+        status, _, data = self.who.request(
             "POST",
-            url,
+            self.url,
             body=body.encode(),
-            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+            headers={"Content-Type": "application/json", "X-CSRFToken": self.token},
         )
         if _expect(tally, "save", status, 200) and b'"saved": true' in data:
             tally.add("save", time.perf_counter() - began)
         elif status == 200:
             tally.error("save: not saved")
-        if args.think_ms:
-            time.sleep(args.think_ms / 1000)
-    tally.window(first, time.perf_counter())
+
+    def ping(self, i: int, tally: Tally) -> None:
+        began = time.perf_counter()
+        status, _, _ = self.who.request("GET", "/exam/ping/")
+        if _expect(tally, "ping", status, 200):
+            tally.add("ping", time.perf_counter() - began)
 
 
-def _ping_run(args, port, key, barrier, tally, deadline) -> None:
-    who = Candidate(port, key, deadline)
-    try:
-        barrier.wait(timeout=max(1, deadline - time.monotonic()))
-        for _ in range(args.saves):
-            began = time.perf_counter()
-            status, _, _ = who.request("GET", "/exam/ping/")
-            if _expect(tally, "ping", status, 200):
-                tally.add("ping", time.perf_counter() - began)
-    except Exception as exc:
-        tally.error(f"ping {type(exc).__name__}: {exc}"[:120])
-    finally:
-        who.conn.close()
+def _stress(args, sitters: list[Sitter], deadline: float) -> tuple[Tally, dict[str, float]]:
+    """Zero think time: every client alternates a block of saves and a block of pings, in
+    step with the others (a barrier between blocks), so both kinds meet the same load."""
+    tally = Tally()
+    clients = sitters[: args.stress_clients]
+    barrier = threading.Barrier(len(clients))
+    blocks = 2 * max(1, args.stress_rounds)
+    marks: list[float] = []
 
+    def run(sitter: Sitter) -> None:
+        try:
+            for block in range(blocks + 1):
+                if barrier.wait(timeout=max(1, deadline - time.monotonic())) == 0:
+                    marks.append(time.perf_counter())
+                if block == blocks:
+                    return
+                step = sitter.save if block % 2 == 0 else sitter.ping
+                for i in range(args.stress_block):
+                    step(block * args.stress_block + i, tally)
+        except Exception as exc:
+            tally.error(f"stress {type(exc).__name__}: {exc}"[:120])
 
-# --- the run --------------------------------------------------------------------------------
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        list(pool.map(run, clients))
+    spent = {"save": 0.0, "ping": 0.0}
+    for block in range(min(blocks, len(marks) - 1)):
+        spent["save" if block % 2 == 0 else "ping"] += marks[block + 1] - marks[block]
+    return tally, spent
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -339,66 +335,79 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))] * 1000
 
 
-def _drive(args, port: int, keys: list[str]) -> tuple[Tally, float]:
+def _drive(args, port: int, keys: list[str]) -> tuple[Tally, Tally, dict[str, float]]:
     tally = Tally()
     deadline = time.monotonic() + args.max_seconds
     barrier = threading.Barrier(len(keys))
+    sitters: list[Sitter] = []
     with ThreadPoolExecutor(max_workers=len(keys)) as pool:
         for i, key in enumerate(keys):
-            pool.submit(_candidate_run, args, port, key, barrier, tally, deadline, i)
-    ping_barrier = threading.Barrier(len(keys))
-    began = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=len(keys)) as pool:
-        for key in keys:
-            pool.submit(_ping_run, args, port, key, ping_barrier, tally, deadline)
-    return tally, time.perf_counter() - began
+            pool.submit(_candidate_run, args, port, key, barrier, tally, deadline, i, sitters)
+    stress, spent = _stress(args, sitters, deadline) if sitters else (Tally(), {})
+    return tally, stress, spent
 
 
-def _report(args, tally: Tally, ping_seconds: float, stored: dict) -> dict:
-    save_seconds = (tally.save_window[1] - tally.save_window[0]) if tally.save_window else 0
-    save_rps = len(tally.save) / save_seconds if save_seconds else 0.0
-    ping_rps = len(tally.ping) / ping_seconds if ping_seconds else 0.0
+def _ms(values: list[float]) -> dict:
+    return {"n": len(values), "p50": _pct(values, 0.5), "p95": _pct(values, 0.95)}
+
+
+def _report(args, tally: Tally, stress: Tally, spent: dict, stored: dict) -> dict:
+    from bench.booking_bench import gunicorn_shape
+
+    workers, threads = gunicorn_shape()
+
+    def ratio(t: Tally) -> float | None:
+        return round(_pct(t.save, 0.5) / _pct(t.ping, 0.5), 3) if t.save and t.ping else None
+
+    save_rps = len(stress.save) / spent["save"] if spent.get("save") else 0.0
+    ping_rps = len(stress.ping) / spent["ping"] if spent.get("ping") else 0.0
     return {
         "candidates": args.candidates,
-        "saves_per_candidate": args.saves,
-        "server": f"gunicorn gthread {args.workers} workers x {args.threads} threads",
-        "errors": sum(tally.errors.values()),
-        "error_kinds": dict(tally.errors.most_common(10)),
-        "start_ms": {
-            "n": len(tally.start),
-            "p50": _pct(tally.start, 0.5),
-            "p95": _pct(tally.start, 0.95),
+        "server": f"gunicorn gthread {workers} workers x {threads} threads (gunicorn.conf.py)",
+        "settings": args.settings,
+        "errors": sum(tally.errors.values()) + sum(stress.errors.values()),
+        "error_kinds": dict((tally.errors + stress.errors).most_common(10)),
+        "start_ms": _ms(tally.start),
+        "think": {
+            "label": f"{args.candidates} candidates, think {args.think_ms} ms ±50%, "
+            f"{args.saves} answers each",
+            "save_ms": _ms(tally.save),
+            "ping_ms": _ms(tally.ping),
+            "ratio_p50": ratio(tally),
         },
-        "save_ms": {
-            "n": len(tally.save),
-            "p50": _pct(tally.save, 0.5),
-            "p95": _pct(tally.save, 0.95),
+        "stress": {
+            "label": f"{args.stress_clients} clients, no think time",
+            "save_ms": _ms(stress.save),
+            "ping_ms": _ms(stress.ping),
+            "ratio_p50": ratio(stress),
+            "save_per_s": round(save_rps, 1),
+            "ping_per_s": round(ping_rps, 1),
+            "throughput_ratio": round(save_rps / ping_rps, 3) if ping_rps else None,
         },
-        "ping_ms": {
-            "n": len(tally.ping),
-            "p50": _pct(tally.ping, 0.5),
-            "p95": _pct(tally.ping, 0.95),
-        },
-        "save_per_s": round(save_rps, 1),
-        "ping_per_s": round(ping_rps, 1),
-        "save_to_ping_ratio": round(save_rps / ping_rps, 3) if ping_rps else None,
-        "mean_save_ms": round(statistics.fmean(tally.save) * 1000, 1) if tally.save else None,
         **stored,
     }
 
 
 def _print(report: dict) -> None:
-    print(
-        f"\nExam benchmark: {report['candidates']} candidates x {report['saves_per_candidate']} "
-        f"saves, {report['server']}"
-    )
+    print(f"\nExam benchmark: {report['candidates']} candidates, {report['server']}")
     print(f"  errors: {report['errors']} {report['error_kinds'] or ''}")
-    for name in ("start", "save", "ping"):
-        row = report[f"{name}_ms"]
-        print(f"  {name:<5} n={row['n']:<6} p50={row['p50']:8.1f} ms   p95={row['p95']:8.1f} ms")
+    row = report["start_ms"]
     print(
-        f"  throughput: save {report['save_per_s']}/s, trivial view {report['ping_per_s']}/s, "
-        f"ratio {report['save_to_ping_ratio']}"
+        f"  start (together)  n={row['n']:<6} p50={row['p50']:8.1f} ms   p95={row['p95']:8.1f} ms"
+    )
+    for run in ("think", "stress"):
+        part = report[run]
+        print(f"  {run}: {part['label']}")
+        for name in ("save", "ping"):
+            row = part[f"{name}_ms"]
+            print(
+                f"    {name:<5} n={row['n']:<6} p50={row['p50']:8.1f} ms   p95={row['p95']:8.1f} ms"
+            )
+        print(f"    save/ping at p50: {part['ratio_p50']}")
+    stress = report["stress"]
+    print(
+        f"  throughput: save {stress['save_per_s']}/s, trivial view {stress['ping_per_s']}/s, "
+        f"ratio {stress['throughput_ratio']}"
     )
     print(f"  stored: {report['attempts']} attempts open, {report['answers_stored']} answers saved")
 
@@ -406,12 +415,13 @@ def _print(report: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--settings", default="lms.settings.test")
+    parser.add_argument("--settings", default="lms.settings.bench")
     parser.add_argument("--candidates", type=int, default=300)
-    parser.add_argument("--saves", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--think-ms", type=int, default=0, help="pause between saves")
+    parser.add_argument("--saves", type=int, default=15, help="answers per candidate (think run)")
+    parser.add_argument("--think-ms", type=int, default=3000, help="mean pause before an answer")
+    parser.add_argument("--stress-clients", type=int, default=16)
+    parser.add_argument("--stress-rounds", type=int, default=4, help="save blocks = ping blocks")
+    parser.add_argument("--stress-block", type=int, default=25, help="requests per block")
     parser.add_argument("--max-seconds", type=int, default=600)
     parser.add_argument("--json", help="also write the report to this file")
     args = parser.parse_args(argv)
@@ -419,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("a PostgreSQL --database-url (or DATABASE_URL) is required")
     if not 1 <= args.candidates <= 1000 or not 1 <= args.saves <= 500:
         parser.error("--candidates must be 1..1000 and --saves 1..500")
+    args.stress_clients = max(1, min(args.stress_clients, args.candidates))
 
     var_dir = tempfile.mkdtemp(prefix="exam-bench-")
     env = {
@@ -427,9 +438,10 @@ def main(argv: list[str] | None = None) -> int:
         "DJANGO_SETTINGS_MODULE": args.settings,
         "DATABASE_CONN_MAX_AGE": "60",
         "LMS_VAR_DIR": var_dir,
+        "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DATABASE_CONN_MAX_AGE", "LMS_VAR_DIR")})
+    os.environ.update({k: env[k] for k in env if k != "PYTHONPATH"})
     print("migrating…", flush=True)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -440,19 +452,25 @@ def main(argv: list[str] | None = None) -> int:
     _django(args.settings)
     print(f"seeding {args.candidates} candidates…", flush=True)
     keys = _seed(args.candidates)
+    from bench.booking_bench import _free_port, _start_gunicorn
+
     port = _free_port()
-    server = _start_server(env, port, args.workers, args.threads)
+    server = _start_gunicorn(port, None, None)
     try:
+        _wait_up(port, server)
         print(f"driving gunicorn on 127.0.0.1:{port}…", flush=True)
-        tally, ping_seconds = _drive(args, port, keys)
+        tally, stress, spent = _drive(args, port, keys)
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            server.kill()
-    report = _report(args, tally, ping_seconds, _results_check(args.candidates))
+            os.killpg(server.pid, signal.SIGKILL)
+    report = _report(args, tally, stress, spent, _results_check(args.candidates))
     _print(report)
+    from bench.report import write_report
+
+    write_report("exam", report)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))
     return 0 if report["errors"] == 0 else 1

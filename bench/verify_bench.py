@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.booking_bench import _free_port, _start_gunicorn  # noqa: E402  (same server)
+from bench.booking_bench import _free_port, _start_gunicorn, gunicorn_shape  # noqa: E402
 from bench.booking_bench import _setup_django as setup_django  # noqa: E402  (same settings)
 
 
@@ -41,9 +41,11 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--certificates", type=int, default=50)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--requests", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2) * 2))
-    parser.add_argument("--threads", type=int, default=8)
-    return parser.parse_args()
+    parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py (one per core)")
+    parser.add_argument("--threads", type=int, help="default: gunicorn.conf.py (8)")
+    args = parser.parse_args()
+    args.workers, args.threads = gunicorn_shape(args.workers, args.threads)
+    return args
 
 
 def _setup_django() -> None:
@@ -197,6 +199,18 @@ def main() -> int:
     print(f"verify throughput: {verify['rps'] / trivial['rps']:.0%} of the trivial view's")
     ok = set(trivial["outcomes"]) == {"ok"} and set(verify["outcomes"]) == {"ok"}
     print("RESULT:", "OK" if ok else "FAILED")
+    from bench.report import write_report
+
+    write_report(
+        "verify",
+        {
+            "trivial": trivial,
+            "verify": verify,
+            "summary": f"{verify['rps']:.0f} req/s = {verify['rps'] / trivial['rps']:.0%} of the "
+            f"trivial view's; p95 {verify['p95'] * 1000:.0f} ms",
+            "ok": ok,
+        },
+    )
     return 0 if ok else 1
 
 

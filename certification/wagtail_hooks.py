@@ -35,6 +35,7 @@ from certification.selectors.agency import person_name
 from certification.selectors.certificates import certification_dashboard_step
 from certification.selectors.verification import (
     application_missing_items,
+    application_missing_items_prefetch,
     verification_dashboard_step,
 )
 from certification.services.ceus import ceu_rule_delete
@@ -60,6 +61,7 @@ def employment_verified_at_exam_pass(application):
 
 
 hooks.register("application_missing_items", application_missing_items)
+hooks.register("application_missing_items_prefetch", application_missing_items_prefetch)
 expiry_hook(verification_requests_close_expired)
 
 

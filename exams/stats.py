@@ -15,8 +15,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
+from django.db.models import Count, Min, Q
+
 from exams.conf import DUBIOUS_DISCRIMINATION
-from exams.models import AttemptStatus, ExamAttempt, ExamDefinition, ExamItem
+from exams.models import AttemptItem, AttemptStatus, ExamAttempt, ExamDefinition, ExamItem
 from exams.selectors import attempt_items_served
 
 UPPER_LOWER_FRACTION = 0.27
@@ -89,31 +92,61 @@ class ItemStats:
     blank: int
 
 
-def _option_stats(rows: list[dict]) -> tuple[list[OptionStat], int]:
-    first = rows[0]
-    correct_src = {o["src"] for o in first["options"] if o["key"] in first["correct_keys"]}
-    texts = {o["src"]: o["text"] for o in first["options"]}
-    counts: dict[int, int] = defaultdict(int)
-    blank = 0
-    for row in rows:
-        src_of = {o["key"]: o["src"] for o in row["options"]}
-        chosen = row["response"] or []
-        blank += not chosen
-        for key in chosen:
-            counts[src_of.get(key, -1)] += 1
-    n = len(rows)
-    options = [
-        OptionStat(texts[src], src in correct_src, counts[src], counts[src] / n)
-        for src in sorted(texts)
-    ]
-    return options, blank
-
-
 def item_statistics(
     *, definition: ExamDefinition | None = None, item: ExamItem | None = None
 ) -> list[ItemStats]:
-    """Statistics per (item, revision) over graded attempts, optionally for one exam or item."""
-    rows = attempt_items_served(definition=definition, item=item).values(
+    """Statistics per (item, revision) over graded attempts, optionally for one exam or item.
+
+    The per-candidate measures read one narrow row per item served (no JSON); the option counts
+    are counted by the database on PostgreSQL (elsewhere from the served rows)."""
+    served = attempt_items_served(definition=definition, item=item)
+    rows = served.values_list("item_id", "revision_id", "attempt__percent", "is_correct")
+    groups: dict[tuple[int, int | None], list[tuple[float, bool]]] = defaultdict(list)
+    for item_id, revision_id, percent, right in rows.order_by("attempt_id"):
+        groups[(item_id, revision_id)].append((float(percent or 0), bool(right)))
+    if not groups:
+        return []
+    heads = _group_heads(served)
+    counts, blanks = (
+        _option_counts_sql(served) if connection.vendor == "postgresql" else _option_counts(served)
+    )
+    result = []
+    for key in sorted(groups, key=lambda g: (g[0], g[1] or 0)):
+        pairs, head = groups[key], heads[key]
+        d = discrimination(pairs)
+        correct_src = {o["src"] for o in head["options"] if o["key"] in head["correct_keys"]}
+        texts = {o["src"]: o["text"] for o in head["options"]}
+        n = len(pairs)
+        result.append(
+            ItemStats(
+                item_id=key[0],
+                revision_id=key[1],
+                title=head["item__title"] or head["item__prompt"][:80],
+                topic=head["topic__name"],
+                n=n,
+                facility=facility([ok for _, ok in pairs]),
+                discrimination=d,
+                point_biserial=point_biserial(pairs),
+                dubious=is_dubious(d),
+                options=[
+                    OptionStat(
+                        texts[src],
+                        src in correct_src,
+                        counts.get((*key, src), 0),
+                        counts.get((*key, src), 0) / n,
+                    )
+                    for src in sorted(texts)
+                ],
+                blank=blanks.get(key, 0),
+            )
+        )
+    return result
+
+
+def _group_heads(served) -> dict[tuple[int, int | None], dict]:
+    """The first served row of each (item, revision): its option texts, keys and titles."""
+    firsts = served.values("item_id", "revision_id").annotate(first=Min("pk")).values("first")
+    heads = AttemptItem.objects.filter(pk__in=firsts).values(
         "item_id",
         "revision_id",
         "item__title",
@@ -121,37 +154,50 @@ def item_statistics(
         "topic__name",
         "options",
         "correct_keys",
-        "response",
-        "is_correct",
-        "attempt__percent",
-        "attempt_id",
     )
-    groups: dict[tuple[int, int | None], list[dict]] = defaultdict(list)
-    for row in rows.order_by("attempt_id"):
-        groups[(row["item_id"], row["revision_id"])].append(row)
-    result = []
-    for (item_id, revision_id), group in sorted(
-        groups.items(), key=lambda g: (g[0][0], g[0][1] or 0)
+    return {(h["item_id"], h["revision_id"]): h for h in heads}
+
+
+OptionCounts = tuple[dict[tuple[int, int | None, int], int], dict[tuple[int, int | None], int]]
+
+_OPTION_COUNTS = """
+SELECT t.item_id, t.revision_id, (o.value ->> 'src')::int, count(*)
+FROM {table} t CROSS JOIN LATERAL jsonb_array_elements(t.options) o
+WHERE t.id IN ({served}) AND t.response @> jsonb_build_array(o.value -> 'key')
+GROUP BY 1, 2, 3
+"""
+
+
+def _option_counts_sql(served) -> OptionCounts:
+    """(item, revision, option place) → how many chose it; (item, revision) → how many left
+    it blank. Counted by PostgreSQL: each served option matched against the answer."""
+    sql, params = served.values("pk").query.sql_with_params()
+    table = connection.ops.quote_name(AttemptItem._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_OPTION_COUNTS.format(table=table, served=sql), params)
+        counts = {(i, r, src): n for i, r, src, n in cursor.fetchall()}
+    blank = served.filter(Q(response__isnull=True) | Q(response=[]))
+    blanks = {
+        (i, r): n
+        for i, r, n in blank.values("item_id", "revision_id")
+        .annotate(n=Count("pk"))
+        .values_list("item_id", "revision_id", "n")
+    }
+    return counts, blanks
+
+
+def _option_counts(served) -> OptionCounts:
+    counts: dict[tuple[int, int | None, int], int] = defaultdict(int)
+    blanks: dict[tuple[int, int | None], int] = defaultdict(int)
+    for item_id, revision_id, options, response in served.values_list(
+        "item_id", "revision_id", "options", "response"
     ):
-        pairs = [(float(r["attempt__percent"] or 0), bool(r["is_correct"])) for r in group]
-        d = discrimination(pairs)
-        options, blank = _option_stats(group)
-        result.append(
-            ItemStats(
-                item_id=item_id,
-                revision_id=revision_id,
-                title=group[0]["item__title"] or group[0]["item__prompt"][:80],
-                topic=group[0]["topic__name"],
-                n=len(group),
-                facility=facility([ok for _, ok in pairs]),
-                discrimination=d,
-                point_biserial=point_biserial(pairs),
-                dubious=is_dubious(d),
-                options=options,
-                blank=blank,
-            )
-        )
-    return result
+        src_of = {o["key"]: o["src"] for o in options}
+        blanks[(item_id, revision_id)] += not response
+        for key in response or []:
+            if key in src_of:
+                counts[(item_id, revision_id, src_of[key])] += 1
+    return counts, blanks
 
 
 def score_percents(definition: ExamDefinition) -> list[float]:

@@ -37,6 +37,7 @@ from exams.services.attempts import (
     attempt_answer_save,
     attempt_start,
     attempt_submit,
+    paper_prepare,
 )
 from lms import clock
 
@@ -66,6 +67,8 @@ def exam_overview(request):
     if availability.active_attempt and attempt_is_overdue(availability.active_attempt, now):
         _close_if_overdue(availability.active_attempt, now)
         availability = exam_availability(user=request.user, now=now)
+    # The exam is open to them: their paper is drawn now, so that Start costs almost nothing.
+    paper_prepare(user=request.user, availability=availability, now=now)
     context = {
         "availability": availability,
         "definition": availability.definition,

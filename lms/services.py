@@ -50,24 +50,26 @@ def audit_record_many(
     actor: User | None,
     verb: str,
     model: type[models.Model],
-    changes: Iterable[tuple[object, str, str]],
+    changes: Iterable[tuple],
     reason: str = "",
 ) -> int:
-    """Append one event per (pk, from_state, to_state) in a single insert, for set-based changes."""
+    """Append one event per (pk, from_state, to_state) in a single insert, for set-based changes.
+    A change may carry its own reason as a fourth item (pk, from_state, to_state, reason)."""
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    actor = actor if actor is not None and actor.is_authenticated else None
     events = [
         AuditEvent(
-            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor=actor,
             verb=verb,
             content_type=content_type,
             object_id=str(pk),
             from_state=str(from_state or ""),
             to_state=str(to_state or ""),
-            reason=reason,
+            reason=own[0] if own else reason,
         )
-        for pk, from_state, to_state in changes
+        for pk, from_state, to_state, *own in changes
     ]
-    AuditEvent.objects.bulk_create(events)
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
     return len(events)
 
 
@@ -153,7 +155,28 @@ def email_send(
     lost: a Celery task sends it right after commit, and `email_outbox_sweep` sends whatever is
     still unsent after EMAIL_OUTBOX_RESEND_AFTER_SECONDS.
     """
-    return _outbox_add(
+    email = email_render(template=template, to=to, context=context, attachments=attachments)
+    return emails_send_many([email])[0]
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """An email rendered from its templates, not yet in the outbox (see `emails_send_many`)."""
+
+    template: str
+    recipients: list[str]
+    subject: str
+    text: str
+    html: str
+    attachments: list[tuple[str, bytes, str]]
+
+
+def email_render(
+    *, template: str, to: Iterable[str], context: dict, attachments: Iterable[Attachment] = ()
+) -> RenderedEmail:
+    """Render one email (subject, text, HTML) without writing anything. Sweeps render their
+    emails before they lock anything, then put the ones they need in the outbox at once."""
+    return RenderedEmail(
         template=template,
         recipients=list(to),
         subject=" ".join(render_to_string(f"emails/{template}.subject.txt", context).split()),
@@ -161,6 +184,44 @@ def email_send(
         html=render_to_string(f"emails/{template}.html", context),
         attachments=[(a.filename, a.content, a.mimetype) for a in attachments],
     )
+
+
+def emails_send_many(emails: Iterable[RenderedEmail]) -> list[OutboxMessage]:
+    """Put rendered emails in the outbox in one insert, in the caller's transaction, each sent on
+    commit (the guarantees of `email_send`: never lost once committed, never sent twice)."""
+    now = clock.now()
+    resend_at = now + timedelta(seconds=settings.EMAIL_OUTBOX_RESEND_AFTER_SECONDS)
+    domain = _message_domain()
+    messages = OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                message_id=make_msgid(domain=domain),
+                template=email.template,
+                recipients=email.recipients,
+                subject=email.subject,
+                text=email.text,
+                html=email.html,
+                attachments=_encoded(email.attachments),
+                created_at=now,
+                next_attempt_at=resend_at,
+            )
+            for email in emails
+        ],
+        batch_size=2000,
+    )
+    pks = [message.pk for message in messages]
+    if pks:
+        # robust: a broker that cannot be reached must not fail the request that already
+        # committed; the sweep sends the rows later.
+        transaction.on_commit(lambda: _enqueue_many(pks), robust=True)
+    return messages
+
+
+def _encoded(attachments: Iterable[tuple[str, bytes, str]]) -> list[list[str]]:
+    return [
+        [filename, base64.b64encode(content).decode("ascii"), mimetype]
+        for filename, content, mimetype in attachments
+    ]
 
 
 def email_send_rendered(*, template: str, message: EmailMessage) -> OutboxMessage:
@@ -223,6 +284,11 @@ def _enqueue(message_pk: int) -> None:
     from lms.tasks import email_outbox_send
 
     email_outbox_send.delay(message_pk)
+
+
+def _enqueue_many(pks: list[int]) -> None:
+    for pk in pks:
+        _enqueue(pk)
 
 
 def outbox_claim(*, message_pk: int, now: datetime) -> OutboxMessage | None:

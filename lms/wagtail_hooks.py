@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from lms.admin_lists import related_index_view
 from lms.exports import csv_safe
 from lms.models import AuditEvent, OutboxMessage, OutboxStatus
 from lms.services import OutboxRetryRefused, outbox_retry
@@ -46,6 +47,7 @@ class AuditEventViewSet(ModelViewSet):
     menu_label = "Audit log"
     menu_order = 900
     add_to_admin_menu = True
+    index_view_class = related_index_view("actor", "content_type")
     inspect_view_enabled = True
     copy_view_enabled = False
     # Written on every state change; nothing ever asks Wagtail's "usage" of an audit event.

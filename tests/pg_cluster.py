@@ -1,11 +1,14 @@
 """Run a command against a throwaway PostgreSQL cluster, then delete the cluster.
 
     python tests/pg_cluster.py -- pytest -q
+    python tests/pg_cluster.py --durable -- python bench/exam_bench.py
 
 initdb into a fresh temporary folder, start the server on a free loopback port (socket in the
 same folder), export DATABASE_URL to the command, and on exit (success, failure or Ctrl-C) stop
-the server and remove the folder. Nothing is left behind. As root, the cluster runs as the
-`postgres` user because PostgreSQL refuses to run as root.
+the server and remove the folder. Nothing is left behind. The test suite runs with fsync,
+synchronous commit and full-page writes off (nothing it writes needs to survive a crash);
+`--durable` keeps PostgreSQL's defaults (all three on), as production runs, for benchmarks.
+As root, the cluster runs as the `postgres` user because PostgreSQL refuses to run as root.
 """
 
 import glob
@@ -43,6 +46,7 @@ def main(argv: list[str]) -> int:
     if "--" not in argv:
         sys.exit(__doc__)
     command = argv[argv.index("--") + 1 :]
+    durable = "--durable" in argv[: argv.index("--")]
     bindir = _bindir()
     workdir = Path(tempfile.mkdtemp(prefix="lms-pg-"))
     data = workdir / "data"
@@ -69,10 +73,9 @@ def main(argv: list[str]) -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=400"
-        )
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c max_connections=400"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             _as_owner(
                 [
@@ -91,7 +94,11 @@ def main(argv: list[str]) -> int:
             stdout=subprocess.DEVNULL,
         )
         started = True
-        env = {**os.environ, "DATABASE_URL": f"postgres://lms@127.0.0.1:{port}/lms"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://lms@127.0.0.1:{port}/lms",
+            "PG_CLUSTER_DURABLE": "1" if durable else "0",
+        }
         subprocess.run(
             [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "lms", "lms"],
             check=True,

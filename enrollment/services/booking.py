@@ -42,7 +42,13 @@ from enrollment.services import waitlist
 from enrollment.services.expiry import expiry_hook
 from lms import clock
 from lms.models import User
-from lms.services import audit_record, audit_record_many, email_send
+from lms.services import (
+    RenderedEmail,
+    audit_record,
+    audit_record_many,
+    email_render,
+    emails_send_many,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -443,8 +449,16 @@ def registration_mail(registration: Registration, template: str, *, method: str,
     registration = Registration.objects.select_related("session", "application__user").get(
         pk=registration.pk
     )
+    emails_send_many([registration_mail_render(registration, template, method=method, **extra)])
+
+
+def registration_mail_render(
+    registration: Registration, template: str, *, method: str, **extra
+) -> RenderedEmail:
+    """The booking email rendered, not yet sent; `registration` comes with its session and
+    `application__user` (no query here)."""
     application = registration.application
-    email_send(
+    return email_render(
         template=template,
         to=[application.user.email],
         context={

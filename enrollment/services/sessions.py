@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 
 from enrollment.calendar import session_location
@@ -29,8 +29,9 @@ from enrollment.selectors.applications import policy_get
 from enrollment.selectors.classroom import ACTIVE_WAITLIST, session_seats_taken, session_starts_at
 from enrollment.services import booking, waitlist
 from lms import clock
+from lms.bulk import insert_new_returning
 from lms.models import User
-from lms.services import audit_record, email_send
+from lms.services import audit_record, audit_record_many, email_send, emails_send_many
 
 # Fields whose change moves the event in people's calendars.
 CALENDAR_FIELDS = frozenset({"date", "start_time", "end_time", "venue", "address", "room"})
@@ -190,41 +191,55 @@ REMINDED = "registration.reminded"
 def registration_reminders_send(*, today: date) -> int:
     """Remind each booking of a session in the next `policy.session_reminder_days` days, once
     per booking and session (a `RegistrationReminder` row, and a "registration.reminded"
-    audit event, written before the email is queued). Safe to run twice."""
+    audit event, written with the email in one transaction). Set-based: one read, the emails
+    rendered before any write, then one insert of the reminder rows (ON CONFLICT DO NOTHING
+    RETURNING: only the rows this run recorded are audited and emailed), one audit insert and
+    one outbox insert. Safe to run twice, also at once."""
     horizon = today + timedelta(days=policy_get().session_reminder_days)
-    due = list(
+    reminded = RegistrationReminder.objects.filter(
+        registration=OuterRef("pk"), session=OuterRef("session")
+    )
+    due = (
         Registration.objects.filter(
             status=RegistrationStatus.CONFIRMED,
             session__status=SessionStatus.SCHEDULED,
             session__date__gt=today,
             session__date__lte=horizon,
-        ).values_list("pk", "session_id", "session__date")
+        )
+        .exclude(Exists(reminded))
+        .select_related("session", "application__user")
     )
-    sent = 0
-    for pk, session_id, session_date in due:
-        with transaction.atomic():
-            locked = (
-                Registration.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=RegistrationStatus.CONFIRMED, session_id=session_id)
-                .first()
-            )
-            if locked is None:
-                continue
-            _, created = RegistrationReminder.objects.get_or_create(
-                registration=locked, session_id=session_id, defaults={"sent_on": today}
-            )
-            if not created:
-                continue
-            audit_record(actor=None, verb=REMINDED, obj=locked, reason=_reminder_key(locked))
-            booking.registration_mail(
-                locked,
-                "registration_reminder",
-                method="REQUEST",
-                days_before=(session_date - today).days,
-            )
-            sent += 1
-    return sent
+    emails = {
+        (r.pk, r.session_id): booking.registration_mail_render(
+            r, "registration_reminder", method="REQUEST", days_before=(r.session.date - today).days
+        )
+        for r in due
+    }
+    if not emails:
+        return 0
+    with transaction.atomic():
+        # Only bookings still confirmed when the rows are written (a cancel that committed in
+        # the meantime is not reminded).
+        still = set(
+            Registration.objects.filter(
+                pk__in=[pk for pk, _ in emails], status=RegistrationStatus.CONFIRMED
+            ).values_list("pk", "session_id")
+        )
+        recorded = insert_new_returning(
+            RegistrationReminder,
+            ["registration", "session", "sent_on"],
+            [(pk, session_id, today) for pk, session_id in emails if (pk, session_id) in still],
+            returning=["registration", "session"],
+        )
+        audit_record_many(
+            actor=None,
+            verb=REMINDED,
+            model=Registration,
+            changes=[(pk, "", "", _reminder_reason(session_id)) for pk, session_id in recorded],
+        )
+        emails_send_many(emails[key] for key in recorded)
+    return len(recorded)
 
 
-def _reminder_key(registration: Registration) -> str:
-    return f"Reminder for session #{registration.session_id}."
+def _reminder_reason(session_id: int) -> str:
+    return f"Reminder for session #{session_id}."

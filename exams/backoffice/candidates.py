@@ -20,6 +20,7 @@ from exams.models import AccommodationRequest, AccommodationStatus, ExamAttempt,
 from exams.rules import RuleViolation
 from exams.selectors import GRANTABLE_STATUSES
 from exams.services.access import accommodation_approve, accommodation_deny, exam_grant_create
+from lms.admin_lists import related_index_view
 
 
 class ActionsPolicy(ModelPermissionPolicy):
@@ -78,6 +79,7 @@ class ExamGrantViewSet(ModelViewSet):
     name = "exam-grants"
     icon = "key"
     menu_label = "Exam grants"
+    index_view_class = related_index_view("application", "granted_by")
     add_view_class = GrantCreateView
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -144,6 +146,7 @@ class AccommodationViewSet(ModelViewSet):
     name = "exam-accommodations"
     icon = "time"
     menu_label = "Extra time requests"
+    index_view_class = related_index_view("user")
     inspect_view_enabled = True
     inspect_view_class = AccommodationInspectView
     copy_view_enabled = False
@@ -190,6 +193,7 @@ class ExamAttemptViewSet(ModelViewSet):
     name = "exam-attempts"
     icon = "doc-full"
     menu_label = "Exam attempts"
+    index_view_class = related_index_view("user", "application")
     inspect_view_enabled = True
     inspect_view_class = AttemptInspectView
     copy_view_enabled = False

@@ -1,5 +1,11 @@
 from exams.models.accommodations import AccommodationRequest, AccommodationStatus
-from exams.models.attempts import AttemptItem, AttemptStatus, AttemptVia, ExamAttempt
+from exams.models.attempts import (
+    AttemptItem,
+    AttemptStatus,
+    AttemptVia,
+    ExamAttempt,
+    ReadyPaper,
+)
 from exams.models.bank import ExamItem, ExamTopic, ItemOption, ItemStatus
 from exams.models.definitions import BlueprintRow, ExamDefinition, ExamGrant
 
@@ -17,4 +23,5 @@ __all__ = [
     "ExamTopic",
     "ItemOption",
     "ItemStatus",
+    "ReadyPaper",
 ]

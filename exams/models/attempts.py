@@ -116,3 +116,29 @@ class AttemptItem(models.Model):
     @property
     def option_keys(self) -> list[str]:
         return [o["key"] for o in self.options]
+
+
+class ReadyPaper(models.Model):
+    """A person's next paper, drawn ahead (when the exam opens for them) so that pressing Start
+    only stamps the time and the deadline: the items as they will be served (`items`: one entry
+    per position with the item, its revision, topic, kind, prompt, shuffled options under random
+    keys, the correct keys and the rationale). Start turns it into an attempt and deletes it; a
+    paper whose items are no longer all active at the revision it copied is drawn again."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_ready_paper"
+    )
+    application = models.ForeignKey(
+        "enrollment.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    definition = models.ForeignKey(
+        "exams.ExamDefinition", on_delete=models.CASCADE, related_name="ready_papers"
+    )
+    items = models.JSONField()
+    drawn_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = "ready exam paper"
+
+    def __str__(self) -> str:
+        return f"Ready paper of {self.user_id}"

@@ -6,43 +6,49 @@ already saved, never blanked.
 """
 
 import random
-from dataclasses import dataclass
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Q, Value, When
 
 from enrollment.models import Application
 from enrollment.services.applications import application_exam_passed
 from exams import rules
 from exams.conf import save_grace_seconds
-from exams.models import AttemptItem, AttemptStatus, AttemptVia, ExamAttempt, ExamItem
+from exams.models import (
+    AttemptItem,
+    AttemptStatus,
+    AttemptVia,
+    ExamAttempt,
+    ExamItem,
+    ItemStatus,
+    ReadyPaper,
+)
 from exams.rules import ItemKind, RuleViolation
 from exams.selectors import (
     application_for_exam,
-    attempt_remaining_seconds,
     exam_availability,
     pools_by_topic,
 )
+from exams.services.answers import (  # noqa: F401  (the attempt's services, in one place)
+    AttemptClosed,
+    AttemptNotFound,
+    SaveOutcome,
+    attempt_answer_save,
+)
 from lms import clock
 from lms.models import User
-from lms.services import audit_record, audit_record_many, email_send
+from lms.services import (
+    RenderedEmail,
+    audit_record,
+    audit_record_many,
+    email_render,
+    emails_send_many,
+)
 
 A = AttemptStatus
-
-
-class AttemptNotFound(Exception):
-    """No such attempt for this person (someone else's looks exactly like a missing one)."""
-
-
-class AttemptClosed(RuleViolation):
-    """The attempt no longer takes answers: submitted, closed, or out of time."""
-
-
-@dataclass(frozen=True)
-class SaveOutcome:
-    position: int
-    remaining_seconds: int
 
 
 # --- start -----------------------------------------------------------------------------------
@@ -83,16 +89,13 @@ def attempt_start(
 
 
 def _create(user: User, availability, now: datetime, rng: random.Random) -> ExamAttempt:
+    """The attempt from the person's ready paper when it still fits (two reads, one insert
+    each for the attempt and its items), else from a paper drawn now."""
     definition = availability.definition
-    rows = list(definition.blueprint.select_related("topic"))
-    blueprint = {row.topic_id: row.item_count for row in rows}
-    drawn = rules.draw_items(
-        pools_by_topic(blueprint),
-        blueprint,
-        rng=rng,
-        names={row.topic_id: row.topic.name for row in rows},
-    )
-    items = ExamItem.objects.prefetch_related("options").in_bulk(drawn)
+    paper = ReadyPaper.objects.filter(user=user).first()
+    served = paper.items if paper is not None and _paper_fits(paper, availability) else None
+    if served is None:
+        served = _draw(definition, rng)
     limit, extra = definition.time_limit_minutes, availability.extra_minutes
     attempt = ExamAttempt.objects.create(
         user=user,
@@ -107,20 +110,90 @@ def _create(user: User, availability, now: datetime, rng: random.Random) -> Exam
         feedback=definition.feedback,
     )
     AttemptItem.objects.bulk_create(
-        _served(attempt, position, items[pk], rng) for position, pk in enumerate(drawn)
+        AttemptItem(attempt=attempt, position=position, **entry)
+        for position, entry in enumerate(served)
     )
+    if paper is not None:
+        ReadyPaper.objects.filter(pk=paper.pk).delete()
     audit_record(
         actor=user,
         verb="exam_attempt.started",
         obj=attempt,
         to_state=A.IN_PROGRESS,
-        reason=f"{len(drawn)} items, {limit} minutes + {extra} extra.",
+        reason=f"{len(served)} items, {limit} minutes + {extra} extra.",
     )
     return attempt
 
 
-def _served(attempt: ExamAttempt, position: int, item: ExamItem, rng: random.Random) -> AttemptItem:
-    """The item as this attempt serves it: options in a random order (true/false stays in order)
+def paper_prepare(
+    *, user: User, availability=None, now: datetime | None = None, rng: random.Random | None = None
+) -> ReadyPaper | None:
+    """Draw the person's next paper ahead, when they may start now and have no paper that still
+    fits, so that Start costs almost nothing. Idempotent; None when they may not start."""
+    now = now or clock.now()
+    availability = availability or exam_availability(user=user, now=now)
+    if not availability.can_start or availability.active_attempt is not None:
+        return None
+    paper = ReadyPaper.objects.filter(user=user).first()
+    if paper is not None and _paper_fits(paper, availability):
+        return paper
+    items = _draw(availability.definition, rng or random.SystemRandom())
+    try:
+        with transaction.atomic():
+            paper, _ = ReadyPaper.objects.update_or_create(
+                user=user,
+                defaults={
+                    "application": availability.application,
+                    "definition": availability.definition,
+                    "items": items,
+                    "drawn_at": now,
+                },
+            )
+    except IntegrityError:  # the same person's other tab drew one at the same moment
+        paper = ReadyPaper.objects.filter(user=user).first()
+    return paper
+
+
+def _paper_fits(paper: ReadyPaper, availability) -> bool:
+    """The paper is for this application and exam, still follows the blueprint, and every item
+    on it is still active at the revision it copied (an item flagged, retired or edited since
+    it was drawn means a new draw)."""
+    definition = availability.definition
+    if (paper.definition_id, paper.application_id) != (definition.pk, availability.application.pk):
+        return False
+    blueprint = {
+        topic: count
+        for topic, count in definition.blueprint.values_list("topic_id", "item_count")
+        if count
+    }
+    if dict(Counter(entry["topic_id"] for entry in paper.items)) != blueprint:
+        return False
+    copied = {(entry["item_id"], entry["revision_id"]) for entry in paper.items}
+    current = set(
+        ExamItem.objects.filter(
+            pk__in=[pk for pk, _ in copied], status=ItemStatus.ACTIVE
+        ).values_list("pk", "latest_revision_id")
+    )
+    return current == copied
+
+
+def _draw(definition, rng: random.Random) -> list[dict]:
+    """A new paper: the blueprint's items drawn at random from the active ones, each as served
+    (see `_served`)."""
+    rows = list(definition.blueprint.select_related("topic"))
+    blueprint = {row.topic_id: row.item_count for row in rows}
+    drawn = rules.draw_items(
+        pools_by_topic(blueprint),
+        blueprint,
+        rng=rng,
+        names={row.topic_id: row.topic.name for row in rows},
+    )
+    items = ExamItem.objects.prefetch_related("options").in_bulk(drawn)
+    return [_served(items[pk], rng) for pk in drawn]
+
+
+def _served(item: ExamItem, rng: random.Random) -> dict:
+    """The item as an attempt serves it: options in a random order (true/false stays in order)
     under random keys, and the keys kept apart."""
     if item.latest_revision_id is None:  # created outside the services: give it its revision
         item.save_revision(clean=False)
@@ -137,68 +210,17 @@ def _served(attempt: ExamAttempt, position: int, item: ExamItem, rng: random.Ran
         {"key": keys[i], "text": options[src].text, "src": src, "feedback": options[src].feedback}
         for i, src in enumerate(order)
     ]
-    return AttemptItem(
-        attempt=attempt,
-        position=position,
-        item=item,
-        revision_id=item.latest_revision_id,
-        topic_id=item.topic_id,
-        kind=item.kind,
-        prompt=item.prompt,
-        text_format=item.text_format,
-        options=served,
-        correct_keys=[o["key"] for o in served if options[o["src"]].is_correct],
-        rationale=item.rationale,
-    )
-
-
-# --- answers ---------------------------------------------------------------------------------
-
-
-def attempt_answer_save(
-    *, user: User, attempt_id: int, position: int, choice: list | None, now: datetime | None = None
-) -> SaveOutcome:
-    """Save one answer as it is chosen (a list of option keys; [] clears a multiple-answer item),
-    and remember where the candidate is. `choice=None` only moves the place.
-
-    Raises AttemptNotFound (not theirs), AttemptClosed (submitted, or past deadline + grace),
-    RuleViolation (not an option of that item). Nothing is written when refused.
-    """
-    now = now or clock.now()
-    with transaction.atomic():
-        # FOR NO KEY UPDATE: a submit (FOR UPDATE) waits for saves in flight and vice versa.
-        attempt = (
-            ExamAttempt.objects.select_for_update(no_key=True)
-            .only("pk", "status", "deadline_at", "last_position")
-            .filter(pk=attempt_id, user_id=user.pk)
-            .first()
-        )
-        if attempt is None:
-            raise AttemptNotFound
-        _check_open(attempt, now)
-        if choice is not None:
-            item = (
-                AttemptItem.objects.only("pk", "kind", "options")
-                .filter(attempt_id=attempt.pk, position=position)
-                .first()
-            )
-            if item is None:
-                raise RuleViolation("There is no such question in this attempt.")
-            keys = rules.answer_keys(item.kind, choice, item.option_keys)
-            AttemptItem.objects.filter(pk=item.pk).update(response=keys, answered_at=now)
-        if position != attempt.last_position:
-            ExamAttempt.objects.filter(pk=attempt.pk).update(last_position=position)
-    return SaveOutcome(position=position, remaining_seconds=attempt_remaining_seconds(attempt, now))
-
-
-def _check_open(attempt: ExamAttempt, now: datetime) -> None:
-    if attempt.status != A.IN_PROGRESS:
-        raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
-    if not rules.save_allowed(now, attempt.deadline_at, save_grace_seconds()):
-        raise AttemptClosed(
-            "Time is up: this answer arrived after the deadline and was not saved. "
-            "Your earlier answers are kept."
-        )
+    return {
+        "item_id": item.pk,
+        "revision_id": item.latest_revision_id,
+        "topic_id": item.topic_id,
+        "kind": item.kind,
+        "prompt": item.prompt,
+        "text_format": item.text_format,
+        "options": served,
+        "correct_keys": [o["key"] for o in served if options[o["src"]].is_correct],
+        "rationale": item.rationale,
+    }
 
 
 # --- submit and grade ------------------------------------------------------------------------
@@ -217,46 +239,104 @@ def attempt_submit(
     `answers` (position → option keys) sent with the submission are saved first if they arrive
     before deadline + grace; blank ones never erase a saved answer. Grades what is saved, writes
     the result, an audit event and an email; a pass moves the application to exam_passed.
+    Set-based: one read of the items, one update of their marks, one of the attempt.
     """
     now = now or clock.now()
     with transaction.atomic():
         locked = (
-            ExamAttempt.objects.select_for_update()
+            ExamAttempt.objects.select_for_update(of=("self",))
             .select_related("application", "user")
             .get(pk=attempt.pk)
         )
         if locked.status != A.IN_PROGRESS:
             return locked
-        items = list(locked.items.select_related("topic"))
         in_time = rules.save_allowed(now, locked.deadline_at, save_grace_seconds())
+        items = _items_of([locked.pk])[locked.pk]
         if answers and in_time:
             _apply(items, answers, now)
-        result = rules.grade(
-            [(i.topic.name, i.correct_keys, i.response) for i in items],
-            pass_mark_percent=locked.pass_mark_percent,
-        )
-        for item in items:
-            item.is_correct = rules.is_correct(item.correct_keys, item.response)
-        AttemptItem.objects.bulk_update(items, ["is_correct", "response", "answered_at"])
-        _record(locked, result, via, now)
+        result = _graded([locked], {locked.pk: items}, via, now)[locked.pk]
         audit_record(
             actor=actor,
             verb="exam_attempt.submitted",
             obj=locked,
             from_state=A.IN_PROGRESS,
             to_state=A.SUBMITTED,
-            reason=f"{AttemptVia(via).label}{'' if in_time else ' (after the deadline)'}: "
-            f"{result.score}/{result.max_score} ({result.percent}%), "
-            f"{'passed' if result.passed else 'not passed'}.",
+            reason=_submitted_reason(via, in_time, result),
         )
-        email_send(
-            template="exam_result",
-            to=[locked.user.email],
-            context={"attempt": locked, "site_url": settings.WAGTAILADMIN_BASE_URL},
-        )
+        emails_send_many([_result_email(locked)])
         if result.passed:
             _application_passed(locked, actor)
     return locked
+
+
+def _items_of(attempt_ids: list[int]) -> dict[int, list[AttemptItem]]:
+    """The attempts' items (what grading reads), in one query."""
+    found: dict[int, list[AttemptItem]] = {pk: [] for pk in attempt_ids}
+    rows = (
+        AttemptItem.objects.filter(attempt_id__in=attempt_ids)
+        .select_related("topic")
+        .only(*GRADING_FIELDS)
+        .order_by("attempt_id", "position")
+    )
+    for item in rows:
+        found[item.attempt_id].append(item)
+    return found
+
+
+GRADING_FIELDS = (
+    "pk",
+    "attempt_id",
+    "position",
+    "kind",
+    "options",
+    "correct_keys",
+    "response",
+    "answered_at",
+    "topic__name",
+)
+
+
+def _graded(
+    attempts: list[ExamAttempt], items: dict[int, list[AttemptItem]], via: str, now: datetime
+) -> dict[int, rules.Grade]:
+    """Grade the (locked) attempts on their items and write the results: one update of the
+    items' marks (and of the answers a submission changed), one of the attempts."""
+    results: dict[int, rules.Grade] = {}
+    right: list[int] = []
+    changed: list[AttemptItem] = []
+    for attempt in attempts:
+        own = items[attempt.pk]
+        result = rules.grade(
+            [(i.topic.name, i.correct_keys, i.response) for i in own],
+            pass_mark_percent=attempt.pass_mark_percent,
+        )
+        right += [i.pk for i in own if rules.is_correct(i.correct_keys, i.response)]
+        changed += [i for i in own if getattr(i, "_answer_changed", False)]
+        _record(attempt, result, via, now)
+        results[attempt.pk] = result
+    AttemptItem.objects.filter(attempt_id__in=[a.pk for a in attempts]).update(
+        is_correct=Case(When(pk__in=right, then=Value(True)), default=Value(False))
+    )
+    if changed:
+        AttemptItem.objects.bulk_update(changed, ["response", "answered_at"])
+    ExamAttempt.objects.bulk_update(attempts, RESULT_FIELDS, batch_size=1000)
+    return results
+
+
+def _submitted_reason(via: str, in_time: bool, result: rules.Grade) -> str:
+    return (
+        f"{AttemptVia(via).label}{'' if in_time else ' (after the deadline)'}: "
+        f"{result.score}/{result.max_score} ({result.percent}%), "
+        f"{'passed' if result.passed else 'not passed'}."
+    )
+
+
+def _result_email(attempt: ExamAttempt) -> RenderedEmail:
+    return email_render(
+        template="exam_result",
+        to=[attempt.user.email],
+        context={"attempt": attempt, "site_url": settings.WAGTAILADMIN_BASE_URL},
+    )
 
 
 def _apply(items: list[AttemptItem], answers: dict[int, list[str]], now: datetime) -> None:
@@ -271,6 +351,19 @@ def _apply(items: list[AttemptItem], answers: dict[int, list[str]], now: datetim
             continue  # a tampered field: keep what was saved
         if keys != (item.response or []):
             item.response, item.answered_at = keys, now
+            item._answer_changed = True
+
+
+RESULT_FIELDS = [
+    "status",
+    "finished_at",
+    "finished_via",
+    "score",
+    "max_score",
+    "percent",
+    "passed",
+    "topic_scores",
+]
 
 
 def _record(attempt: ExamAttempt, result: rules.Grade, via: str, now: datetime) -> None:
@@ -282,7 +375,6 @@ def _record(attempt: ExamAttempt, result: rules.Grade, via: str, now: datetime) 
     attempt.percent = result.percent
     attempt.passed = result.passed
     attempt.topic_scores = {topic: list(tally) for topic, tally in result.topics.items()}
-    attempt.save()
 
 
 def _application_passed(attempt: ExamAttempt, actor: User | None) -> None:
@@ -312,21 +404,59 @@ def attempt_pass_apply(application: Application) -> None:
 
 def attempts_close_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
     """Submit every attempt left open past deadline + grace, on the answers it has saved.
-    Safe to run twice and beside candidates' own submissions (each attempt is locked)."""
+
+    Set-based: the overdue attempts and their items are read (two queries), graded and their
+    emails rendered before any lock; then the ones still open and overdue are locked (skipping
+    any a candidate is submitting), and their items, results, audit events and emails are
+    written with one statement each. A pass moves its application on (its own service). Safe
+    to run twice and beside candidates' own submissions."""
     now = now or clock.now()
     cutoff = now - timedelta(seconds=save_grace_seconds())
-    ids = list(
-        ExamAttempt.objects.filter(status=A.IN_PROGRESS, deadline_at__lt=cutoff)
-        .order_by("deadline_at")
-        .values_list("pk", flat=True)[:limit]
+    overdue = Q(status=A.IN_PROGRESS, deadline_at__lt=cutoff)
+    attempts = list(
+        ExamAttempt.objects.filter(overdue)
+        .select_related("application", "user")
+        .order_by("deadline_at")[:limit]
     )
-    closed = 0
-    for pk in ids:
-        attempt = attempt_submit(
-            attempt=ExamAttempt(pk=pk), actor=None, via=AttemptVia.TASK, now=now
+    if not attempts:
+        return 0
+    items = _items_of([a.pk for a in attempts])
+    # Past deadline + grace no answer can be saved any more: grading now is grading later.
+    results = {
+        a.pk: rules.grade(
+            [(i.topic.name, i.correct_keys, i.response) for i in items[a.pk]],
+            pass_mark_percent=a.pass_mark_percent,
         )
-        closed += attempt.finished_at == now
-    return closed
+        for a in attempts
+    }
+    for attempt in attempts:
+        _record(attempt, results[attempt.pk], AttemptVia.TASK, now)
+    emails = {a.pk: _result_email(a) for a in attempts}
+    with transaction.atomic():
+        locked = set(
+            ExamAttempt.objects.select_for_update(skip_locked=True)
+            .filter(overdue, pk__in=list(emails))
+            .values_list("pk", flat=True)
+        )
+        closing = [a for a in attempts if a.pk in locked]
+        if not closing:
+            return 0
+        _graded(closing, items, AttemptVia.TASK, now)
+        audit_record_many(
+            actor=None,
+            verb="exam_attempt.submitted",
+            model=ExamAttempt,
+            changes=[
+                (a.pk, A.IN_PROGRESS, A.SUBMITTED, _submitted_reason(a.finished_via, False, r))
+                for a in closing
+                for r in [results[a.pk]]
+            ],
+        )
+        emails_send_many(emails[a.pk] for a in closing)
+        for attempt in closing:
+            if attempt.passed:
+                _application_passed(attempt, None)
+    return len(closing)
 
 
 def attempts_close_for_expired(application_ids: list[int], today: date) -> int:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from exams import richtext, rules
-from exams.models import ExamItem, ExamTopic, ItemOption, ItemStatus
+from exams.models import ExamItem, ExamTopic, ItemOption, ItemStatus, ReadyPaper
 from exams.models.bank import ITEM_TRANSITIONS
 from exams.rules import RuleViolation
 from exams.selectors import ImportPlan, editors_to_notify, items_linked_to_objectives
@@ -90,6 +90,9 @@ def item_status_set(
         from_state = locked.status
         locked.status = to
         locked.save(update_fields=["status"])
+        if from_state == IS.ACTIVE:
+            # Papers drawn ahead may hold it: they are drawn again (Start checks them too).
+            ReadyPaper.objects.filter(definition__blueprint__topic_id=locked.topic_id).delete()
         audit_record(
             actor=actor,
             verb=f"exam_item.{to}",

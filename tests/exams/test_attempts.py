@@ -307,3 +307,29 @@ def test_a_pass_under_a_staff_grant_applies_once_the_classroom_days_are_complete
     assert AuditEvent.objects.filter(
         verb="application.exam_passed", object_id=str(application.pk)
     ).exists()
+
+
+def test_a_save_is_one_statement_once_the_items_are_known(exam, candidate, rng):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    attempt = attempt_start(user=candidate, now=T0, rng=rng)
+    _answer(candidate, attempt, 0)  # the first save reads the attempt's option keys
+    item = attempt.items.get(position=1)
+    with CaptureQueriesContext(connection) as captured:
+        attempt_answer_save(
+            user=candidate,
+            attempt_id=attempt.pk,
+            position=1,
+            choice=item.correct_keys,
+            now=later(2),
+        )
+    assert len(captured) == 1
+    item.refresh_from_db()
+    attempt.refresh_from_db()
+    assert item.response == item.correct_keys and attempt.last_position == 1
+    # refused: closed, or out of time, writes nothing (the same single statement checks it)
+    with pytest.raises(AttemptClosed):
+        _answer(candidate, attempt, 2, now=attempt.deadline_at + timedelta(minutes=5))
+    attempt.refresh_from_db()
+    assert attempt.last_position == 1 and attempt.items.get(position=2).response is None

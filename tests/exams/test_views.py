@@ -274,3 +274,20 @@ def test_accommodation_request_with_a_document(exam, candidate, cert_staff, othe
 
 def test_ping_is_a_trivial_json_view(client):
     assert client.get("/exam/ping/").json() == {"ok": True, "signed_in": False}
+
+
+def test_an_autosave_asks_one_statement_more_than_the_trivial_view(exam, candidate):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(candidate)
+    attempt = _start(client)
+    keys = attempt.items.get(position=1).option_keys
+    _save(client, attempt, 0, [attempt.items.get(position=0).option_keys[0]], later(1))
+    client.get("/exam/ping/")
+    with CaptureQueriesContext(connection) as ping:
+        assert client.get("/exam/ping/").status_code == 200
+    with CaptureQueriesContext(connection) as save:
+        assert _save(client, attempt, 1, [keys[1]], later(2)).status_code == 200
+    assert len(save) == len(ping) + 1, [q["sql"][:80] for q in save]
+    assert attempt.items.get(position=1).response == [keys[1]]

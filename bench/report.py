@@ -1,0 +1,134 @@
+"""Benchmark reports: each benchmark writes var/bench/<name>.json; `summary` prints one table
+of every report `make bench` wrote in this run."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "var" / "bench"
+
+
+def write_report(name: str, report: dict) -> Path:
+    """Write var/bench/<name>.json with the machine's load and the database's durability."""
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    path = REPORTS / f"{name}.json"
+    report = {
+        **report,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "cores": len(os.sched_getaffinity(0)),
+        "durable_database": _durable(),
+    }
+    path.write_text(json.dumps(report, indent=2, default=str))
+    print(f"report: {path.relative_to(ROOT)}")
+    return path
+
+
+def _durable() -> dict | str:
+    """fsync, synchronous_commit and full_page_writes as the database under test has them."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return "n/a"
+    try:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+            return {
+                name: conn.execute(f"SHOW {name}").fetchone()[0]
+                for name in ("fsync", "synchronous_commit", "full_page_writes")
+            }
+    except Exception as exc:  # the report is still worth having
+        return f"unknown ({type(exc).__name__})"
+
+
+def _row(name: str, measure: str, value: str, target: str, ok: bool | None) -> str:
+    verdict = "" if ok is None else ("ok" if ok else "MISSED")
+    return f"| {name} | {measure} | {value} | {target} | {verdict} |"
+
+
+def summary() -> int:
+    """One table of the reports, each against its target; 1 when a target was missed."""
+    found = {p.stem: json.loads(p.read_text()) for p in sorted(REPORTS.glob("*.json"))}
+    rows = ["| benchmark | measure | result | target | |", "| --- | --- | --- | --- | --- |"]
+    missed = False
+
+    def add(*args):
+        nonlocal missed
+        missed |= args[-1] is False
+        rows.append(_row(*args))
+
+    if exam := found.get("exam"):
+        think, stress = exam["think"], exam["stress"]
+        add(
+            "exam",
+            f"autosave vs trivial view, p50 ({think['label']})",
+            f"{think['save_ms']['p50']:.1f} / {think['ping_ms']['p50']:.1f} ms = "
+            f"{think['ratio_p50']:.2f}×",
+            "≤ 2.0×",
+            think["ratio_p50"] <= 2.0,
+        )
+        add(
+            "exam",
+            "autosave vs trivial view, p95",
+            f"{think['save_ms']['p95']:.1f} / {think['ping_ms']['p95']:.1f} ms",
+            "",
+            None,
+        )
+        add(
+            "exam",
+            f"throughput ({stress['label']})",
+            f"save {stress['save_per_s']}/s, trivial {stress['ping_per_s']}/s; p50 "
+            f"{stress['save_ms']['p50']:.1f} / {stress['ping_ms']['p50']:.1f} ms = "
+            f"{stress['ratio_p50']:.2f}×",
+            "",
+            None,
+        )
+        start = exam["start_ms"]
+        add(
+            "exam",
+            f"start, {exam['candidates']} together: p50 / p95",
+            f"{start['p50']:.0f} / {start['p95']:.0f} ms",
+            "p95 ≤ 2,000 ms",
+            start["p95"] <= 2000,
+        )
+        add("exam", "errors", str(exam["errors"]), "0", exam["errors"] == 0)
+    if booking := found.get("booking"):
+        add(
+            "booking",
+            f"{booking['attempted']} people race for {booking['seats']} seats",
+            f"{booking['confirmed']} of {booking['seats']} confirmed, p95 {booking['p95_ms']} ms",
+            f"exactly {booking['seats']}",
+            booking["ok"],
+        )
+    if sweeps := found.get("sweeps"):
+        for sweep in sweeps["sweeps"]:
+            add(
+                "sweeps",
+                f"{sweep['name']} ({sweeps['applications']:,} applications, {sweep['rows']:,} due)",
+                f"{sweep['seconds']:.2f} s, {sweep['queries']} queries",
+                "≤ 10 s",
+                sweep["seconds"] <= 10,
+            )
+        if stats := sweeps.get("statistics"):
+            add(
+                "sweeps",
+                f"exam statistics page, {stats['attempts']:,} graded attempts",
+                f"{stats['seconds'] * 1000:.0f} ms, {stats['queries']} queries",
+                "< 300 ms",
+                stats["seconds"] < 0.3,
+            )
+    if verify := found.get("verify"):
+        add("verify", "verification JSON", json.dumps(verify.get("summary", ""))[:80], "", None)
+    load = next(iter(found.values()), {}).get("load_average") if found else None
+    durable = next(iter(found.values()), {}).get("durable_database") if found else None
+    print("\n".join(rows))
+    print(f"\nload average at the last report: {load}; database: {durable}")
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(f"uptime now: {uptime}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(summary())

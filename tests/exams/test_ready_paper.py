@@ -1,0 +1,102 @@
+"""Papers drawn ahead: the exam's front page draws the person's paper when they may start, and
+Start only turns it into an attempt (the time and the deadline), keeping every guarantee."""
+
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from exams.models import ExamAttempt, ExamItem, ItemStatus, ReadyPaper
+from exams.services.attempts import attempt_start, attempt_submit, paper_prepare
+from exams.services.bank import item_status_set
+from tests.exams.conftest import T0, later, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(paper_or_attempt) -> list[int]:
+    if isinstance(paper_or_attempt, ReadyPaper):
+        return [entry["item_id"] for entry in paper_or_attempt.items]
+    return list(paper_or_attempt.items.order_by("position").values_list("item_id", flat=True))
+
+
+def test_the_front_page_draws_the_paper_and_start_serves_it(exam, candidate):
+    assert signed_in(candidate).get("/exam/").status_code == 200
+    paper = ReadyPaper.objects.get(user=candidate)
+    assert Counter(e["topic_id"] for e in paper.items) == Counter(
+        dict(exam.blueprint.values_list("topic_id", "item_count"))
+    )
+    assert all(e["correct_keys"] for e in paper.items)
+    with CaptureQueriesContext(connection) as captured:
+        attempt = attempt_start(user=candidate, now=T0)
+    assert _ids(attempt) == _ids(paper)
+    assert not ReadyPaper.objects.filter(user=candidate).exists()
+    # no draw at Start: the bank's items and options are not read
+    assert not [q for q in captured if '"exams_itemoption"' in q["sql"]]
+    assert attempt.deadline_at == later(30) and attempt.started_at == T0
+    served = attempt.items.get(position=0)
+    assert served.options == paper.items[0]["options"]
+    assert served.revision_id == paper.items[0]["revision_id"] is not None
+
+
+def test_drawing_again_is_a_no_op_and_refused_when_they_may_not_start(exam, candidate, applicant):
+    first = paper_prepare(user=candidate, now=T0)
+    assert paper_prepare(user=candidate, now=T0).pk == first.pk
+    assert _ids(ReadyPaper.objects.get(pk=first.pk)) == _ids(first)
+    assert paper_prepare(user=applicant, now=T0) is None  # no application: nothing drawn
+    assert not ReadyPaper.objects.filter(user=applicant).exists()
+
+
+def test_one_active_attempt_even_with_a_paper(exam, candidate):
+    paper_prepare(user=candidate, now=T0)
+    attempt = attempt_start(user=candidate, now=T0)
+    assert paper_prepare(user=candidate, now=later(1)) is None  # under way: no new paper
+    assert attempt_start(user=candidate, now=later(1)).pk == attempt.pk
+    assert ExamAttempt.objects.filter(user=candidate).count() == 1
+
+
+def test_a_paper_drawn_before_an_item_was_flagged_is_redrawn(exam, candidate, editor):
+    paper = paper_prepare(user=candidate, now=T0)
+    flagged = ExamItem.objects.get(pk=paper.items[0]["item_id"])
+    item_status_set(item=flagged, to=ItemStatus.NEEDS_REVIEW, actor=editor, reason="Check it.")
+    assert not ReadyPaper.objects.filter(pk=paper.pk).exists()
+    attempt = attempt_start(user=candidate, now=T0)
+    assert flagged.pk not in _ids(attempt)
+    assert Counter(attempt.items.values_list("topic_id", flat=True)) == Counter(
+        dict(exam.blueprint.values_list("topic_id", "item_count"))
+    )
+
+
+def test_start_checks_the_paper_itself(exam, candidate):
+    """Changed behind the services' back (no flag hook ran): Start still draws again."""
+    paper = paper_prepare(user=candidate, now=T0)
+    retired = paper.items[1]["item_id"]
+    ExamItem.objects.filter(pk=retired).update(status=ItemStatus.RETIRED)
+    attempt = attempt_start(user=candidate, now=T0)
+    assert retired not in _ids(attempt)
+    assert all(i.item.status == ItemStatus.ACTIVE for i in attempt.items.select_related("item"))
+
+
+def test_an_item_edited_after_the_draw_is_served_at_its_new_revision(exam, candidate):
+    paper = paper_prepare(user=candidate, now=T0)
+    item = ExamItem.objects.get(pk=paper.items[0]["item_id"])
+    item.prompt = "Rewritten question?"
+    item.save()
+    revision = item.save_revision()
+    attempt = attempt_start(user=candidate, now=T0)
+    served = attempt.items.filter(item=item).first()
+    if served is not None:  # drawn again (at random): if it is on the new paper, it is current
+        assert (served.prompt, served.revision_id) == ("Rewritten question?", revision.pk)
+    assert all(
+        i.revision_id == i.item.latest_revision_id for i in attempt.items.select_related("item")
+    )
+
+
+def test_after_an_attempt_the_next_paper_is_drawn_afresh(exam, candidate):
+    first = attempt_start(user=candidate, now=T0)
+    attempt_submit(attempt=first, actor=candidate, via="candidate", now=later(5))
+    assert paper_prepare(user=candidate, now=later(10)) is None  # the retake wait (24 h)
+    paper = paper_prepare(user=candidate, now=later(25 * 60))
+    second = attempt_start(user=candidate, now=later(25 * 60))
+    assert second.number == 2 and _ids(second) == _ids(paper)
