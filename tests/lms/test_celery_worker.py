@@ -143,7 +143,7 @@ def db_worker(broker_dir, tmp_path, worker_database_url):
 
 def test_the_daily_expiry_runs_through_the_platforms_app_on_a_real_worker(platform_app, db_worker):
     from enrollment.models import Application
-    from enrollment.tasks import applications_expire_task
+    from enrollment.tasks.applications import applications_expire_task
     from lms import clock
     from tests.factories import ApplicationFactory
 
