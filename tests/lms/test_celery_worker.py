@@ -105,11 +105,13 @@ def platform_app(broker_dir):
     saved = {key: app.conf.get(key) for key in changes}
     app.conf.update(changes)
     app._pool = None
+    app.amqp._producer_pool = None  # an earlier test's producers still point at its broker
     app.__dict__.pop("backend", None)
     app._local.__dict__.pop("backend", None)
     yield app
     app.conf.update(saved)
     app._pool = None
+    app.amqp._producer_pool = None
     app._local.__dict__.pop("backend", None)
 
 
