@@ -34,8 +34,12 @@ STATUS_STEPS: tuple[tuple[ApplicationStatus, int], ...] = (
 )
 
 
-def _step_label(step: int, status: ApplicationStatus) -> str:
-    titles = {int(d.order): d.title for d in step_definitions() if float(d.order).is_integer()}
+def _step_titles() -> dict[int, str]:
+    """The nine steps' titles, as the apps register them on the dashboard."""
+    return {int(d.order): d.title for d in step_definitions() if float(d.order).is_integer()}
+
+
+def _step_label(step: int, status: ApplicationStatus, titles: dict[int, str]) -> str:
     title = "Classroom registration and attendance" if step == 5 else titles.get(step, "")
     return f"{step}. {title}: {status.label}"
 
@@ -80,8 +84,9 @@ def pipeline_figure(today: date) -> Figure:
     rows = [["1. Account: signed up, no application yet", *[""] * len(tracks)]]
     rows[0] += [data["accounts"], ""]
     bars = []
+    titles = _step_titles()
     for status, step in STATUS_STEPS:
-        label = _step_label(step, status)
+        label = _step_label(step, status, titles)
         cells = [counts.get((status, t.value), (0, 0)) for t in tracks]
         links = [list_url(status, t.value) for t in tracks]
         total = sum(n for n, _ in cells)

@@ -199,9 +199,7 @@ def renewal_reminders_send(*, today: date) -> int:
         return 0
     year = today.year
     candidates = _current_on(today).filter(valid_through=date(year, 6, 30))
-    submitted = _renewal_submitted_ids(year)
-    if isinstance(submitted, QuerySet) or submitted:
-        candidates = candidates.exclude(pk__in=submitted)
+    candidates = candidates.exclude(pk__in=_renewal_submitted_ids(year))
     select = candidates.annotate(
         _year=Value(year),
         _kind=Value(reminder.kind),
