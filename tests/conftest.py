@@ -1,8 +1,11 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from exams.models import BlueprintRow, ExamDefinition, ExamTopic, ItemStatus
+from exams.rules import FeedbackMode
 from lms.roles import Role
-from tests.factories import UserFactory
+from tests.factories.enrollment import UserFactory
+from tests.factories.exams import make_item
 
 
 def pytest_configure(config):
@@ -124,3 +127,43 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- The exam: a small bank and an active exam (exam tests, insights, journeys) ----------------
+
+
+@pytest.fixture
+def topics(db):
+    return [
+        ExamTopic.objects.create(code=code, name=name)
+        for code, name in (("DOC", "Documentation"), ("BIL", "Billing"), ("ETH", "Ethics"))
+    ]
+
+
+@pytest.fixture
+def bank(topics):
+    """Five active items per topic, plus one draft, one in review and one retired each."""
+    items = {}
+    for topic in topics:
+        items[topic.code] = [make_item(topic, n) for n in range(1, 6)]
+        for n, status in ((6, ItemStatus.DRAFT), (7, ItemStatus.NEEDS_REVIEW)):
+            make_item(topic, n, status=status)
+        make_item(topic, 8, status=ItemStatus.RETIRED)
+    return items
+
+
+@pytest.fixture
+def exam(bank, topics):
+    """3 DOC + 2 BIL + 1 ETH items, 30 minutes, pass at 60%, two attempts a day apart."""
+    definition = ExamDefinition.objects.create(
+        title="Competency exam",
+        is_active=True,
+        time_limit_minutes=30,
+        pass_mark_percent=60,
+        attempts_allowed=2,
+        retake_wait_hours=24,
+        feedback=FeedbackMode.REVIEW,
+    )
+    for topic, count in zip(topics, (3, 2, 1), strict=True):
+        BlueprintRow.objects.create(definition=definition, topic=topic, item_count=count)
+    return definition

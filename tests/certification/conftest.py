@@ -4,13 +4,12 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core import mail
 
 from certification.models import AgencyMembership, AgencyRole
-from enrollment.models import Application, ApplicationStatus
+from enrollment.models import Application
 from enrollment.services.applications import application_approve, application_submit
 from lms.roles import Role
-from tests.factories import ApplicationFactory, QualifyingAgencyFactory, UserFactory
+from tests.factories.enrollment import ApplicationFactory, QualifyingAgencyFactory, UserFactory
 
 
 @pytest.fixture
@@ -58,11 +57,3 @@ def approve(django_capture_on_commit_callbacks, cert_staff):
         return Application.objects.get(pk=application.pk)
 
     return run
-
-
-def set_status(application: Application, status: ApplicationStatus) -> Application:
-    """Put an application at a later step directly (the steps between are other tests' job)."""
-    Application.objects.filter(pk=application.pk).update(status=status)
-    application.refresh_from_db()
-    mail.outbox.clear()
-    return application

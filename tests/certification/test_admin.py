@@ -6,7 +6,7 @@ import pytest
 from certification.models import Certification
 from certification.services.certificates import certification_issue
 from enrollment.models import ApplicationStatus
-from tests.certification.builders import ready_application
+from tests.factories.certification import ready_application
 
 pytestmark = pytest.mark.django_db
 

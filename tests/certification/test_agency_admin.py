@@ -13,7 +13,7 @@ from certification.models import AgencyMembership, VerificationStatus
 from certification.services.verification import Answer, verification_confirm
 from enrollment.models import ApplicationStatus
 from lms.models import AuditEvent
-from tests.certification.conftest import set_status
+from tests.factories.enrollment import set_status
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ from certification.services.roster import RosterRejected, roster_upload
 from enrollment.rules import RuleViolation
 from lms.models import AuditEvent, User
 from lms.roles import Role
-from tests.factories import UserFactory
+from tests.factories.enrollment import UserFactory
 
 pytestmark = pytest.mark.django_db
 CONFIRMED = datetime(2025, 1, 6, 15, 0)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from certification.selectors.agency import agency_staff_list
 from certification.services.certificates import certification_issue
 from lms import clock
-from tests.certification.builders import ready_application
+from tests.factories.certification import ready_application
 
 pytestmark = pytest.mark.django_db
 

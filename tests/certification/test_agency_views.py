@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from certification.models import Employment, RosterEntry, VerificationRequest, VerificationStatus
-from tests.factories import UserFactory
+from tests.factories.enrollment import UserFactory
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db

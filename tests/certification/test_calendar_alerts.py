@@ -10,8 +10,8 @@ from certification.models import AgencyAlert, AgencyMembership, AgencyRole
 from certification.services.alerts import certification_calendar_alerts_send
 from certification.services.certificates import certification_issue, certification_revoke
 from lms import clock
-from tests.certification.builders import ready_application
-from tests.factories import UserFactory
+from tests.factories.certification import ready_application
+from tests.factories.enrollment import UserFactory
 
 pytestmark = pytest.mark.django_db
 ISSUED = date(2026, 3, 10)  # valid through 2027-06-30

@@ -10,7 +10,7 @@ import pytest
 from certification.documents import credential_attachment_name
 from certification.services.certificates import certification_issue
 from lms import clock
-from tests.certification.builders import ready_application
+from tests.factories.certification import ready_application
 from tests.readers import pdf_text, qr_codes, tool
 
 pytestmark = pytest.mark.django_db

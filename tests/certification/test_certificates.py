@@ -22,7 +22,7 @@ from enrollment.models.applications import CLOCK_RUNNING
 from enrollment.rules import RuleViolation
 from lms import clock
 from lms.models import AuditEvent
-from tests.certification.builders import employ, ready_application
+from tests.factories.certification import employ, ready_application
 
 pytestmark = pytest.mark.django_db
 

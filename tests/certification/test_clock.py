@@ -9,7 +9,7 @@ from django.core import mail
 from certification.models import VerificationStatus
 from enrollment.models import Application, ApplicationStatus
 from enrollment.tasks.applications import application_reminders_task, applications_expire_task
-from tests.certification.conftest import set_status
+from tests.factories.enrollment import set_status
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

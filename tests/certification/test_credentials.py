@@ -419,8 +419,8 @@ def test_without_a_key_signing_is_refused(settings):
 
 
 def test_production_has_no_key_default_and_no_key_file():
-    from tests.factories import EXAMPLE_ENV
-    from tests.factories import manage_production as _manage
+    from tests.factories.enrollment import EXAMPLE_ENV
+    from tests.factories.enrollment import manage_production as _manage
 
     without_key = {k: v for k, v in EXAMPLE_ENV.items() if k != "CREDENTIAL_SIGNING_KEY"}
     result = _manage("check", env=without_key)

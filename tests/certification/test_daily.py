@@ -34,9 +34,8 @@ from enrollment.services.applications import application_start
 from lms import clock
 from lms.celery import DAILY_JOBS
 from lms.models import AuditEvent, OutboxMessage
-from tests.certification.builders import ready_application
-from tests.certification.calendar_builders import bulk_certifications
-from tests.factories import UserFactory
+from tests.factories.certification import bulk_certifications, ready_application
+from tests.factories.enrollment import UserFactory
 
 pytestmark = pytest.mark.django_db
 ISSUED = date(2026, 3, 10)  # valid through 2027-06-30

@@ -8,7 +8,7 @@ import pytest
 from certification.models import VerificationRequest, VerificationStatus
 from enrollment.models import ApplicationStatus
 from enrollment.selectors.dashboard import dashboard_get
-from tests.factories import ApplicationFactory
+from tests.factories.enrollment import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

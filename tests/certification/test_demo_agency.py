@@ -10,7 +10,7 @@ from certification.selectors.employment import is_employed_on
 from enrollment.models import ApplicationStatus
 from lms import clock
 from lms.roles import Role
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories.enrollment import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

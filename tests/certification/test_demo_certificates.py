@@ -52,7 +52,7 @@ def test_daily_task_publishes_the_calendar_suspension(settings, cert_staff):
     from certification.services.certificates import certification_issue
     from certification.tasks import status_lists_publish_task
     from lms import clock
-    from tests.certification.builders import ready_application
+    from tests.factories.certification import ready_application
 
     settings.WAGTAILADMIN_BASE_URL = "https://bhcm.example.org"
     with clock.frozen_at(date(2026, 3, 1)):
@@ -68,8 +68,8 @@ def test_daily_task_publishes_the_calendar_suspension(settings, cert_staff):
 def test_dashboard_step_locked_current_done(settings, cert_staff):
     from certification.selectors.certificates import certification_dashboard_step
     from certification.services.certificates import certification_issue
-    from tests.certification.builders import ready_application
-    from tests.factories import UserFactory
+    from tests.factories.certification import ready_application
+    from tests.factories.enrollment import UserFactory
 
     settings.WAGTAILADMIN_BASE_URL = "https://bhcm.example.org"
     assert certification_dashboard_step(UserFactory())["state"] == "locked"

@@ -5,7 +5,7 @@ import pytest
 from certification.models import Employment
 from certification.selectors.employment import is_employed_on
 from enrollment.models import QualifyingAgency
-from tests.factories import UserFactory
+from tests.factories.enrollment import UserFactory
 
 pytestmark = pytest.mark.django_db
 

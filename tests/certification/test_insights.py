@@ -4,19 +4,17 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from certification.insights import agencies, classroom, exam, pages, season
+from certification.insights import agencies, classroom, pages, season
+from certification.insights import exam as exam_insights
 from certification.insights.pipeline import list_url, pipeline_counts, pipeline_figure
 from certification.models import Renewal, VerificationRequest
 from enrollment.models import ClassroomSession, Registration, WaitlistEntry
 from exams.models import AttemptItem, AttemptStatus, ExamAttempt
 from lms import clock
 from lms.clock import LOCAL_TZ
-from tests.certification.builders import employ
-from tests.certification.insights_builders import at, certificate, renewal, returned_event
-from tests.exams.conftest import bank, topics  # noqa: F401 (fixtures)
-from tests.exams.conftest import exam as exam_definition  # noqa: F401 (fixture)
-from tests.exams.helpers import make_candidate, make_item
-from tests.factories import ApplicationFactory, QualifyingAgencyFactory, UserFactory
+from tests.factories.certification import at, certificate, employ, renewal, returned_event
+from tests.factories.enrollment import ApplicationFactory, QualifyingAgencyFactory, UserFactory
+from tests.factories.exams import make_candidate, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +264,7 @@ def _served(attempt, position, item, right):
     )
 
 
-def test_exam_pass_rates_topics_and_dubious_items_over_a_period(exam_definition, topics):  # noqa: F811
+def test_exam_pass_rates_topics_and_dubious_items_over_a_period(exam, topics):
     doc, bil = topics[0], topics[1]
     item_a, item_b = make_item(doc, 20), make_item(bil, 21)
     may = date(2026, 5, 10)
@@ -275,7 +273,7 @@ def test_exam_pass_rates_topics_and_dubious_items_over_a_period(exam_definition,
         _, application = make_candidate()
         application.track = track
         application.save(update_fields=["track"])
-        application._exam = exam_definition
+        application._exam = exam
         return application
 
     u1, u2, u3, u4 = candidate("cm1"), candidate("cm1"), candidate("cm2"), candidate("cm2")
@@ -310,7 +308,7 @@ def test_exam_pass_rates_topics_and_dubious_items_over_a_period(exam_definition,
         ["BIL-21", "Billing", "4", "0.25", "-1.00"]
     ]
     # April 30 counts once the period includes it.
-    assert exam.pass_rates(date(2026, 4, 30), end, "number")[0] == {
+    assert exam_insights.pass_rates(date(2026, 4, 30), end, "number")[0] == {
         "key": 1,
         "attempts": 4,
         "passed": 2,

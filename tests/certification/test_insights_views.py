@@ -53,7 +53,7 @@ def _csv(response) -> list[list[str]]:
 
 @pytest.mark.embedded
 def test_each_figure_exports_its_table_as_csv(client, cert_staff):
-    from tests.certification.insights_builders import certificate
+    from tests.factories.certification import certificate
 
     certificate(valid_through=date(2026, 6, 30), name="=HYPERLINK(evil)")
     client.force_login(cert_staff)
@@ -155,7 +155,7 @@ def _query_counts(client) -> dict[str, int]:
 
 
 def test_the_query_count_is_the_same_at_10_and_10000(client, cert_staff):
-    from tests.factories import QualifyingAgencyFactory
+    from tests.factories.enrollment import QualifyingAgencyFactory
 
     agency = QualifyingAgencyFactory(name="Bulk Agency")
     client.force_login(cert_staff)

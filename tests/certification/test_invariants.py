@@ -18,7 +18,7 @@ from certification.selectors.invariants import (
 )
 from certification.services.calendar import certifications_suspend, certifications_terminate
 from lms import clock
-from tests.certification.calendar_builders import bulk_certifications
+from tests.factories.certification import bulk_certifications
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2027, 9, 1)

@@ -8,7 +8,7 @@ from django.db import connections
 
 from certification.models import Certification
 from certification.services.certificates import certification_issue
-from tests.certification.builders import ready_application
+from tests.factories.certification import ready_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,15 +15,9 @@ from lms import clock
 from lms.models import OutboxMessage
 from payments.models import Payment, PaymentStatus
 from payments.providers import EventKind
-from tests.certification.renewal_builders import (
-    YEAR,
-    certified,
-    ceu,
-    pay_and_submit,
-    ready_renewal,
-)
-from tests.factories import confirm_employee
-from tests.payments.conftest import fake_deliver
+from tests.factories.certification import YEAR, certified, ceu, pay_and_submit, ready_renewal
+from tests.factories.enrollment import confirm_employee
+from tests.factories.payments import fake_deliver
 
 pytestmark = pytest.mark.django_db
 

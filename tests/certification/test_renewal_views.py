@@ -12,13 +12,7 @@ from django.urls import reverse
 from certification.models import AuditSeed, Renewal, RenewalStatus
 from certification.services import renewals as services
 from lms import clock
-from tests.certification.renewal_builders import (
-    YEAR,
-    certified,
-    ceu,
-    pay_and_submit,
-    ready_renewal,
-)
+from tests.factories.certification import YEAR, certified, ceu, pay_and_submit, ready_renewal
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2027, 3, 2)

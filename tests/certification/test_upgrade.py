@@ -11,8 +11,8 @@ from enrollment.models import Application
 from enrollment.rules import RuleViolation
 from enrollment.services.applications import application_start
 from lms import clock
-from tests.certification.builders import employ, ready_application
-from tests.factories import UserFactory
+from tests.factories.certification import employ, ready_application
+from tests.factories.enrollment import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from enrollment.rules import RuleViolation
 from enrollment.services.applications import application_exam_passed
 from lms import clock
 from lms.models import AuditEvent
-from tests.certification.conftest import set_status
+from tests.factories.enrollment import set_status
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +342,7 @@ def test_an_agency_without_attesters_sends_the_request_to_staff(agency, approve,
     ],
 )
 def test_dashboard_step_for_each_state(agency, status, voe, state, detail):
-    from tests.factories import ApplicationFactory
+    from tests.factories.enrollment import ApplicationFactory
 
     application = ApplicationFactory(agency=agency, status=status)
     if voe is not None:
@@ -367,7 +367,7 @@ def test_backfill_asks_the_employers_of_applications_approved_before(
 
     from django.core.management import call_command
 
-    from tests.factories import ApplicationFactory
+    from tests.factories.enrollment import ApplicationFactory
 
     waiting = ApplicationFactory(agency=agency, status=S.CLASSROOM_COMPLETE)
     ApplicationFactory(agency=agency, status=S.SUBMITTED)  # not approved yet: not asked

@@ -12,7 +12,7 @@ from certification.credentials.status_list import decode_status_list, status_bit
 from certification.models import AgencyMembership, AgencyRole, VerificationLookup
 from certification.services.certificates import certification_issue, certification_revoke
 from lms import clock
-from tests.certification.builders import employ, ready_application
+from tests.factories.certification import employ, ready_application
 from tests.readers import independently_verified
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 import pytest
 
 from enrollment.models import ApplicationStatus
-from tests.courses.tree import build_training_tree
-from tests.factories import ApplicationFactory
+from tests.factories.courses import build_training_tree
+from tests.factories.enrollment import application_at
 
 
 @pytest.fixture
@@ -13,4 +13,4 @@ def tree(db):
 @pytest.fixture
 def approved(applicant):
     """An approved CM I application (the `applicant` fixture's)."""
-    return ApplicationFactory(user=applicant, track="cm1", status=ApplicationStatus.APPROVED)
+    return application_at(ApplicationStatus.APPROVED, user=applicant, track="cm1")

@@ -5,8 +5,8 @@ import pytest
 
 from courses.selectors import course_access, training_application_for
 from enrollment.models import ApplicationStatus
-from tests.courses.tree import BODY_A1, BODY_REHAB, KC_ID
-from tests.factories import ApplicationFactory
+from tests.factories.courses import BODY_A1, BODY_REHAB, KC_ID
+from tests.factories.enrollment import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

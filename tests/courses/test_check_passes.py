@@ -13,7 +13,7 @@ from courses.services import lesson_check_submit, lesson_progress_read
 from enrollment.models import ApplicationStatus
 from lms.models import AuditEvent
 from lms.services import audit_record
-from tests.courses.tree import KC_ID
+from tests.factories.courses import KC_ID
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

@@ -15,7 +15,7 @@ from wagtail.models import Page
 from courses.blocks import KnowledgeCheckBlock
 from courses.models import CoursePage, LessonPage, ModulePage, TrainingIndexPage
 from lms.models import HomePage
-from tests.courses.tree import BODY_A1, FEEDBACK_RIGHT_0, KC_ID, knowledge_check, text
+from tests.factories.courses import BODY_A1, FEEDBACK_RIGHT_0, KC_ID, knowledge_check, text
 
 pytestmark = pytest.mark.django_db
 VIDEO_URL = "https://video.example.org/watch/progress-notes"

@@ -17,7 +17,7 @@ from courses.pptx_export import (
     rich_text_lines,
 )
 from courses.pptx_import import deck_read, lesson_import_pptx
-from tests.courses import (
+from tests.factories.courses import (
     course,
     deck_bytes,
     docx_like_bytes,

@@ -7,7 +7,15 @@ from wagtail.images import get_image_model
 
 from courses.models import LearningObjective, LessonPage
 from courses.pptx_export import PPTX_CONTENT_TYPE
-from tests.courses import course, deck_bytes, lesson, module, png_bytes, slide_block, upload
+from tests.factories.courses import (
+    course,
+    deck_bytes,
+    lesson,
+    module,
+    png_bytes,
+    slide_block,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

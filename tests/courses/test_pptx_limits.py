@@ -16,8 +16,15 @@ from wagtail.images import get_image_model
 from courses.models import LessonPage
 from courses.pptx_import import deck_read, lesson_import_pptx
 from courses.pptx_limits import DeckLimits, deck_limits
-from tests.courses import course, deck_bytes, module, upload
-from tests.courses.bombs import bullets_bomb, lying_bomb, overlapping_bomb
+from tests.factories.courses import (
+    bullets_bomb,
+    course,
+    deck_bytes,
+    lying_bomb,
+    module,
+    overlapping_bomb,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from courses.pptx_import import (
     lesson_import_pptx,
 )
 from courses.pptx_report import DeckReport
-from tests.courses import course, docx_like_bytes, module, png_bytes
+from tests.factories.courses import course, docx_like_bytes, module, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from courses.pptx_limits import DeckLimits
 from courses.tasks import deck_import_task
 from lms.models import AuditEvent
 from lms.roles import Role
-from tests.courses import course, deck_bytes, module, upload
-from tests.courses.bombs import overlapping_bomb
+from tests.factories.courses import course, deck_bytes, module, overlapping_bomb, upload
 
 pytestmark = pytest.mark.django_db
 

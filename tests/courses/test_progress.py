@@ -27,7 +27,7 @@ from courses.services import (
 from enrollment.models import Application, ApplicationStatus
 from lms import clock
 from lms.models import AuditEvent
-from tests.courses.tree import (
+from tests.factories.courses import (
     FEEDBACK_RIGHT_0,
     FEEDBACK_RIGHT_1,
     FEEDBACK_WRONG_0,
@@ -35,7 +35,7 @@ from tests.courses.tree import (
     KC_ID,
     knowledge_check,
 )
-from tests.factories import ApplicationFactory
+from tests.factories.enrollment import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

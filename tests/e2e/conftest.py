@@ -2,9 +2,17 @@
 
 import os
 import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+
+from tests.servers import standin_running
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_ARGS = [
@@ -118,3 +126,53 @@ def a11y():
             assert not self.findings, "\n".join(f"{k}: {v}" for k, v in self.findings.items())
 
     return Audit()
+
+
+# --- The Stripe stand-in, its webhooks delayed as real Stripe often delays them ---------------
+
+WEBHOOK_DELAY = 2.0
+
+
+def _relay(target: str, delay: float) -> ThreadingHTTPServer:
+    """An HTTP server on a free loopback port that forwards each POST to `target` after
+    `delay` seconds, headers (the Stripe signature) and body untouched."""
+
+    class Relay(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(delay)
+            headers = {
+                "Content-Type": self.headers.get("Content-Type", "application/json"),
+                "Stripe-Signature": self.headers.get("Stripe-Signature", ""),
+            }
+            request = urllib.request.Request(target, data=body, headers=headers, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def standin(live_server, settings, tmp_path):
+    """The stand-in, its signed webhooks reaching the live server through a relay that holds each
+    for `WEBHOOK_DELAY` seconds, so the "waiting for confirmation" state is always seen."""
+    relay = _relay(live_server.url + reverse("payments:stripe-webhook"), WEBHOOK_DELAY)
+    host, port = relay.server_address[:2]
+    try:
+        with standin_running(f"http://{host}:{port}/", tmp_path) as base:
+            settings.STRIPE_API_BASE = base
+            settings.PAYMENT_PROVIDER = "stripe"
+            yield base
+    finally:
+        relay.shutdown()
+        relay.server_close()

@@ -14,7 +14,12 @@ from certification.selectors.verification import verification_dashboard_step
 from certification.services.verification import verification_request_open
 from enrollment.models import Application, ApplicationStatus
 from lms.roles import Role
-from tests.factories import PASSWORD, ApplicationFactory, QualifyingAgencyFactory, UserFactory
+from tests.factories.enrollment import (
+    PASSWORD,
+    ApplicationFactory,
+    QualifyingAgencyFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"

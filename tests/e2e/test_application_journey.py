@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from enrollment.models import Application
-from tests.factories import PASSWORD, QualifyingAgencyFactory
+from tests.factories.enrollment import PASSWORD, QualifyingAgencyFactory
 from tests.samples import pdf_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

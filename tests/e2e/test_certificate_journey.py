@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from certification.models import Certification
-from tests.certification.builders import ready_application
-from tests.factories import PASSWORD
+from tests.factories.certification import ready_application
+from tests.factories.enrollment import PASSWORD
 from tests.readers import qr_codes
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -16,7 +16,7 @@ from enrollment.services.booking import registration_book
 from lms import clock
 from lms.roles import Role
 from payments.models import Payment
-from tests.factories import PASSWORD, UserFactory, confirm_employee, make_session, ready
+from tests.factories.enrollment import PASSWORD, UserFactory, confirm_employee, make_session, ready
 from tests.readers import pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.courses.tree import build_training_tree
-from tests.factories import PASSWORD
+from tests.factories.courses import build_training_tree
+from tests.factories.enrollment import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,8 @@ from pptx import Presentation
 from pptx.util import Inches
 
 from courses.models import LessonPage
-from tests.courses import png_bytes
-from tests.courses.tree import build_training_tree
-from tests.factories import PASSWORD
+from tests.factories.courses import build_training_tree, png_bytes
+from tests.factories.enrollment import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -28,7 +28,6 @@ from enrollment.models import (
 from exams.models import AttemptItem, ExamAttempt
 from lms import clock
 from lms.models import User
-from tests.e2e.test_payment_journey import standin  # noqa: F401  (the Stripe stand-in fixture)
 from tests.samples import pdf_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]

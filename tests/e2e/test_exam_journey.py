@@ -17,8 +17,8 @@ from exams.models import (
     ExamDefinition,
     ExamTopic,
 )
-from tests.exams.helpers import make_candidate, make_item
-from tests.factories import PASSWORD
+from tests.factories.enrollment import PASSWORD
+from tests.factories.exams import make_candidate, make_item
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

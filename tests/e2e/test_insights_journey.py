@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from enrollment.models import ClassroomSession, Registration
 from lms import clock
-from tests.certification.insights_builders import certificate, renewal
-from tests.factories import PASSWORD, ApplicationFactory, QualifyingAgencyFactory
+from tests.factories.certification import certificate, renewal
+from tests.factories.enrollment import PASSWORD, ApplicationFactory, QualifyingAgencyFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from payments.models import Payment, PaymentStatus
-from tests.e2e.test_payment_journey import standin  # noqa: F401  (the fixture)
-from tests.factories import PASSWORD, ApplicationFactory
+from tests.factories.enrollment import PASSWORD, ApplicationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

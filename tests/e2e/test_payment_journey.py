@@ -11,13 +11,8 @@ calendar file from the page, and prints the receipt (and fetches its PDF).
 """
 
 import re
-import threading
-import time
-import urllib.error
-import urllib.request
 from datetime import time as clock_time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -30,55 +25,10 @@ from playwright.sync_api import expect
 from enrollment.models import ClassroomSession, Registration, RegistrationStatus
 from lms import clock
 from payments.models import Payment, PaymentLineItem, PaymentStatus
-from tests.factories import PASSWORD, ApplicationFactory
-from tests.payments.conftest import standin_running
+from tests.factories.enrollment import PASSWORD, ApplicationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-WEBHOOK_DELAY = 2.0
 DAYS = (2, 3, 4)
-
-
-def _relay(target: str, delay: float) -> ThreadingHTTPServer:
-    """An HTTP server on a free loopback port that forwards each POST to `target` after
-    `delay` seconds, headers (the Stripe signature) and body untouched."""
-
-    class Relay(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            time.sleep(delay)
-            headers = {
-                "Content-Type": self.headers.get("Content-Type", "application/json"),
-                "Stripe-Signature": self.headers.get("Stripe-Signature", ""),
-            }
-            request = urllib.request.Request(target, data=body, headers=headers, method="POST")
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    status = response.status
-            except urllib.error.HTTPError as error:
-                status = error.code
-            self.send_response(status)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Relay)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-@pytest.fixture
-def standin(live_server, settings, tmp_path):
-    relay = _relay(live_server.url + reverse("payments:stripe-webhook"), WEBHOOK_DELAY)
-    host, port = relay.server_address[:2]
-    try:
-        with standin_running(f"http://{host}:{port}/", tmp_path) as base:
-            settings.STRIPE_API_BASE = base
-            settings.PAYMENT_PROVIDER = "stripe"
-            yield base
-    finally:
-        relay.shutdown()
-        relay.server_close()
 
 
 def _sessions_for_days_2_to_4() -> dict[int, ClassroomSession]:

@@ -26,11 +26,10 @@ from certification.services.certificates import certification_issue
 from enrollment.rules import renewal_fee
 from lms import clock
 from payments.models import Payment, PaymentStatus
-from tests.certification.builders import ready_application
-from tests.certification.renewal_builders import confirm_employment
-from tests.factories import PASSWORD
-from tests.payments.conftest import standin_running
+from tests.factories.certification import confirm_employment, ready_application
+from tests.factories.enrollment import PASSWORD
 from tests.samples import pdf_bytes
+from tests.servers import standin_running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from enrollment.models import ApplicationStatus
 from lms.roles import Role
-from tests.courses.tree import FEEDBACK_RIGHT_0, FEEDBACK_WRONG_0, build_training_tree
-from tests.factories import PASSWORD, ApplicationFactory, UserFactory
+from tests.factories.courses import FEEDBACK_RIGHT_0, FEEDBACK_WRONG_0, build_training_tree
+from tests.factories.enrollment import PASSWORD, ApplicationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

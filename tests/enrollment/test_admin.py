@@ -19,7 +19,12 @@ from enrollment.models import (
 from lms import clock
 from lms.models import AuditEvent
 from lms.services import audit_record
-from tests.factories import ApplicationFactory, QualifyingAgencyFactory, UserFactory
+from tests.factories.enrollment import (
+    ApplicationFactory,
+    QualifyingAgencyFactory,
+    UserFactory,
+    application_at,
+)
 from tests.readers import body, csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +34,15 @@ QUEUE = "/admin/applications/"
 
 
 def _submitted(last_name="Alvarez", *, when=datetime(2026, 3, 2, 15, tzinfo=UTC), **fields):
-    """A submitted application as `application_submit` leaves it."""
-    defaults = {
-        "status": S.SUBMITTED,
-        "legal_last_name": last_name,
-        "legal_first_name": "Rosa",
-        "submitted_on": when.date(),
-        "last_submitted_at": when,
-        "expires_on": date(when.year, when.month + 6, when.day),
-    }
-    return ApplicationFactory(**{**defaults, **fields})
+    """A submitted application as `application_submit` leaves it, submitted at `when`."""
+    return application_at(
+        S.SUBMITTED,
+        submitted_on=when.date(),
+        last_submitted_at=when,
+        legal_last_name=last_name,
+        legal_first_name="Rosa",
+        **fields,
+    )
 
 
 def _detail(application):
@@ -672,7 +676,7 @@ def test_locking_attendance_asks_first_and_counts_who_moves_on(client, cert_staf
 
     from enrollment.services.booking import registration_book
     from enrollment.services.roster import session_attendance_mark
-    from tests.factories import make_session, ready
+    from tests.factories.enrollment import make_session, ready
 
     session = make_session(on=clock.today() - timedelta(days=1))
     session.trainers.add(trainer)

@@ -11,21 +11,18 @@ from enrollment.models import ApplicationStatus
 from lms import clock
 from lms.models import AuditEvent
 from payments.selectors import day_fee_status, is_employee_confirmed
-from tests.courses.tree import build_training_tree
-from tests.factories import ApplicationFactory
+from tests.factories.courses import build_training_tree
+from tests.factories.enrollment import application_at
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
 
 
-def _application(status, **kwargs):
-    return ApplicationFactory(
-        status=status, submitted_on=date(2026, 11, 1), expires_on=date(2027, 5, 1), **kwargs
-    )
+SUBMITTED_ON = date(2026, 11, 1)  # alive through 2027-05-01
 
 
 def test_staff_approve_completed_training(client, cert_staff, django_capture_on_commit_callbacks):
-    application = _application(S.TRAINING_COMPLETE)
+    application = application_at(S.TRAINING_COMPLETE, submitted_on=SUBMITTED_ON)
     client.force_login(cert_staff)
     page = client.get(f"/admin/applications/inspect/{application.pk}/")
     assert b"Approve training of application" in page.content
@@ -42,7 +39,7 @@ def test_staff_approve_completed_training(client, cert_staff, django_capture_on_
 
 
 def test_training_approval_is_refused_before_the_training_is_complete(client, cert_staff):
-    application = _application(S.APPROVED)
+    application = application_at(S.APPROVED, submitted_on=SUBMITTED_ON)
     client.force_login(cert_staff)
     page = client.get(f"/admin/applications/inspect/{application.pk}/")
     assert b"Approve training of application" not in page.content
@@ -52,7 +49,7 @@ def test_training_approval_is_refused_before_the_training_is_complete(client, ce
 
 
 def test_editor_cannot_approve_training(client, editor):
-    application = _application(S.TRAINING_COMPLETE)
+    application = application_at(S.TRAINING_COMPLETE, submitted_on=SUBMITTED_ON)
     client.force_login(editor)
     response = client.post(f"/admin/applications/training-approve/{application.pk}/")
     assert response.status_code in (302, 403)
@@ -61,7 +58,9 @@ def test_editor_cannot_approve_training(client, editor):
 
 
 def test_staff_confirm_odmhsas_employment_waives_day_fees(client, cert_staff):
-    application = _application(S.TRAINING_APPROVED, odmhsas_employee=True)
+    application = application_at(
+        S.TRAINING_APPROVED, submitted_on=SUBMITTED_ON, odmhsas_employee=True
+    )
     assert set(day_fee_status(application).values()) == {"unpaid"}
     client.force_login(cert_staff)
     page = client.get(f"/admin/applications/inspect/{application.pk}/")
@@ -77,11 +76,11 @@ def test_staff_confirm_odmhsas_employment_waives_day_fees(client, cert_staff):
 def test_there_is_no_carry_training_progress_action(client, cert_staff, applicant):
     """Dropped (seed 000: a new application starts over); the old address is gone."""
     tree = build_training_tree()
-    old = _application(S.EXPIRED, user=applicant)
+    old = application_at(S.EXPIRED, submitted_on=SUBMITTED_ON, user=applicant)
     LessonProgress.objects.create(
         application=old, lesson=tree.a2, reached_end_at=clock.now(), completed_at=clock.now()
     )
-    new = _application(S.APPROVED, user=applicant)
+    new = application_at(S.APPROVED, submitted_on=SUBMITTED_ON, user=applicant)
     client.force_login(cert_staff)
     page = client.get(f"/admin/applications/inspect/{new.pk}/").content.decode()
     assert "Carry" not in page
@@ -94,7 +93,7 @@ def test_there_is_no_carry_training_progress_action(client, cert_staff, applican
 
 def test_dashboard_shows_training_percent_and_resume_link(client, applicant):
     tree = build_training_tree()
-    application = _application(S.APPROVED, user=applicant)
+    application = application_at(S.APPROVED, submitted_on=SUBMITTED_ON, user=applicant)
     LessonProgress.objects.create(
         application=application,
         lesson=tree.a2,

@@ -31,7 +31,14 @@ from lms import clock
 from lms.models import AuditEvent
 from payments.models import Payment
 from payments.selectors import unused_paid_day_item
-from tests.factories import confirm_employee, event_of, make_session, nothing_written, pay, ready
+from tests.factories.enrollment import (
+    confirm_employee,
+    event_of,
+    make_session,
+    nothing_written,
+    pay,
+    ready,
+)
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

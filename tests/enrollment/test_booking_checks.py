@@ -9,7 +9,7 @@ from enrollment.models import Registration
 from enrollment.rules import RuleViolation
 from enrollment.services.booking import registration_book
 from payments.selectors import booking_fee_source
-from tests.factories import make_session, nothing_written, pay, ready
+from tests.factories.enrollment import make_session, nothing_written, pay, ready
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from enrollment.rules import RuleViolation
 from enrollment.services import booking
 from enrollment.services.booking import BookingBusy, SessionFull, registration_book
 from lms import clock
-from tests.factories import make_session, ready
+from tests.factories.enrollment import make_session, ready
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

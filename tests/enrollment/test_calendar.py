@@ -26,7 +26,7 @@ from enrollment.services.waitlist import waitlist_join
 from lms import clock
 from lms.models import AuditEvent
 from lms.roles import Role
-from tests.factories import event_of, make_session, ready
+from tests.factories.enrollment import event_of, make_session, ready
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from enrollment.services.applications import (
 )
 from enrollment.services.expiry import applications_expire
 from lms.clock import frozen_at
-from tests.factories import UserFactory
+from tests.factories.enrollment import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -304,7 +304,7 @@ def test_booked_days_show_with_place_and_time_and_attendance_becomes_current(
     from enrollment.services.booking import registration_book
     from enrollment.services.roster import session_attendance_lock, session_attendance_mark
     from lms import clock
-    from tests.factories import make_session, ready
+    from tests.factories.enrollment import make_session, ready
 
     application = ready(track="cm1", paid=(1, 2))
     client.force_login(application.user)

@@ -10,15 +10,11 @@ from wagtail import hooks
 from courses.wagtail_hooks import training_dashboard_step
 from enrollment.models import ApplicationStatus
 from enrollment.selectors.dashboard import StepContent, StepDefinition, dashboard_get
-from tests.factories import ApplicationFactory
+from tests.factories.enrollment import application_at
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
 TODAY = date(2026, 12, 1)
-
-
-def _approved():
-    return ApplicationFactory(status=S.APPROVED, expires_on=date(2027, 3, 1))
 
 
 def test_the_nine_steps_come_from_four_apps():
@@ -47,7 +43,7 @@ def test_a_registered_step_appears_in_its_place_without_editing_another_app(clie
             )
         ]
 
-    application = _approved()
+    application = application_at(S.APPROVED, expires_on=date(2027, 3, 1))
     with hooks.register_temporarily("dashboard_steps", orientation_step):
         steps = dashboard_get(user=application.user, today=TODAY).steps
         client.force_login(application.user)
@@ -65,7 +61,7 @@ def test_a_registered_step_appears_in_its_place_without_editing_another_app(clie
 
 
 def test_without_courses_registration_step_4_and_its_detail_are_gone(monkeypatch, client):
-    application = _approved()
+    application = application_at(S.APPROVED, expires_on=date(2027, 3, 1))
     with_courses = dashboard_get(user=application.user, today=TODAY).steps
     assert with_courses[3].title == "Web-based training"
     assert with_courses[3].detail.startswith("Your application is approved: take the web-based")

@@ -19,7 +19,7 @@ from enrollment.services.booking import registration_book
 from lms.models import AuditEvent
 from lms.services import audit_record
 from payments.selectors import day_fee_status, fee_lines, is_day_fee_exempt
-from tests.factories import ApplicationFactory, make_session, ready
+from tests.factories.enrollment import ApplicationFactory, make_session, ready
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

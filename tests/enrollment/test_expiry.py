@@ -9,7 +9,7 @@ from enrollment.models import Application, ApplicationStatus
 from enrollment.services import expiry
 from enrollment.tasks.applications import application_reminders_task, applications_expire_task
 from lms.models import AuditEvent
-from tests.factories import ApplicationFactory
+from tests.factories.enrollment import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

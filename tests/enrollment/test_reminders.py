@@ -15,7 +15,7 @@ from enrollment.services.booking import registration_book, registration_move
 from enrollment.services.sessions import registration_reminders_send
 from lms.models import AuditEvent
 from lms.services import audit_record
-from tests.factories import make_session, ready
+from tests.factories.enrollment import make_session, ready
 
 pytestmark = pytest.mark.django_db
 DAY_BEFORE = date(2031, 3, 9)

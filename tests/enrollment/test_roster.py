@@ -23,7 +23,7 @@ from enrollment.services.roster import (
 from lms import clock
 from lms.models import AuditEvent
 from payments.selectors import day_fee_status, unused_paid_day_item
-from tests.factories import confirm_employee, make_session, pay, ready
+from tests.factories.enrollment import confirm_employee, make_session, pay, ready
 from tests.readers import csv_rows, pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from enrollment.services.applications import (
     application_submit,
 )
 from lms.models import AuditEvent
-from tests.factories import ApplicationFactory
+from tests.factories.enrollment import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus

@@ -18,8 +18,7 @@ from enrollment.models import (
 from enrollment.services.expiry import application_reminders_send, applications_expire
 from enrollment.services.sessions import REMINDED, registration_reminders_send
 from lms.models import AuditEvent, OutboxMessage
-from tests.bulk import bulk_applications
-from tests.enrollment.test_booking import make_session
+from tests.factories.enrollment import bulk_applications, make_session
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2027, 1, 1)

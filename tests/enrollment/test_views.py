@@ -25,7 +25,7 @@ from enrollment.services.applications import (
 )
 from enrollment.services.expiry import applications_expire
 from lms.models import AuditEvent
-from tests.factories import ApplicationFactory
+from tests.factories.enrollment import ApplicationFactory
 from tests.samples import image_bytes, pdf_bytes, with_jpeg_comment
 
 pytestmark = pytest.mark.django_db
@@ -682,7 +682,7 @@ def test_cancel_and_move_ask_first_and_say_the_seat_frees(
     from enrollment.models import RegistrationStatus
     from enrollment.services.booking import registration_book
     from lms import clock
-    from tests.factories import make_session, ready
+    from tests.factories.enrollment import make_session, ready
 
     application = ready()
     booked = registration_book(application=application, session=make_session(), user=None)

@@ -18,7 +18,7 @@ from enrollment.services.waitlist import waitlist_claim, waitlist_join, waitlist
 from enrollment.tasks.classroom import waitlist_offers_expire_task
 from lms import clock
 from lms.models import AuditEvent
-from tests.factories import make_session, ready
+from tests.factories.enrollment import make_session, ready
 
 pytestmark = pytest.mark.django_db
 W = WaitlistStatus

@@ -6,8 +6,7 @@ from exams.models import AccommodationRequest
 from exams.selectors import exam_step_get
 from exams.services.attempts import attempt_start, attempt_submit
 from lms import clock
-from tests.exams.conftest import T0, later, signed_in
-from tests.exams.helpers import make_candidate
+from tests.factories.exams import T0, later, make_candidate, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.core import mail
 
 from exams.models import AccommodationRequest, ExamDefinition, ExamGrant, ExamItem, ItemStatus
 from lms.models import AuditEvent
-from tests.exams.conftest import signed_in
-from tests.exams.helpers import make_candidate, make_item
+from tests.factories.exams import make_candidate, make_item, signed_in
 
 pytestmark = pytest.mark.django_db
 

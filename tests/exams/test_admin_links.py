@@ -5,7 +5,7 @@ import pytest
 
 from exams.models import AccommodationRequest
 from exams.services.attempts import attempt_start
-from tests.exams.conftest import T0, signed_in
+from tests.factories.exams import T0, signed_in
 
 pytestmark = pytest.mark.django_db
 

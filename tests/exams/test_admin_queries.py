@@ -14,9 +14,8 @@ from exams.models import (
 )
 from exams.rules import AllowanceKind, FeedbackMode
 from exams.services.bank import item_create
-from tests.exams.conftest import T0, signed_in
-from tests.exams.helpers import make_candidate
-from tests.factories import UserFactory
+from tests.factories.enrollment import UserFactory
+from tests.factories.exams import T0, make_candidate, signed_in
 
 pytestmark = pytest.mark.django_db
 

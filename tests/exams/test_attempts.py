@@ -33,8 +33,7 @@ from exams.services.attempts import (
 )
 from exams.tasks import attempts_close_overdue_task
 from lms.models import AuditEvent
-from tests.exams.conftest import T0, later
-from tests.exams.helpers import make_candidate
+from tests.factories.exams import T0, later, make_candidate
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from exams.models import AttemptItem, AttemptStatus, AttemptVia, ExamAttempt
 from exams.rules import FeedbackMode
 from exams.services.attempts import attempts_close_overdue
 from lms.models import AuditEvent, OutboxMessage
-from tests.bulk import bulk_applications
-from tests.exams.conftest import T0
+from tests.factories.enrollment import bulk_applications
+from tests.factories.exams import T0
 
 pytestmark = pytest.mark.django_db
 

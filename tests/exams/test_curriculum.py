@@ -15,7 +15,7 @@ from exams.models import ExamItem, ItemStatus
 from exams.selectors import pools_by_topic
 from exams.services.bank import item_status_set
 from lms.models import AuditEvent, HomePage
-from tests.exams.helpers import make_item
+from tests.factories.exams import make_item
 
 pytestmark = pytest.mark.django_db
 

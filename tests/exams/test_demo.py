@@ -10,7 +10,7 @@ from exams.models import ExamDefinition, ExamItem, ExamTopic, ItemStatus
 from exams.rules import activation_problems
 from exams.selectors import import_plan, items_for_export
 from exams.services.attempts import attempt_start
-from tests.exams.helpers import make_candidate
+from tests.factories.exams import make_candidate
 
 pytestmark = pytest.mark.django_db
 

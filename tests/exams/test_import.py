@@ -10,8 +10,7 @@ from exams.rules import RuleViolation
 from exams.selectors import import_plan, items_for_export
 from exams.services.bank import items_import
 from lms.models import AuditEvent
-from tests.exams.conftest import signed_in
-from tests.exams.helpers import make_item
+from tests.factories.exams import make_item, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from exams.models import ExamItem, ItemOption
 from exams.rules import ItemKind
 from exams.selectors import import_plan
 from lms.models import AuditEvent
-from tests.exams.conftest import signed_in
+from tests.factories.exams import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from exams.rules import FeedbackMode, ItemKind
 from exams.selectors import import_plan, items_for_export
 from exams.services.bank import items_import
 from lms import clock
-from tests.exams.conftest import T0, signed_in
+from tests.factories.exams import T0, signed_in
 
 FIXTURES = Path(__file__).parent / "fixtures" / "moodle"
 IMPORT_URL = "/admin/snippets/exams/examitem/import/"
@@ -404,7 +404,7 @@ def test_html_and_feedback_are_stored_and_shown_where_the_exam_shows_rationale(t
         feedback=FeedbackMode.REVIEW,
     )
     BlueprintRow.objects.create(definition=definition, topic=topics[0], item_count=2)  # rich, tf
-    from tests.exams.helpers import make_candidate
+    from tests.factories.exams import make_candidate
 
     user, _ = make_candidate()
     client = signed_in(user)

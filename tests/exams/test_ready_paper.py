@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from exams.models import ExamAttempt, ExamItem, ItemStatus, ReadyPaper
 from exams.services.attempts import attempt_start, attempt_submit, paper_prepare
 from exams.services.bank import item_status_set
-from tests.exams.conftest import T0, later, signed_in
+from tests.factories.exams import T0, later, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from PIL import Image
 from exams import stats
 from exams.chart import score_histogram_png
 from exams.models import AttemptItem, AttemptStatus, ExamAttempt
-from tests.exams.conftest import T0, signed_in
-from tests.exams.helpers import make_candidate, make_item
+from tests.factories.exams import T0, make_candidate, make_item, signed_in
 
 PERCENTS = [90, 80, 70, 60, 50, 40]
 # Item A discriminates well; item B is answered right by the weaker candidates only.

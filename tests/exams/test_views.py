@@ -11,8 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from exams.models import AccommodationRequest, AttemptStatus, ExamAttempt
 from exams.services.attempts import attempt_start
 from lms import clock
-from tests.exams.conftest import T0, later, signed_in
-from tests.exams.helpers import make_candidate
+from tests.factories.exams import T0, later, make_candidate, signed_in
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.test import Client
 
 from lms.models import AuditEvent, User
 from lms.roles import Role, roles_of
-from tests.factories import PASSWORD
+from tests.factories.enrollment import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from enrollment.models import ApplicationStatus as S
 from exams.models import AccommodationRequest
 from lms import clock
 from payments.models import Payment
-from tests.factories import ApplicationFactory, make_session
+from tests.factories.enrollment import ApplicationFactory, make_session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from lms.models import AuditEvent, User
-from tests.factories import PASSWORD
+from tests.factories.enrollment import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

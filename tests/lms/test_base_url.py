@@ -11,7 +11,7 @@ from django.core import mail
 from devtools import run
 from enrollment.models import ApplicationStatus
 from enrollment.services.applications import application_return
-from tests.factories import ApplicationFactory
+from tests.factories.enrollment import ApplicationFactory
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,13 @@ import ast
 import importlib
 
 from lms.celery import app
-from tests.lms.test_import_direction import LAYERS, ROOT, _modules
+from tests.codebase import LAYERS, ROOT, app_modules
 
 ENQUEUE = {"delay", "apply_async"}
 
 
 def _registered() -> set[str]:
-    app.loader.import_default_modules()  # what a worker imports at start (autodiscovery)
+    app.loader.import_defaultapp_modules()  # what a worker imports at start (autodiscovery)
     return set(app.tasks)
 
 
@@ -21,7 +21,7 @@ def _enqueued() -> list[tuple[str, str, str]]:
     `module` being where `name` comes from (its import, or the module itself)."""
     found = []
     for app_name in LAYERS:
-        for path in _modules(app_name):
+        for path in app_modules(app_name):
             tree = ast.parse(path.read_text())
             module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
             imported = {

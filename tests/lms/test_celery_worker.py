@@ -147,7 +147,7 @@ def test_the_daily_expiry_runs_through_the_platforms_app_on_a_real_worker(platfo
     from enrollment.models import Application
     from enrollment.tasks.applications import applications_expire_task
     from lms import clock
-    from tests.factories import ApplicationFactory
+    from tests.factories.enrollment import ApplicationFactory
 
     today = clock.today()
     overdue = ApplicationFactory(

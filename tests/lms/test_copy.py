@@ -12,7 +12,7 @@ from django.core import mail
 from courses.selectors import feedback_after_verdict, objective_phrase
 from enrollment.models import ApplicationStatus, CertificationPolicy
 from enrollment.services import expiry
-from tests.factories import ApplicationFactory
+from tests.factories.enrollment import ApplicationFactory
 
 
 @pytest.mark.parametrize(

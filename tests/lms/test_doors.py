@@ -18,7 +18,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from lms.models import AuditEvent, User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories.enrollment import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

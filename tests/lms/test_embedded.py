@@ -9,7 +9,7 @@ from courses.selectors import required_courses
 from enrollment.models import ClassroomSession
 from lms import clock
 from lms.models import AuditEvent
-from tests.courses.tree import build_training_tree
+from tests.factories.courses import build_training_tree
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 

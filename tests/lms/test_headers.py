@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.factories import EXAMPLE_ENV
-from tests.factories import manage_production as _manage
+from tests.factories.enrollment import EXAMPLE_ENV
+from tests.factories.enrollment import manage_production as _manage
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ exempt (Django writes their dependencies), and so are tests.
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ["lms", "enrollment", "payments", "courses", "exams", "certification"]
+from tests.codebase import LAYERS, ROOT, app_modules
+
 RANK = {app: i for i, app in enumerate(LAYERS)}
 
 
@@ -27,14 +27,10 @@ def _imports(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-def _modules(app: str, root: Path = ROOT) -> list[Path]:
-    return [p for p in (root / app).rglob("*.py") if "migrations" not in p.parts]
-
-
 def _violations(root: Path = ROOT) -> list[str]:
     bad = []
     for app in LAYERS:
-        for path in _modules(app, root):
+        for path in app_modules(app, root):
             for lineno, module in _imports(path):
                 target = module.split(".")[0]
                 if target in RANK and RANK[target] > RANK[app]:
@@ -42,16 +38,16 @@ def _violations(root: Path = ROOT) -> list[str]:
     return bad
 
 
-def test_every_app_has_modules():
+def test_every_app_hasapp_modules():
     for app in LAYERS:
-        assert _modules(app), f"{app}/ has no Python modules: is the layer list out of date?"
+        assert app_modules(app), f"{app}/ has no Python modules: is the layer list out of date?"
 
 
 def _app_graph(root: Path = ROOT) -> dict[str, set[str]]:
     """Which other apps each app's modules import."""
     graph = {app: set() for app in LAYERS}
     for app in LAYERS:
-        for path in _modules(app, root):
+        for path in app_modules(app, root):
             for _, module in _imports(path):
                 target = module.split(".")[0]
                 if target in RANK and target != app:
@@ -106,7 +102,7 @@ def test_the_check_catches_an_upward_import(tmp_path):
 def test_enrollment_itself_has_no_payments_import():
     found = [
         f"{path.relative_to(ROOT)}:{line} imports {module}"
-        for path in _modules("enrollment")
+        for path in app_modules("enrollment")
         for line, module in _imports(path)
         if module.split(".")[0] == "payments"
     ]

@@ -7,7 +7,7 @@ from django.test import Client, RequestFactory
 
 from lms import views
 from lms.roles import Role
-from tests.factories import PASSWORD
+from tests.factories.enrollment import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -34,7 +34,7 @@ def test_each_role_lands_on_its_work(client, make_user, role, lands_on):
     user = make_user(role)
     if role is Role.AGENCY:  # the portal is for an agency's own users
         from certification.models import AgencyMembership, AgencyRole
-        from tests.factories import QualifyingAgencyFactory
+        from tests.factories.enrollment import QualifyingAgencyFactory
 
         AgencyMembership.objects.create(
             user=user, agency=QualifyingAgencyFactory(), role=AgencyRole.VIEWER

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import EXAMPLE_ENV, LOCAL_PATHS
+from tests.factories.enrollment import EXAMPLE_ENV, LOCAL_PATHS
 from tests.samples import pdf_bytes
 
 ROOT = Path(__file__).resolve().parents[2]

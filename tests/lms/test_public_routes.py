@@ -16,8 +16,8 @@ from wagtail.documents.models import Document
 
 from enrollment.models import ApplicationStatus
 from lms.models import HomePage
-from tests.courses.tree import build_training_tree
-from tests.factories import ApplicationFactory, UserFactory, make_session, pay
+from tests.factories.courses import build_training_tree
+from tests.factories.enrollment import ApplicationFactory, UserFactory, make_session, pay
 
 pytestmark = pytest.mark.django_db
 

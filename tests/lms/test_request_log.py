@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from lms.request_log import JsonFormatter, RequestIdFilter
-from tests.factories import ApplicationFactory
+from tests.factories.enrollment import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from enrollment.models import CertificationPolicy
 from enrollment.selectors.applications import policy_get
 from lms.roles import ROLE_PERMISSIONS, Capability, Role, can, roles_of
-from tests.factories import POLICY_FORM
+from tests.factories.enrollment import POLICY_FORM
 
 pytestmark = pytest.mark.django_db
 

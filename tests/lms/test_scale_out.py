@@ -31,9 +31,15 @@ from django.db import connection
 
 from enrollment.models import ApplicationUpload, Registration
 from lms.models import OutboxMessage, OutboxStatus
-from tests.factories import EXAMPLE_ENV, LOCAL_PATHS, PASSWORD, ApplicationFactory, UserFactory
-from tests.lms.conftest import free_port, redis_server, s3_server
+from tests.factories.enrollment import (
+    EXAMPLE_ENV,
+    LOCAL_PATHS,
+    PASSWORD,
+    ApplicationFactory,
+    UserFactory,
+)
 from tests.samples import pdf_bytes
+from tests.servers import free_port, redis_server, s3_server
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = pdf_bytes()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.factories import EXAMPLE_ENV
-from tests.factories import manage_production as _manage
+from tests.factories.enrollment import EXAMPLE_ENV
+from tests.factories.enrollment import manage_production as _manage
 
 
 def test_check_deploy_is_clean_with_example_variables():

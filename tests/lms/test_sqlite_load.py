@@ -29,7 +29,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest
 
 from devtools.run import processes
-from tests.lms.conftest import free_port
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE, SEATS = 200, 3

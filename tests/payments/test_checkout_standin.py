@@ -8,7 +8,7 @@ from django.core import mail
 from payments.models import Payment, PaymentStatus
 from payments.services import payment_start
 from payments.stripe_api import stripe_client
-from tests.payments.conftest import checkout_submit, wait_for
+from tests.servers import checkout_submit, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

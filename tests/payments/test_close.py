@@ -17,7 +17,8 @@ from payments.providers import EventKind
 from payments.providers.fake import FakeProvider
 from payments.selectors import day_fee_status, payments_needing_action_count
 from payments.services import payment_start
-from tests.payments.conftest import checkout_submit, fake_deliver
+from tests.factories.payments import fake_deliver
+from tests.servers import checkout_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from payments.models import Payment, PaymentStatus, StripeEvent
 from payments.providers import EventKind
 from payments.providers.fake import FakeProvider
 from payments.services import payment_start, webhook_receive
-from tests.payments.conftest import stripe_signature
+from tests.factories.payments import stripe_signature
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 THREADS = 8

@@ -16,7 +16,7 @@ from lms.models import AuditEvent
 from payments.models import Payment
 from payments.selectors import application_fees, day_fee_status, fee_lines
 from payments.services import payment_start
-from tests.factories import POLICY_FORM, ApplicationFactory, make_session
+from tests.factories.enrollment import POLICY_FORM, ApplicationFactory, make_session
 
 pytestmark = pytest.mark.django_db
 FEES = "/payments/fees/"

@@ -7,7 +7,7 @@ import pytest
 from payments.providers import EventKind, InvalidEvent, get_provider
 from payments.providers.fake import FakeProvider
 from payments.providers.stripe import StripeProvider
-from tests.payments.conftest import stripe_signature
+from tests.factories.payments import stripe_signature
 
 
 def test_the_default_provider_is_stripe(settings):

@@ -13,7 +13,7 @@ from payments.selectors import (
     is_day_fee_exempt,
     unused_paid_day_item,
 )
-from tests.factories import confirm_employee
+from tests.factories.enrollment import confirm_employee
 
 pytestmark = pytest.mark.django_db
 

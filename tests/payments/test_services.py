@@ -16,8 +16,8 @@ from payments.providers.fake import FakeProvider
 from payments.selectors import is_day_fee_exempt
 from payments.services import payment_start, webhook_receive
 from payments.tasks import payments_expire_stale
-from tests.factories import confirm_employee
-from tests.payments.conftest import fake_deliver
+from tests.factories.enrollment import confirm_employee
+from tests.factories.payments import fake_deliver
 
 pytestmark = pytest.mark.django_db
 DAYS_2_3_4 = [("day_fee", 2), ("day_fee", 3), ("day_fee", 4)]

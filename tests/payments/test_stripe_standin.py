@@ -19,7 +19,8 @@ from django.urls import reverse
 
 from payments.models import StripeEvent
 from payments.stripe_api import stripe_client
-from tests.payments.conftest import checkout_submit, stripe_signature, wait_for
+from tests.factories.payments import stripe_signature
+from tests.servers import checkout_submit, wait_for
 
 SCRIPT = Path(__file__).resolve().parents[2] / "devtools" / "localstripe_server.py"
 SUCCESS_URL = "http://shop.example.test/paid?session={CHECKOUT_SESSION_ID}"

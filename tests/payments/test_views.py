@@ -12,8 +12,8 @@ from payments.models import Payment, PaymentStatus
 from payments.providers import EventKind, ProviderUnavailable
 from payments.providers.fake import FakeProvider
 from payments.receipts import receipt_context
-from tests.factories import confirm_employee
-from tests.payments.conftest import fake_deliver
+from tests.factories.enrollment import confirm_employee
+from tests.factories.payments import fake_deliver
 from tests.readers import body, csv_rows, pdf_text, xlsx_rows
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from payments.models import Payment, StripeEvent
 from payments.providers import InvalidEvent
 from payments.providers.stripe import SIGNATURE_TOLERANCE, StripeProvider
 from payments.stripe_api import stripe_event_construct
-from tests.payments.conftest import stripe_post, stripe_signature
+from tests.factories.payments import stripe_post, stripe_signature
 
 EMAIL = "jane.doe@example.org"
 SESSION = {

@@ -13,7 +13,7 @@ from lms.models import AuditEvent
 from payments.models import Payment, PaymentStatus, StripeEvent
 from payments.services import payment_start
 from payments.stripe_api import stripe_client
-from tests.payments.conftest import stripe_post, stripe_signature
+from tests.factories.payments import stripe_post, stripe_signature
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 DAYS_2_3_4 = [("day_fee", 2), ("day_fee", 3), ("day_fee", 4)]

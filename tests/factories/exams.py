@@ -1,11 +1,15 @@
-"""Builders shared by the exam tests and the exam's browser journeys."""
+"""Builders for the exam tests and the exam's browser journeys."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+
+from django.test import Client
 
 from exams.models import ItemStatus
 from exams.rules import ItemKind
 from exams.services.bank import item_create
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories.enrollment import PASSWORD, UserFactory, application_at
+
+# --- Items and candidates ---------------------------------------------------------------------
 
 
 def make_item(topic, n: int, *, kind=ItemKind.SINGLE, status=ItemStatus.ACTIVE, rationale=None):
@@ -29,10 +33,20 @@ def make_item(topic, n: int, *, kind=ItemKind.SINGLE, status=ItemStatus.ACTIVE, 
 
 def make_candidate(status="classroom_complete", **user_fields):
     user = UserFactory(**user_fields)
-    application = ApplicationFactory(
-        user=user,
-        status=status,
-        submitted_on=date(2026, 1, 10),
-        expires_on=date(2026, 7, 10),
-    )
+    application = application_at(status, user=user, submitted_on=date(2026, 1, 10))
     return user, application
+
+
+# --- Signed-in candidates and the exam's clock ----------------------------------------------
+
+T0 = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in Chicago
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def later(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)

@@ -1,3 +1,4 @@
+import itertools
 import os
 import subprocess
 import sys
@@ -6,9 +7,11 @@ from pathlib import Path
 
 import factory
 from allauth.account.models import EmailAddress
+from django.core import mail
 from icalendar import Calendar
 
 from enrollment.models import Application, ApplicationStatus, ClassroomSession, EmployeeConfirmation
+from enrollment.rules import application_expires_on
 from lms import clock
 from lms.models import User
 from payments.models import Payment, PaymentLineItem, PaymentStatus
@@ -91,18 +94,30 @@ def confirm_employee(application: Application) -> None:
     EmployeeConfirmation.objects.create(application=application)
 
 
+def application_at(
+    status: str = ApplicationStatus.SUBMITTED, *, submitted_on: date | None = None, **fields
+) -> Application:
+    """An application put straight at `status`, dated as the steps before it leave it: first and
+    last submitted on `submitted_on` (30 days ago by default), alive for the policy's six months
+    from then. A draft has no dates. The steps in between are other tests' job; `fields` override
+    anything (an `expires_on` of a test's own, a track, a person)."""
+    if status == ApplicationStatus.DRAFT:
+        return ApplicationFactory(status=status, **fields)
+    submitted_on = submitted_on or clock.today() - timedelta(days=30)
+    defaults = {
+        "status": status,
+        "submitted_on": submitted_on,
+        "last_submitted_at": clock.local_midnight(submitted_on) + timedelta(hours=9),
+        "expires_on": application_expires_on(submitted_on),
+    }
+    return ApplicationFactory(**{**defaults, **fields})
+
+
 def ready(
     *, track="cm1", paid=(1, 2), status=ApplicationStatus.TRAINING_APPROVED, **fields
 ) -> Application:
     """An application whose web-based training is approved, with the given days paid."""
-    today = clock.today()
-    defaults = {
-        "status": status,
-        "track": track,
-        "submitted_on": today - timedelta(days=30),
-        "expires_on": today + timedelta(days=150),
-    }
-    application = ApplicationFactory(**{**defaults, **fields})
+    application = application_at(status, track=track, **fields)
     for day in paid:
         pay(application, day)
     return application
@@ -202,9 +217,40 @@ def manage_production(*args: str, env: dict[str, str]) -> subprocess.CompletedPr
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args, "--settings=lms.settings.production"],
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
         env={**clean, **env},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+# --- Many rows at once (the query-count tests of sweeps and lists) ----------------------------
+
+_batch = itertools.count()
+
+
+def bulk_applications(n: int, **fields) -> list[Application]:
+    """`n` applications like one ApplicationFactory(**fields), each with its own person."""
+    template = ApplicationFactory(**fields)
+    tag = next(_batch)
+    users = User.objects.bulk_create(
+        User(email=f"bulk{tag}-{i}@example.org", first_name=f"Person{i}") for i in range(n - 1)
+    )
+    values = {
+        f.attname: getattr(template, f.attname)
+        for f in Application._meta.concrete_fields
+        if not f.primary_key and f.name != "user"
+    }
+    return [
+        template,
+        *Application.objects.bulk_create(Application(**values, user=u) for u in users),
+    ]
+
+
+def set_status(application: Application, status: ApplicationStatus) -> Application:
+    """Put an application at a later step directly (the steps between are other tests' job)."""
+    Application.objects.filter(pk=application.pk).update(status=status)
+    application.refresh_from_db()
+    mail.outbox.clear()
+    return application
