@@ -33,10 +33,12 @@ S = ApplicationStatus
 QUEUE = "/admin/applications/"
 
 
-def _submitted(last_name="Alvarez", *, when=datetime(2026, 3, 2, 15, tzinfo=UTC), **fields):
+def _submitted(
+    last_name="Alvarez", *, when=datetime(2026, 3, 2, 15, tzinfo=UTC), status=S.SUBMITTED, **fields
+):
     """A submitted application as `application_submit` leaves it, submitted at `when`."""
     return application_at(
-        S.SUBMITTED,
+        status,
         submitted_on=when.date(),
         last_submitted_at=when,
         legal_last_name=last_name,

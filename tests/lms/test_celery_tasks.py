@@ -12,7 +12,7 @@ ENQUEUE = {"delay", "apply_async"}
 
 
 def _registered() -> set[str]:
-    app.loader.import_defaultapp_modules()  # what a worker imports at start (autodiscovery)
+    app.loader.import_default_modules()  # what a worker imports at start (autodiscovery)
     return set(app.tasks)
 
 
