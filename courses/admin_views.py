@@ -27,7 +27,8 @@ from courses.pptx_export import (
     classroom_day_lesson_list,
     lesson_export_pptx,
 )
-from courses.pptx_import import deck_needs_task, deck_read
+from courses.pptx_import.package import deck_needs_task
+from courses.pptx_import.slides import deck_read
 from courses.pptx_report import DeckReport
 
 _PREVIEWS = "pptx_import_previews"  # session key: token → the stored deck and the choices

@@ -17,7 +17,8 @@ from django.core.files.storage import storages
 from django.db import transaction
 
 from courses.models import DeckImport, DeckImportStatus, LessonPage, ModulePage
-from courses.pptx_import import check_deck_package, lesson_import_pptx
+from courses.pptx_import.lesson import lesson_import_pptx
+from courses.pptx_import.package import check_deck_package
 from courses.pptx_limits import DeckLimits, deck_limits
 from courses.pptx_report import DeckReport
 from lms import clock
