@@ -121,7 +121,7 @@ def main() -> int:
     from certification.services.calendar import certifications_suspend, certifications_terminate
     from certification.services.credentials import status_lists_publish
     from lms import clock
-    from tests.certification.calendar_builders import bulk_certifications
+    from tests.factories.certification import bulk_certifications
 
     call_command("migrate", interactive=False, verbosity=0)
     cohorts = {args.small: 2030, args.large: 2031}

@@ -62,7 +62,7 @@ def _seed(args, today):
 
     from enrollment.models import Application, ApplicationReminder, ClassroomSession
     from lms.models import User
-    from tests.factories import ApplicationFactory
+    from tests.factories.enrollment import ApplicationFactory
 
     n = args.applications
     template = ApplicationFactory(status="approved", submitted_on=today, expires_on=today)

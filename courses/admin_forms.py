@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 
 from courses.models import CoursePage, ModulePage
 from courses.pptx_export import PPTX_CONTENT_TYPE
-from courses.pptx_import import LESSON_TITLE_MAX_LENGTH, MAX_UPLOAD_BYTES
+from courses.pptx_import.lesson import LESSON_TITLE_MAX_LENGTH
+from courses.pptx_import.package import MAX_UPLOAD_BYTES
 
 
 class ModuleChoiceField(forms.ModelChoiceField):

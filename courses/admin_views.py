@@ -18,7 +18,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from courses.admin_forms import LessonImportForm
-from courses.deck_imports import deck_import_start, deck_preview_import, deck_preview_store
+from courses.deck_imports import (
+    deck_import_cancel,
+    deck_import_confirm,
+    deck_import_start,
+    deck_preview_import,
+    deck_preview_store,
+)
 from courses.models import DeckImport, LessonPage, ModulePage
 from courses.pptx_export import (
     CLASSROOM_DAYS,
@@ -27,7 +33,8 @@ from courses.pptx_export import (
     classroom_day_lesson_list,
     lesson_export_pptx,
 )
-from courses.pptx_import import deck_needs_task, deck_read
+from courses.pptx_import.package import deck_needs_task
+from courses.pptx_import.slides import deck_read
 from courses.pptx_report import DeckReport
 
 _PREVIEWS = "pptx_import_previews"  # session key: token → the stored deck and the choices
@@ -156,9 +163,10 @@ def _imported(request, lesson: LessonPage):
 
 
 class LessonImportStatusView(WagtailAdminTemplateMixin, TemplateView):
-    """How far the task importing a big deck has got. The page reloads itself every few seconds
-    until the import is done (then it links to the draft lesson) or refused (then it says why).
-    Only the editor who started the import sees it."""
+    """How far the tasks importing a big deck have got. The page reloads itself every few
+    seconds while a task is at work; once the deck is read it shows the import report with
+    Confirm and Cancel (nothing is saved before Confirm); then it links to the draft lesson, or
+    says why the deck was refused. Only the editor who started the import sees it."""
 
     template_name = "courses/admin/pptx_import_status.html"
     page_title = "Importing PowerPoint"
@@ -167,9 +175,28 @@ class LessonImportStatusView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.deck_import = get_object_or_404(
-            DeckImport.objects.select_related("lesson"), pk=kwargs["pk"], user=request.user
+            DeckImport.objects.select_related("lesson", "module"),
+            pk=kwargs["pk"],
+            user=request.user,
         )
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        """Confirm (save the draft lesson) or cancel (keep nothing) a read deck."""
+        cancel = "cancel" in request.POST
+        service = deck_import_cancel if cancel else deck_import_confirm
+        try:
+            service(deck_import=self.deck_import, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            return forbidden(request, str(error))
+        else:
+            if cancel:
+                messages.success(request, "The import was cancelled: nothing was saved.")
+                url = reverse("courses_admin:lesson-import")
+                return redirect(f"{url}?module={self.deck_import.module_id}")
+        return redirect("courses_admin:lesson-import-status", self.deck_import.pk)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
@@ -182,7 +209,7 @@ class LessonImportStatusView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(
             deck_import=deck_import,
             report=DeckReport.from_dict(deck_import.report),
-            poll_seconds=None if deck_import.is_finished else self.poll_seconds,
+            poll_seconds=self.poll_seconds if deck_import.is_working else None,
             **kwargs,
         )
 

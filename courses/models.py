@@ -183,16 +183,24 @@ class LessonPage(Page):
 
 
 class DeckImportStatus(models.TextChoices):
+    """queued → running → read → confirmed → saving → done; read → cancelled (by the editor, or
+    when left unconfirmed for a day); running or saving → failed."""
+
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Reading the deck"
+    READ = "read", "Read: waiting for your confirmation"
+    CONFIRMED = "confirmed", "Confirmed: waiting to save"
+    SAVING = "saving", "Saving the draft lesson"
     DONE = "done", "Imported"
     FAILED = "failed", "Refused"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class DeckImport(models.Model):
-    """A big PowerPoint deck being imported by a Celery task: who asked, into which module, how
-    far the task has read, and how it ended. The deck itself waits in private storage under
-    `storage_name` until the task is done with it."""
+    """A big PowerPoint deck being imported by Celery tasks: who asked, into which module, how
+    far the task has read, the import report the editor confirms or cancels, and how it ended.
+    The deck itself waits in private storage under `storage_name` until the draft is saved, the
+    import is refused or cancelled."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deck_imports"
@@ -212,6 +220,7 @@ class DeckImport(models.Model):
     error = models.TextField(blank=True)
     report = models.JSONField(default=dict, blank=True)  # courses.pptx_report.DeckReport
     created_at = models.DateTimeField(default=clock.now)
+    read_at = models.DateTimeField(null=True, blank=True)  # the report was ready to confirm
     finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -219,7 +228,21 @@ class DeckImport(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (DeckImportStatus.DONE, DeckImportStatus.FAILED)
+        return self.status in (
+            DeckImportStatus.DONE,
+            DeckImportStatus.FAILED,
+            DeckImportStatus.CANCELLED,
+        )
+
+    @property
+    def is_working(self) -> bool:
+        """A task is (or is about to be) at work on it: its status page reloads itself."""
+        return self.status in (
+            DeckImportStatus.QUEUED,
+            DeckImportStatus.RUNNING,
+            DeckImportStatus.CONFIRMED,
+            DeckImportStatus.SAVING,
+        )
 
 
 class LessonProgress(models.Model):

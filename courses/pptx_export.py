@@ -3,9 +3,9 @@
 A deck starts with a title slide. Then each `heading` starts a slide (its text, callouts, videos
 and handouts become bullets, its pictures are placed on the slide), each `slide` block becomes a
 slide of its own and each knowledge check a "Check your understanding" slide whose speaker notes
-hold the answers. A `slide` block is written exactly as `courses.pptx_import` reads it back: the
-"Title and Content" layout (title placeholder + one body placeholder, one paragraph per bullet
-at its level) and the notes in the notes slide.
+hold the answers. A `slide` block is written exactly as `courses.pptx_import.slides` reads it
+back: the "Title and Content" layout (title placeholder + one body placeholder, one paragraph per
+bullet at its level) and the notes in the notes slide.
 """
 
 import io

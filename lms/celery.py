@@ -126,6 +126,10 @@ app.conf.beat_schedule = {
         "task": "exams.tasks.attempts_close_overdue_task",
         "schedule": 60.0,
     },
+    "deck-imports-expire": {
+        "task": "courses.tasks.deck_imports_expire_task",
+        "schedule": crontab(minute=40),
+    },
     "emails-resend-unsent": {
         "task": "lms.tasks.email_outbox_sweep",
         "schedule": 60.0,

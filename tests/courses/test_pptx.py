@@ -16,7 +16,8 @@ from courses.pptx_export import (
     lesson_export_pptx,
     rich_text_lines,
 )
-from courses.pptx_import import deck_read, lesson_import_pptx
+from courses.pptx_import.lesson import lesson_import_pptx
+from courses.pptx_import.slides import deck_read
 from tests.factories.courses import (
     course,
     deck_bytes,

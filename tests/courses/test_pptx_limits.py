@@ -14,7 +14,8 @@ from pptx import Presentation
 from wagtail.images import get_image_model
 
 from courses.models import LessonPage
-from courses.pptx_import import deck_read, lesson_import_pptx
+from courses.pptx_import.lesson import lesson_import_pptx
+from courses.pptx_import.slides import deck_read
 from courses.pptx_limits import DeckLimits, deck_limits
 from tests.factories.courses import (
     bullets_bomb,

@@ -19,12 +19,9 @@ from wagtail.images import get_image_model
 
 from courses.models import LessonPage
 from courses.pptx_export import lesson_export_pptx
-from courses.pptx_import import (
-    BULLET_MAX_LENGTH,
-    OLD_OR_ENCRYPTED_MESSAGE,
-    deck_read,
-    lesson_import_pptx,
-)
+from courses.pptx_import.lesson import lesson_import_pptx
+from courses.pptx_import.package import OLD_OR_ENCRYPTED_MESSAGE
+from courses.pptx_import.slides import BULLET_MAX_LENGTH, deck_read
 from courses.pptx_report import DeckReport
 from tests.factories.courses import course, docx_like_bytes, module, png_bytes
 

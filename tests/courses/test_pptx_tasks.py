@@ -1,8 +1,7 @@
-"""Big decks are imported by a Celery task (eager in tests) with a soft time limit while the
-editor watches a status page that reloads itself; refusals end the import as failed with the
-reason, and leave no lesson, image or stored deck behind."""
-
-from pathlib import Path
+"""Big decks are read by a Celery task (eager in tests) with a soft time limit while the editor
+watches a status page that reloads itself; refusals end the import as failed with the reason,
+and leave no lesson, image or stored deck behind. Confirming the report and saving the draft are
+in test_deck_import_confirm.py."""
 
 import pytest
 from wagtail.images import get_image_model
@@ -12,29 +11,13 @@ from courses.pptx_limits import DeckLimits
 from courses.tasks import deck_import_task
 from lms.models import AuditEvent
 from lms.roles import Role
-from tests.factories.courses import course, deck_bytes, module, overlapping_bomb, upload
+from tests.factories.courses import deck_bytes, overlapping_bomb, private_files, upload
 
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/training/import/"
 Image = get_image_model()
 DECK = [{"title": f"Slide {n}", "bullets": [(f"Point {n}", 0)]} for n in range(1, 6)]
-
-
-@pytest.fixture
-def cm_module():
-    return module(course())
-
-
-@pytest.fixture
-def big_decks(settings):
-    """Every deck counts as big: the import goes through the task."""
-    settings.PPTX_IMPORT_ASYNC_BYTES = 1
-
-
-def _private_files(tmp_path: Path) -> list[Path]:
-    root = tmp_path / "private"
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 def _post(client, cm_module, data: bytes):
@@ -51,7 +34,7 @@ def test_a_big_deck_is_imported_by_the_task_and_the_status_page_follows_it(
     status_url = f"/admin/training/import/{deck_import.pk}/"
     assert response.status_code == 302 and response["Location"] == status_url
     assert len(queued) == 1 and not LessonPage.objects.exists()
-    assert len(_private_files(tmp_path)) == 1  # the deck waits in private storage
+    assert len(private_files(tmp_path)) == 1  # the deck waits in private storage
 
     waiting = client.get(status_url).content.decode()
     assert "Waiting to start" in waiting and "week1.pptx" in waiting
@@ -60,20 +43,27 @@ def test_a_big_deck_is_imported_by_the_task_and_the_status_page_follows_it(
     queued[0]()  # the commit happens: the (eager) task runs
 
     deck_import.refresh_from_db()
+    assert (deck_import.status, deck_import.read_at is not None) == (DeckImportStatus.READ, True)
+    assert (deck_import.slides_done, deck_import.slides_total) == (5, 5)
+    assert not LessonPage.objects.exists()  # nothing is saved before the editor confirms
+    read = client.get(status_url).content.decode()
+    assert "Import report: 5 slides in the deck, 5 imported" in read
+    assert 'http-equiv="refresh"' not in read
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(status_url, {"confirm": "1"})
+    deck_import.refresh_from_db()
     lesson = LessonPage.objects.get()
     assert (deck_import.status, deck_import.lesson, deck_import.finished_at is not None) == (
         DeckImportStatus.DONE,
         lesson,
         True,
     )
-    assert (deck_import.slides_done, deck_import.slides_total) == (5, 5)
     assert [block.value["title"] for block in lesson.body] == [s["title"] for s in DECK]
-    assert _private_files(tmp_path) == []
+    assert private_files(tmp_path) == []
     done = client.get(status_url).content.decode()
     assert "Imported" in done and f"/admin/pages/{lesson.pk}/edit/" in done
     assert 'http-equiv="refresh"' not in done
-    verbs = AuditEvent.objects.filter(object_id=str(deck_import.pk)).values_list("verb", flat=True)
-    assert sorted(verbs) == ["deck_import.done", "deck_import.queued", "deck_import.running"]
 
 
 def test_a_deck_refused_by_the_task_ends_failed_with_the_reason(
@@ -90,7 +80,7 @@ def test_a_deck_refused_by_the_task_ends_failed_with_the_reason(
     page = client.get(response["Location"]).content.decode()
     assert "Refused" in page and "has 5 slides; at most 3" in page
     assert not LessonPage.objects.exists() and not Image.objects.exists()
-    assert _private_files(tmp_path) == []
+    assert private_files(tmp_path) == []
 
 
 def test_a_bomb_is_refused_at_the_field_before_anything_is_stored_or_queued(
@@ -103,10 +93,10 @@ def test_a_bomb_is_refused_at_the_field_before_anything_is_stored_or_queued(
     assert response.status_code == 200
     assert "unpacks to 2240.1 MB" in response.context["form"].errors["file"][0]
     assert queued == [] and not DeckImport.objects.exists()
-    assert _private_files(tmp_path) == []
+    assert private_files(tmp_path) == []
 
 
-def test_running_the_task_twice_imports_once(
+def test_running_the_read_task_twice_reads_once_and_saves_nothing(
     client, cm_module, editor, big_decks, django_capture_on_commit_callbacks
 ):
     client.force_login(editor)
@@ -114,8 +104,10 @@ def test_running_the_task_twice_imports_once(
         _post(client, cm_module, deck_bytes(DECK))
     deck_import = DeckImport.objects.get()
 
-    assert deck_import_task.delay(deck_import.pk).get() == DeckImportStatus.DONE
-    assert LessonPage.objects.count() == 1
+    assert deck_import_task.delay(deck_import.pk).get() == DeckImportStatus.READ
+    assert not LessonPage.objects.exists()
+    verbs = AuditEvent.objects.filter(object_id=str(deck_import.pk)).values_list("verb", flat=True)
+    assert sorted(verbs) == ["deck_import.queued", "deck_import.read", "deck_import.running"]
 
 
 def test_only_the_editor_who_started_it_sees_the_status(
@@ -182,4 +174,4 @@ def test_the_soft_time_limit_mid_read_ends_the_import_failed_and_saves_nothing(
     assert deck_import.slides_done == 2
     assert "took longer than 300 seconds" in client.get(response["Location"]).content.decode()
     assert not LessonPage.objects.exists() and not Image.objects.exists()
-    assert _private_files(tmp_path) == []
+    assert private_files(tmp_path) == []

@@ -9,6 +9,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -86,6 +87,12 @@ def docx_like_bytes() -> bytes:
             'openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>',
         )
     return output.getvalue()
+
+
+def private_files(tmp_path: Path) -> list[Path]:
+    """The files in private storage (the test settings keep it under `tmp_path`)."""
+    root = tmp_path / "private"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 def upload(data: bytes, name: str = "deck.pptx") -> SimpleUploadedFile:

@@ -107,3 +107,33 @@ def test_enrollment_itself_has_no_payments_import():
         if module.split(".")[0] == "payments"
     ]
     assert found == []
+
+
+def _test_helper_imports(root: Path = ROOT) -> list[str]:
+    """Imports of a test module or of a conftest from anywhere in tests/: shared builders live in
+    tests/factories/, shared fixtures in tests/conftest.py."""
+    bad = []
+    for path in (root / "tests").rglob("*.py"):
+        if "node_modules" in path.parts:
+            continue
+        for lineno, module in _imports(path):
+            last = module.split(".")[-1]
+            if module.startswith("tests.") and (last == "conftest" or last.startswith("test_")):
+                bad.append(f"{path.relative_to(root)}:{lineno} imports {module}")
+    return bad
+
+
+def test_no_test_module_imports_another_test_module_or_a_conftest():
+    assert _test_helper_imports() == []
+
+
+def test_the_test_helper_check_sees_such_an_import(tmp_path):
+    (tmp_path / "tests" / "payments").mkdir(parents=True)
+    (tmp_path / "tests" / "payments" / "test_x.py").write_text(
+        "from tests.payments.conftest import fake_deliver\n"
+        "from tests.enrollment.test_booking import make_session\n"
+    )
+    assert _test_helper_imports(tmp_path) == [
+        "tests/payments/test_x.py:1 imports tests.payments.conftest",
+        "tests/payments/test_x.py:2 imports tests.enrollment.test_booking",
+    ]

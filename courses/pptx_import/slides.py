@@ -1,25 +1,18 @@
-"""PowerPoint import: a .pptx deck becomes a draft lesson made of `slide` blocks.
-
-What the importer reads from each slide (and what `courses.pptx_export` writes for a `slide`
-block, so that a round trip keeps it): the title placeholder's text, one bullet per non-empty
-paragraph of the other text shapes with its indent level, the speaker notes, and the pictures.
+"""Reading a deck's slides and shapes: what the importer keeps of each slide (and what
+`courses.pptx_export` writes for a `slide` block, so that a round trip keeps it): the title
+placeholder's text, one bullet per non-empty paragraph of the other text shapes with its indent
+level, tables, SmartArt text, the speaker notes, and the pictures; and, in the import report,
+what it left out and why.
 """
 
-import hashlib
 import io
 import logging
-import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.images import ImageFile
-from django.db import transaction
-from django.utils.text import slugify
+from django.core.exceptions import ValidationError
 from PIL import Image as PILImage
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -28,18 +21,9 @@ from pptx.shapes.graphfrm import GraphicFrame
 from pptx.shapes.group import GroupShape
 from pptx.shapes.picture import Movie, Picture
 from pptx.slide import Slide
-from wagtail.images import get_image_model
-from wagtail.images.models import AbstractImage
 
-from courses.models import LessonPage, ModulePage
-from courses.pptx_limits import (
-    DeckBudget,
-    DeckLimits,
-    deck_limits,
-    package_check,
-    package_open,
-    package_stream_check,
-)
+from courses.pptx_import.package import package_check_file
+from courses.pptx_limits import DeckBudget, DeckLimits, deck_limits
 from courses.pptx_report import DeckReport, SlideReport
 from courses.pptx_shapes import (
     TITLE_TYPES,
@@ -52,11 +36,9 @@ from courses.pptx_shapes import (
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TITLE_MAX_LENGTH = 250  # SlideBlock.title
 BULLET_MAX_LENGTH = 2000  # BulletBlock.text
 BULLET_MAX_LEVEL = 4  # BulletBlock.level
-LESSON_TITLE_MAX_LENGTH = 255  # Page.title
 
 # Footer-like placeholders repeat on every slide and are not part of its content.
 _SKIPPED_TYPES = {
@@ -67,22 +49,6 @@ _SKIPPED_TYPES = {
 }
 _KEPT_FORMATS = {"png": "png", "jpg": "jpg", "gif": "gif"}  # stored as they are; others
 # (BMP, TIFF, …) are converted to PNG when Pillow can draw them, else listed as not imported.
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_OTHER_OFFICE_FILES = {
-    "word/document.xml": "a Word document",
-    "xl/workbook.xml": "an Excel workbook",
-}
-
-NOT_A_DECK_MESSAGE = (
-    "This file is not a PowerPoint presentation (.pptx). Open it in PowerPoint and save it as "
-    "“PowerPoint Presentation (.pptx)”, then upload it again."
-)
-OLD_OR_ENCRYPTED_MESSAGE = (
-    "This file is either an old PowerPoint 97–2003 (.ppt) file or a password-protected deck, "
-    "and neither can be read. Open it in PowerPoint, remove the password (File › Info › "
-    "Protect Presentation) and save it as “PowerPoint Presentation (.pptx)”, then upload it "
-    "again."
-)
 
 
 @dataclass(frozen=True)
@@ -125,7 +91,7 @@ def deck_read(
     """
     limits = limits or deck_limits()
     report = report if report is not None else DeckReport()
-    _check_package(file, limits)
+    package_check_file(file, limits)
     budget = DeckBudget(limits)
     try:
         file.seek(0)
@@ -163,116 +129,6 @@ def deck_read(
 def _reason(exc: BaseException) -> str:
     detail = " ".join(str(exc).split())[:200]
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-
-
-def check_deck_package(file: IO[bytes], limits: DeckLimits | None = None) -> None:
-    """The checks `deck_read` makes before parsing (size, zip directory, bounded streaming),
-    alone: fast, and nothing is parsed. Raises `ValidationError` as `deck_read` does."""
-    _check_package(file, limits or deck_limits())
-    file.seek(0)
-
-
-def deck_needs_task(file: IO[bytes], limits: DeckLimits | None = None) -> bool:
-    """Whether the deck is big enough to be imported by a Celery task rather than in the
-    request: its directory claims more than `limits.async_bytes` (nothing is inflated)."""
-    limits = limits or deck_limits()
-    try:
-        with package_open(file) as package:
-            return sum(info.file_size for info in package.infolist()) > limits.async_bytes
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False  # not a zip: the import refuses it at once, in the request
-    finally:
-        file.seek(0)
-
-
-def lesson_import_pptx(
-    *,
-    file: IO[bytes],
-    module: ModulePage,
-    user,
-    title: str | None = None,
-    limits: DeckLimits | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    report: DeckReport | None = None,
-) -> LessonPage:
-    """Create a draft lesson under `module` with one `slide` block per slide of the deck.
-
-    The lesson is never published here; its title is `title`, else the first slide's title,
-    else the file's name. Pictures become Wagtail images in the root collection (a picture used
-    on several slides is stored once). All or nothing: on any failure no page, no image row and
-    no image file is left behind.
-
-    Raises `PermissionDenied` when `user` may not add pages under `module`, and `ValidationError`
-    (see `deck_read`) when the file is refused.
-    """
-    if not module.permissions_for_user(user).can_add_subpage():
-        raise PermissionDenied("You may not add lessons to this module.")
-    slides = deck_read(file, limits=limits, progress=progress, report=report)
-    lesson_title = _lesson_title(title, slides, getattr(file, "name", "") or "")
-    saved: list[AbstractImage] = []
-    try:
-        with transaction.atomic():
-            image_ids = _save_pictures(slides, lesson_title, user, saved)
-            lesson = LessonPage(
-                title=lesson_title,
-                slug=_free_slug(module, lesson_title),
-                owner=user,
-                live=False,
-                body=[
-                    _slide_block(slide, ids) for slide, ids in zip(slides, image_ids, strict=True)
-                ],
-            )
-            module.add_child(instance=lesson)
-            lesson.save_revision(user=user, log_action=True)
-    except BaseException:
-        # The rows are rolled back, but files written to storage are not.
-        for image in saved:
-            image.file.storage.delete(image.file.name)
-        raise
-    return lesson
-
-
-def _file_size(file: IO[bytes]) -> int:
-    size = getattr(file, "size", None)
-    if size is not None:
-        return size
-    file.seek(0, io.SEEK_END)
-    return file.tell()
-
-
-def _check_package(file: IO[bytes], limits: DeckLimits) -> None:
-    size = _file_size(file)
-    if size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            "This file is %(size)s MB; decks of up to %(limit)s MB can be imported. Compress its "
-            "pictures in PowerPoint (File › Compress Pictures) and try again.",
-            code="too_large",
-            params={"size": round(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024**2},
-        )
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    if head.startswith(_OLE_MAGIC):
-        raise ValidationError(OLD_OR_ENCRYPTED_MESSAGE, code="invalid")
-    try:
-        with package_open(file) as package:
-            package_check(package, limits)
-            package_stream_check(file, package)
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ValidationError(NOT_A_DECK_MESSAGE, code="invalid") from exc
-    for member, what in _OTHER_OFFICE_FILES.items():
-        if member in names:
-            raise ValidationError(
-                "This is %(what)s, not a PowerPoint presentation. Upload a .pptx deck.",
-                code="invalid",
-                params={"what": what},
-            )
-    if not any(n.startswith("ppt/") and n.endswith(".xml") for n in names):
-        raise ValidationError(
-            "This zip file holds no PowerPoint presentation (it has no ppt/ part).",
-            code="invalid",
-        )
 
 
 def _read_slide(slide: Slide, budget: DeckBudget, report: SlideReport) -> DeckSlide:
@@ -441,69 +297,3 @@ def _one_line(text: str) -> str:
 
 def _normalize_notes(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\v", "\n").strip()
-
-
-def _lesson_title(title: str | None, slides: list[DeckSlide], file_name: str) -> str:
-    candidates = [
-        title or "",
-        slides[0].title,
-        Path(file_name).stem.replace("_", " "),
-        "Imported lesson",
-    ]
-    chosen = next(c for c in (" ".join(c.split()) for c in candidates) if c)
-    return chosen[:LESSON_TITLE_MAX_LENGTH]
-
-
-def _free_slug(module: ModulePage, title: str) -> str:
-    base = slugify(title, allow_unicode=True)[:240].strip("-") or "lesson"
-    taken = set(module.get_children().values_list("slug", flat=True))
-    slug, suffix = base, 1
-    while slug in taken:
-        suffix += 1
-        slug = f"{base}-{suffix}"
-    return slug
-
-
-def _save_pictures(
-    slides: list[DeckSlide], lesson_title: str, user, saved: list[AbstractImage]
-) -> list[list[int]]:
-    """Store each distinct picture once; return the image ids of each slide, in order."""
-    Image = get_image_model()
-    by_blob: dict[bytes, int] = {}
-    stem = slugify(lesson_title)[:40] or "slide"
-    result = []
-    for number, slide in enumerate(slides, start=1):
-        ids = []
-        for index, picture in enumerate(slide.pictures, start=1):
-            if picture.blob not in by_blob:
-                image = Image(
-                    title=f"{lesson_title[:200]} — slide {number}",
-                    description=picture.alt[:255],  # Wagtail's alt text
-                    file=ImageFile(
-                        io.BytesIO(picture.blob), name=f"{stem}-{number}-{index}.{picture.ext}"
-                    ),
-                    uploaded_by_user=user,
-                    # As Wagtail's own upload form sets them (duplicate detection uses the hash).
-                    file_size=len(picture.blob),
-                    file_hash=hashlib.sha1(picture.blob, usedforsecurity=False).hexdigest(),
-                )
-                image.save()
-                saved.append(image)
-                by_blob[picture.blob] = image.pk
-            ids.append(by_blob[picture.blob])
-        result.append(ids)
-    return result
-
-
-def _slide_block(slide: DeckSlide, image_ids: list[int]) -> dict:
-    return {
-        "type": "slide",
-        "id": str(uuid.uuid4()),
-        "value": {
-            "title": slide.title,
-            "bullets": [{"text": text, "level": level} for text, level in slide.bullets],
-            "images": image_ids,
-            "tables": [{"rows": rows, "header": True} for rows in slide.tables],
-            "notes": slide.notes,
-        },
-    }
