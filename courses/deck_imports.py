@@ -219,6 +219,29 @@ def deck_imports_expire(*, now: datetime) -> int:
     return expired
 
 
+def deck_previews_expire(*, now: datetime) -> int:
+    """Remove the small decks kept for a report (`deck_preview_store`) that their editor left
+    more than `READ_KEPT_FOR` before `now` without confirming; returns how many. Only the
+    editor's browser session names such a file, so nothing else would ever remove it."""
+    storage = storages["private"]
+    try:
+        _, names = storage.listdir("imports")
+    except FileNotFoundError:  # nothing was ever kept
+        return 0
+    removed = 0
+    for name in names:
+        path = f"imports/{name}"
+        if not name.startswith("preview-"):
+            continue
+        try:
+            if storage.get_modified_time(path) < now - READ_KEPT_FOR:
+                storage.delete(path)
+                removed += 1
+        except FileNotFoundError:  # confirmed (and so removed) meanwhile
+            continue
+    return removed
+
+
 def _cancel(locked: DeckImport, *, actor, error: str = "") -> DeckImport:
     """Cancel the read import `locked` (its row locked by the caller) and remove its stored
     deck and report once the cancellation commits."""

@@ -4,7 +4,12 @@ from datetime import datetime
 
 from celery import shared_task
 
-from courses.deck_imports import deck_import_run, deck_import_save, deck_imports_expire
+from courses.deck_imports import (
+    deck_import_run,
+    deck_import_save,
+    deck_imports_expire,
+    deck_previews_expire,
+)
 from courses.pptx_limits import deck_limits
 from lms import clock
 
@@ -32,8 +37,11 @@ def deck_import_save_task(deck_import_id: int) -> str:
 
 @shared_task
 def deck_imports_expire_task(now: str | datetime | None = None) -> int:
-    """Hourly: cancel deck imports read a day ago and never confirmed, removing their decks.
-    `now` (ISO or datetime) lets tests and back-fills set the moment; safe to run twice."""
+    """Hourly: cancel deck imports read a day ago and never confirmed, removing their decks, and
+    remove small-deck previews left as long; returns how many imports were cancelled. `now` (ISO
+    or datetime) lets tests and back-fills set the moment; safe to run twice."""
     if isinstance(now, str):
         now = datetime.fromisoformat(now)
-    return deck_imports_expire(now=now or clock.now())
+    now = now or clock.now()
+    deck_previews_expire(now=now)
+    return deck_imports_expire(now=now)

@@ -6,7 +6,6 @@ what it left out and why.
 """
 
 import io
-import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
@@ -33,8 +32,6 @@ from courses.pptx_shapes import (
     title_shape,
     title_text,
 )
-
-logger = logging.getLogger(__name__)
 
 TITLE_MAX_LENGTH = 250  # SlideBlock.title
 BULLET_MAX_LENGTH = 2000  # BulletBlock.text

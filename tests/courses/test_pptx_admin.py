@@ -1,4 +1,6 @@
 import io
+import os
+import time
 
 import pytest
 from django.urls import reverse
@@ -7,12 +9,12 @@ from wagtail.images import get_image_model
 
 from courses.models import LearningObjective, LessonPage
 from courses.pptx_export import PPTX_CONTENT_TYPE
+from courses.tasks import deck_imports_expire_task
 from tests.factories.courses import (
-    course,
     deck_bytes,
     lesson,
-    module,
     png_bytes,
+    private_files,
     slide_block,
     upload,
 )
@@ -21,11 +23,6 @@ pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/training/import/"
 DECKS_URL = "/admin/training/decks/"
-
-
-@pytest.fixture
-def cm_module():
-    return module(course())
 
 
 @pytest.fixture
@@ -170,3 +167,21 @@ def test_without_any_module_there_is_nothing_to_import_into(client, editor):
     response = client.get(IMPORT_URL)
     assert response.status_code == 403
     assert "no module you may add lessons to" in response.content.decode()
+
+
+def test_a_small_deck_left_at_its_report_is_removed_after_a_day(
+    client, cm_module, editor, tmp_path
+):
+    client.force_login(editor)
+    deck = deck_bytes([{"title": "Intake", "bullets": [("Greet", 0)]}])
+    _post_deck(client, cm_module, deck)  # the editor reads the report and walks away
+    [left] = private_files(tmp_path)
+    day_old = time.time() - 25 * 3600
+    os.utime(left, (day_old, day_old))
+    _post_deck(client, cm_module, deck)  # another one, read just now
+    [_, fresh] = sorted(private_files(tmp_path), key=lambda p: p != left)
+
+    deck_imports_expire_task.delay().get()
+
+    assert private_files(tmp_path) == [fresh]
+    assert not LessonPage.objects.exists()
