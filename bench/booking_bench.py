@@ -68,13 +68,9 @@ def _setup_django() -> None:
 def _create_data(people: int, seats: int):
     """Applicants ready to book Day 1 (training approved, fee paid), one session, and a signed-in
     session cookie for each. Bulk inserts: seconds, not minutes."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.utils.crypto import get_random_string
 
+    from bench._common import signed_in_sessions
     from enrollment.models import Application, ClassroomSession, QualifyingAgency
     from lms import clock
     from lms.models import User
@@ -125,20 +121,7 @@ def _create_data(people: int, seats: int):
         address="1 Loopback Way",
         capacity=seats,
     )
-    expires = clock.now() + timedelta(hours=2)
-    rows, cookies = [], []
-    for user in users:
-        key = get_random_string(32, string.ascii_lowercase + string.digits)
-        data = {
-            SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
-            HASH_SESSION_KEY: user.get_session_auth_hash(),
-        }
-        rows.append(
-            Session(session_key=key, session_data=SessionStore().encode(data), expire_date=expires)
-        )
-        cookies.append(key)
-    Session.objects.bulk_create(rows)
+    cookies = signed_in_sessions(users)
     return session, cookies
 
 

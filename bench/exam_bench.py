@@ -186,6 +186,7 @@ class Tally:
 class Candidate:
     def __init__(self, port: int, session_key: str, deadline: float):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.host = f"127.0.0.1:{port}"  # absolute URLs the server builds point back here
         self.cookies = {"sessionid": session_key}
         self.deadline = deadline
 
@@ -194,7 +195,7 @@ class Candidate:
             raise TimeoutError("the run's time limit was reached")
         headers = {
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "Host": "127.0.0.1",
+            "Host": self.host,
             **(headers or {}),
         }
         try:
