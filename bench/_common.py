@@ -32,3 +32,18 @@ def signed_in_sessions(users, *, hours: int = 2) -> list[str]:
         keys.append(key)
     Session.objects.bulk_create(rows, batch_size=1000)
     return keys
+
+
+def stop_gunicorn(server) -> None:
+    """Stop a gunicorn started in its own session (`_start_gunicorn`): TERM to the group, then
+    KILL if it has not gone in 15 s."""
+    import os
+    import signal
+    import subprocess
+
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()

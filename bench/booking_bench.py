@@ -22,7 +22,6 @@ import argparse
 import http.client
 import os
 import secrets
-import signal
 import socket
 import statistics
 import string
@@ -37,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import signed_in_sessions, stop_gunicorn  # noqa: E402
 from bench.report import write_report  # noqa: E402
 
 
@@ -70,7 +70,6 @@ def _create_data(people: int, seats: int):
     session cookie for each. Bulk inserts: seconds, not minutes."""
     from django.contrib.auth.hashers import make_password
 
-    from bench._common import signed_in_sessions
     from enrollment.models import Application, ClassroomSession, QualifyingAgency
     from lms import clock
     from lms.models import User
@@ -308,12 +307,7 @@ def main() -> int:
         _wait_until_up(port, gunicorn_shape(args.workers)[0], deadline)
         results, attempted, elapsed = _stampede(port, session.pk, cookies, deadline)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_gunicorn(server)
     confirmed = Registration.objects.filter(session=session, status="confirmed").count()
     workers, threads = gunicorn_shape(args.workers, args.threads)
     ok = _report(results, attempted, elapsed, confirmed, args.seats, workers, threads)

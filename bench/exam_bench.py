@@ -35,7 +35,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -453,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     _django(args.settings)
     print(f"seeding {args.candidates} candidates…", flush=True)
     keys = _seed(args.candidates)
+    from bench._common import stop_gunicorn
     from bench.booking_bench import _free_port, _start_gunicorn
 
     port = _free_port()
@@ -462,11 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"driving gunicorn on 127.0.0.1:{port}…", flush=True)
         tally, stress, spent = _drive(args, port, keys)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_gunicorn(server)
     report = _report(args, tally, stress, spent, _results_check(args.candidates))
     _print(report)
     from bench.report import write_report

@@ -42,7 +42,6 @@ import http.client
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -58,6 +57,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import signed_in_sessions, stop_gunicorn  # noqa: E402
 from bench.booking_bench import _free_port, _start_gunicorn, gunicorn_shape  # noqa: E402
 from bench.exam_bench import Candidate, _pct, _wait_up  # noqa: E402
 from bench.report import write_report  # noqa: E402
@@ -99,7 +99,6 @@ def _seed(holders: int, year: int) -> list[tuple[int, str]]:
 
     from django.db import connections, transaction
 
-    from bench._common import signed_in_sessions
     from certification.models import (
         AuditSeed,
         CeuEntry,
@@ -535,11 +534,7 @@ def main(argv: list[str] | None = None) -> int:
             tally, seconds = _drive(args, port, standin, holders)
             time.sleep(2)  # webhooks still in flight (a late one is counted, not waited for)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+            stop_gunicorn(server)
     report = _report(
         args, tally, seconds, _stored([pk for pk, _ in holders]), _fee_cents(args.year)
     )
