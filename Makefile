@@ -72,6 +72,7 @@ bench: sysdeps venv
 	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/sweep_bench.py
 	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/verify_bench.py
 	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/suspension_bench.py
+	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/renewal_bench.py
 	$(PY) bench/report.py
 
 clean:

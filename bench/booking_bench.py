@@ -22,7 +22,6 @@ import argparse
 import http.client
 import os
 import secrets
-import signal
 import socket
 import statistics
 import string
@@ -37,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import signed_in_sessions, stop_gunicorn  # noqa: E402
 from bench.report import write_report  # noqa: E402
 
 
@@ -68,12 +68,7 @@ def _setup_django() -> None:
 def _create_data(people: int, seats: int):
     """Applicants ready to book Day 1 (training approved, fee paid), one session, and a signed-in
     session cookie for each. Bulk inserts: seconds, not minutes."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.utils.crypto import get_random_string
 
     from enrollment.models import Application, ClassroomSession, QualifyingAgency
     from lms import clock
@@ -125,20 +120,7 @@ def _create_data(people: int, seats: int):
         address="1 Loopback Way",
         capacity=seats,
     )
-    expires = clock.now() + timedelta(hours=2)
-    rows, cookies = [], []
-    for user in users:
-        key = get_random_string(32, string.ascii_lowercase + string.digits)
-        data = {
-            SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
-            HASH_SESSION_KEY: user.get_session_auth_hash(),
-        }
-        rows.append(
-            Session(session_key=key, session_data=SessionStore().encode(data), expire_date=expires)
-        )
-        cookies.append(key)
-    Session.objects.bulk_create(rows)
+    cookies = signed_in_sessions(users)
     return session, cookies
 
 
@@ -325,12 +307,7 @@ def main() -> int:
         _wait_until_up(port, gunicorn_shape(args.workers)[0], deadline)
         results, attempted, elapsed = _stampede(port, session.pk, cookies, deadline)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_gunicorn(server)
     confirmed = Registration.objects.filter(session=session, status="confirmed").count()
     workers, threads = gunicorn_shape(args.workers, args.threads)
     ok = _report(results, attempted, elapsed, confirmed, args.seats, workers, threads)

@@ -35,7 +35,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -186,6 +185,7 @@ class Tally:
 class Candidate:
     def __init__(self, port: int, session_key: str, deadline: float):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.host = f"127.0.0.1:{port}"  # absolute URLs the server builds point back here
         self.cookies = {"sessionid": session_key}
         self.deadline = deadline
 
@@ -194,7 +194,7 @@ class Candidate:
             raise TimeoutError("the run's time limit was reached")
         headers = {
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "Host": "127.0.0.1",
+            "Host": self.host,
             **(headers or {}),
         }
         try:
@@ -452,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     _django(args.settings)
     print(f"seeding {args.candidates} candidates…", flush=True)
     keys = _seed(args.candidates)
+    from bench._common import stop_gunicorn
     from bench.booking_bench import _free_port, _start_gunicorn
 
     port = _free_port()
@@ -461,11 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"driving gunicorn on 127.0.0.1:{port}…", flush=True)
         tally, stress, spent = _drive(args, port, keys)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_gunicorn(server)
     report = _report(args, tally, stress, spent, _results_check(args.candidates))
     _print(report)
     from bench.report import write_report

@@ -1,5 +1,5 @@
-"""Benchmark reports: each benchmark writes var/bench/<name>.json; `summary` prints one table
-of every report `make bench` wrote in this run."""
+"""Benchmark reports: each benchmark writes var/bench/<name>.json (LMS_BENCH_DIR elsewhere, e.g.
+a test's own folder); `summary` prints one table of every report `make bench` wrote in this run."""
 
 import json
 import os
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORTS = ROOT / "var" / "bench"
+REPORTS = Path(os.environ.get("LMS_BENCH_DIR") or ROOT / "var" / "bench")
 
 
 def write_report(name: str, report: dict) -> Path:
@@ -22,7 +22,7 @@ def write_report(name: str, report: dict) -> Path:
         "durable_database": _durable(),
     }
     path.write_text(json.dumps(report, indent=2, default=str))
-    print(f"report: {path.relative_to(ROOT)}")
+    print(f"report: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return path
 
 
@@ -46,6 +46,43 @@ def _durable() -> dict | str:
 def _row(name: str, measure: str, value: str, target: str, ok: bool | None) -> str:
     verdict = "" if ok is None else ("ok" if ok else "MISSED")
     return f"| {name} | {measure} | {value} | {target} | {verdict} |"
+
+
+def _renewal_rows(add, renewal: dict) -> None:
+    """The renewal rush: errors, each step beside the trivial view, throughput, the database."""
+    add(
+        "renewal",
+        f"errors ({renewal['label']})",
+        str(renewal["errors"]),
+        "0",
+        renewal["errors"] == 0,
+    )
+    notes = {"pay": " (the stand-in's page)", "confirmed": " (pay → paid: the webhook, 1 s delay)"}
+    rows = {**renewal["steps_ms"], "trivial view, same run": renewal["ping_ms"]}
+    for step, row in rows.items():
+        add(
+            "renewal",
+            f"{step}{notes.get(step, '')}: p50 / p95",
+            f"{row['p50']:.0f} / {row['p95']:.0f} ms (n={row['n']})",
+            "",
+            None,
+        )
+    add(
+        "renewal",
+        "throughput",
+        f"{renewal['holders_per_minute']} renewals/min, {renewal['requests_per_s']} requests/s",
+        "",
+        None,
+    )
+    stored = renewal["database"]
+    add(
+        "renewal",
+        "submitted, each paid once (database)",
+        f"{stored['submitted']} submitted, {stored['paid_payments']} paid, "
+        f"{stored['renewals_paid_twice']} paid twice",
+        f"exactly {renewal['holders']}, none twice",
+        renewal["database_ok"],
+    )
 
 
 def summary() -> int:
@@ -119,6 +156,8 @@ def summary() -> int:
                 "< 300 ms",
                 stats["seconds"] < 0.3,
             )
+    if renewal := found.get("renewal"):
+        _renewal_rows(add, renewal)
     if verify := found.get("verify"):
         add("verify", "verification JSON", json.dumps(verify.get("summary", ""))[:80], "", None)
     load = next(iter(found.values()), {}).get("load_average") if found else None

@@ -20,9 +20,7 @@ import argparse
 import http.client
 import json
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -32,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import stop_gunicorn  # noqa: E402
 from bench.booking_bench import _free_port, _start_gunicorn, gunicorn_shape  # noqa: E402
 from bench.booking_bench import _setup_django as setup_django  # noqa: E402  (same settings)
 
@@ -186,12 +185,7 @@ def main() -> int:
             port, [f"/verify/{n}.json" for n in numbers], args.clients, args.requests, _json_ok
         )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_gunicorn(server)
     print(f"gunicorn: {args.workers} workers x {args.threads} threads on 127.0.0.1:{port}")
     print(f"clients: {args.clients} concurrent, {args.requests} requests each")
     print(_line("trivial /exam/ping/", trivial))

@@ -19,13 +19,20 @@ Added endpoints (only `mode=payment` with inline `price_data`; no Prices, no cus
 Each attempt creates a new PaymentIntent (Stripe would reuse one); its metadata is the session's
 payment_intent_data[metadata] plus `checkout_session` (stand-in only: real Stripe does not add it).
 Events go out through localstripe's webhook machinery, signed with the registered secret.
+
+With LMS_CLOCK_START set (a drill or a benchmark whose server runs as of another moment), the
+stand-in's own time runs from the same moment: it signs webhooks and checks `expires_at` with it,
+as the server checks them with its clock.
 """
 
 import argparse
 import html
 import logging
+import os
 import pickle
+import sys
 import time
+from pathlib import Path
 
 from aiohttp import web
 from localstripe.errors import UserError
@@ -252,6 +259,16 @@ def _use_state_file(path):
     Store.dump_to_disk = dump if path else lambda self: None
 
 
+def _move_time(value: str) -> None:
+    """Shift this process's `time.time()` (which localstripe reads) as LMS_CLOCK_START shifts the
+    server's clock (lms.clock, the same parsing)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from lms.clock import clock_offset
+
+    offset, real = clock_offset(value).total_seconds(), time.time
+    time.time = lambda: real() + offset
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="a local address")
@@ -267,6 +284,8 @@ def main():
     ):
         parser.error("--webhook-url (http...) and --webhook-secret go together")
 
+    if os.environ.get("LMS_CLOCK_START"):
+        _move_time(os.environ["LMS_CLOCK_START"])
     _use_state_file(args.state_file)
     store.try_load_from_disk()
     if args.webhook_url:  # same as POST /_config/webhooks/cli url=... secret=...

@@ -141,9 +141,17 @@ def base_url(addr: str) -> str:
 
 def child_env(addr: str = WEB) -> dict[str, str]:
     """What every process gets: emails build their links from WAGTAILADMIN_BASE_URL, so it is
-    the address `make run` serves on (LMS_RUN_ADDR), unless set explicitly."""
+    the address `make run` serves on (LMS_RUN_ADDR), unless set explicitly. A moved clock
+    (LMS_CLOCK_START) is anchored once, so the web server, Celery and the stand-in agree."""
+    moved = {}
+    if os.environ.get("LMS_CLOCK_START"):
+        sys.path.insert(0, str(ROOT))  # run as a script from devtools/
+        from lms.clock import clock_start_anchored
+
+        moved["LMS_CLOCK_START"] = clock_start_anchored(os.environ["LMS_CLOCK_START"])
     return {
         **os.environ,
+        **moved,
         "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
         "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_PORT}",
         "PYTHONUNBUFFERED": "1",

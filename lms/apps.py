@@ -1,3 +1,4 @@
+import logging
 from pathlib import Path
 
 from django.apps import AppConfig
@@ -9,9 +10,16 @@ class LmsConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
-        from lms import account_audit
+        from lms import account_audit, clock
 
         account_audit.connect()
+        if settings.LMS_CLOCK_START:  # dev and bench settings only (production refuses it)
+            clock.run_from(settings.LMS_CLOCK_START)
+            logging.getLogger(__name__).warning(
+                "The clock is moved (LMS_CLOCK_START=%s): it reads %s.",
+                settings.LMS_CLOCK_START,
+                clock.now().isoformat(timespec="seconds"),
+            )
         # kombu's filesystem transport needs its folders to exist before anything is enqueued.
         folders = list(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).values())
         backend = getattr(settings, "CELERY_RESULT_BACKEND", None) or ""

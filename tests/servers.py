@@ -46,10 +46,10 @@ def _wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float 
 
 
 @contextmanager
-def standin_running(webhook_url: str, log_dir: Path) -> Iterator[str]:
-    """Run the stand-in on a free loopback port, posting webhooks to `webhook_url`; yields its
-    base URL and stops it afterwards."""
-    port = free_port()
+def standin_running(webhook_url: str, log_dir: Path, *, port: int | None = None) -> Iterator[str]:
+    """Run the stand-in on a free loopback port (or `port`), posting webhooks to `webhook_url`;
+    yields its base URL and stops it afterwards."""
+    port = port or free_port()
     log = log_dir / "server.log"
     cmd = [sys.executable, str(SCRIPT), "--port", str(port), "--webhook-url", webhook_url]
     cmd += ["--webhook-secret", django_settings.STRIPE_WEBHOOK_SECRET]

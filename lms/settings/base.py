@@ -140,6 +140,9 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "en-us"
 # Storage is UTC; "today" for the rules is America/Chicago and comes only from lms.clock.
 TIME_ZONE = "America/Chicago"
+# Run the clock "as of" another moment (lms.clock.run_from): only the dev and bench settings
+# read LMS_CLOCK_START from the environment; production refuses it.
+LMS_CLOCK_START = None
 USE_I18N = True
 USE_TZ = True
 

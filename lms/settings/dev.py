@@ -9,6 +9,8 @@ ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
 LMS_REQUIRE_STAFF_MFA = env_bool("LMS_REQUIRE_STAFF_MFA", False)
+# Drills: the server runs as of this moment and keeps ticking (README, "A moved clock").
+LMS_CLOCK_START = env("LMS_CLOCK_START") or None
 
 # The local Stripe stand-in started by `make run` (devtools/localstripe_server.py). Test keys only.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "sk_test_localstripe")

@@ -27,6 +27,12 @@ def required(name: str) -> str:
 
 
 DEBUG = False
+if os.environ.get("LMS_CLOCK_START"):
+    raise ImproperlyConfigured(
+        "LMS_CLOCK_START moves the clock, for benchmarks and drills only: production always runs "
+        "on the real clock. Unset it."
+    )
+LMS_CLOCK_START = None
 SECRET_KEY = required("SECRET_KEY")
 ALLOWED_HOSTS = required("ALLOWED_HOSTS").split(",")
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))  # noqa: F405

@@ -41,3 +41,11 @@ def test_production_requires_email_verification_and_staff_mfa():
     result = _manage("shell", "-c", code, env=EXAMPLE_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == ["mandatory", "True", "False"]
+
+
+def test_production_refuses_a_moved_clock():
+    env = {**EXAMPLE_ENV, "LMS_CLOCK_START": "2027-06-30T09:00:00-05:00"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "LMS_CLOCK_START moves the clock" in result.stderr
+    assert "production always runs on the real clock" in result.stderr
