@@ -259,7 +259,17 @@ def main():
     parser.add_argument("--webhook-url", help="register this receiver at startup")
     parser.add_argument("--webhook-secret", help="its signing secret (whsec_...)")
     parser.add_argument("--state-file", help="keep state here (default: memory only)")
+    parser.add_argument(
+        "--clock-offset",
+        type=float,
+        default=0,
+        help="run this server's clock so many seconds from the real one (a test whose project "
+        "clock is set to another day: signatures, expiries and created times follow it)",
+    )
     args = parser.parse_args()
+    if args.clock_offset:
+        real_time = time.time
+        time.time = lambda: real_time() + args.clock_offset
     if args.host in ("", "0.0.0.0", "::", "*"):
         parser.error("refusing to bind all interfaces; use 127.0.0.1")
     if bool(args.webhook_url) != bool(args.webhook_secret) or (
