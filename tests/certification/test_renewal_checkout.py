@@ -19,8 +19,8 @@ from lms.models import OutboxMessage
 from payments.models import Payment, PaymentStatus
 from payments.providers import EventKind
 from payments.providers.fake import FakeProvider
-from tests.certification.renewal_builders import YEAR, certified, ready_renewal
-from tests.payments.conftest import fake_deliver
+from tests.factories.certification import YEAR, certified, ready_renewal
+from tests.factories.payments import fake_deliver
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
