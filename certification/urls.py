@@ -68,6 +68,11 @@ urlpatterns: list[URLPattern] = [
     path("renewal/<int:pk>/employment/", renewals.renewal_employment, name="renewal-employment"),
     path("renewal/<int:pk>/sign/", renewals.renewal_sign, name="renewal-sign"),
     path("renewal/<int:pk>/submit/", renewals.renewal_submit, name="renewal-submit"),
+    path(
+        "renewal/<int:pk>/checkout/cancel/",
+        renewals.renewal_checkout_cancel,
+        name="renewal-checkout-cancel",
+    ),
     path("renewal/<int:pk>/late-fee/", renewals.renewal_late_fee, name="renewal-late-fee"),
     path("renewal/<int:pk>/summary.pdf", renewals.renewal_summary_pdf, name="renewal-summary-pdf"),
 ]

@@ -259,14 +259,19 @@ def _use_state_file(path):
     Store.dump_to_disk = dump if path else lambda self: None
 
 
-def _move_time(value: str) -> None:
-    """Shift this process's `time.time()` (which localstripe reads) as LMS_CLOCK_START shifts the
-    server's clock (lms.clock, the same parsing)."""
+def _shift_time(offset: float) -> None:
+    """Run this process's `time.time()` (which localstripe reads) `offset` seconds from the real
+    one: signatures, expiries and created times follow it."""
+    real = time.time
+    time.time = lambda: real() + offset
+
+
+def _start_offset(value: str) -> float:
+    """The seconds LMS_CLOCK_START shifts the server's clock by (lms.clock, the same parsing)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from lms.clock import clock_offset
 
-    offset, real = clock_offset(value).total_seconds(), time.time
-    time.time = lambda: real() + offset
+    return clock_offset(value).total_seconds()
 
 
 def main():
@@ -276,6 +281,13 @@ def main():
     parser.add_argument("--webhook-url", help="register this receiver at startup")
     parser.add_argument("--webhook-secret", help="its signing secret (whsec_...)")
     parser.add_argument("--state-file", help="keep state here (default: memory only)")
+    parser.add_argument(
+        "--clock-offset",
+        type=float,
+        default=0,
+        help="run this server's clock so many seconds from the real one (a test whose project "
+        "clock is set to another day; wins over LMS_CLOCK_START)",
+    )
     args = parser.parse_args()
     if args.host in ("", "0.0.0.0", "::", "*"):
         parser.error("refusing to bind all interfaces; use 127.0.0.1")
@@ -284,8 +296,10 @@ def main():
     ):
         parser.error("--webhook-url (http...) and --webhook-secret go together")
 
-    if os.environ.get("LMS_CLOCK_START"):
-        _move_time(os.environ["LMS_CLOCK_START"])
+    if args.clock_offset:  # a test whose project clock is frozen on another day
+        _shift_time(args.clock_offset)
+    elif os.environ.get("LMS_CLOCK_START"):  # a drill or benchmark on a moved clock
+        _shift_time(_start_offset(os.environ["LMS_CLOCK_START"]))
     _use_state_file(args.state_file)
     store.try_load_from_disk()
     if args.webhook_url:  # same as POST /_config/webhooks/cli url=... secret=...

@@ -46,13 +46,17 @@ def _wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float 
 
 
 @contextmanager
-def standin_running(webhook_url: str, log_dir: Path, *, port: int | None = None) -> Iterator[str]:
+def standin_running(
+    webhook_url: str, log_dir: Path, *, port: int | None = None, clock_offset: float = 0
+) -> Iterator[str]:
     """Run the stand-in on a free loopback port (or `port`), posting webhooks to `webhook_url`;
-    yields its base URL and stops it afterwards."""
+    yields its base URL and stops it afterwards. `clock_offset` (seconds) runs its clock that far
+    from the real one, for a test that sets the project clock to another day."""
     port = port or free_port()
     log = log_dir / "server.log"
     cmd = [sys.executable, str(SCRIPT), "--port", str(port), "--webhook-url", webhook_url]
     cmd += ["--webhook-secret", django_settings.STRIPE_WEBHOOK_SECRET]
+    cmd += ["--clock-offset", str(clock_offset)]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

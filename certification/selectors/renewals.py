@@ -4,7 +4,7 @@ approval, the fees, and the invariant check. Every read is scoped to who is aski
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -30,8 +30,8 @@ from certification.selectors.employment import is_employed_on
 from enrollment.rules import RuleViolation, renewal_fee, renewal_phase
 from enrollment.selectors.applications import policy_get
 from lms.models import User
-from payments.models import PaymentStatus
-from payments.selectors import is_employee_confirmed
+from payments.models import Payment, PaymentStatus
+from payments.selectors import is_employee_confirmed, payment_open_for
 
 R = RenewalStatus
 RENEWAL_REFERENCE = "renewal:"
@@ -98,6 +98,16 @@ def renewal_shortfall(renewal: Renewal, ceus=None) -> CeuShortfall:
     """What is still missing of the year's CEU requirement, with the hours that did not count."""
     ceus = list(renewal.ceus.all()) if ceus is None else ceus
     return ceu_shortfall_detailed(rule_entries(ceus), renewal.year, ceu_rules_get())
+
+
+def renewal_open_checkout(renewal: Renewal, now: datetime) -> Payment | None:
+    """The checkout for the renewal's fee the holder can still complete, if any: while it is
+    open the renewal is what is being paid for, so it cannot change."""
+    application = renewal.certification.application
+    if application is None or renewal.first_submitted_on is not None:
+        return None
+    reference = f"{RENEWAL_REFERENCE}{renewal.pk}"
+    return payment_open_for(application, now=now).filter(reference=reference).first()
 
 
 def is_fee_exempt(renewal: Renewal) -> bool:

@@ -45,8 +45,8 @@ from enrollment.uploads import save_upload
 from lms import clock
 from lms.models import User
 from lms.services import audit_record, email_send
-from payments.models import Payment, PaymentLineItem
-from payments.services import Charge, payment_start_charges
+from payments.models import Payment, PaymentLineItem, PaymentStatus
+from payments.services import Charge, payment_checkout_close, payment_start_charges
 
 R = RenewalStatus
 
@@ -102,7 +102,18 @@ def _lock(renewal: Renewal) -> Renewal:
     )
 
 
-def _holder_lock(renewal: Renewal, user: User, *, editable: bool = True) -> Renewal:
+CHECKOUT_OPEN = (
+    "Your payment for this renewal is open, so the renewal cannot change: what you pay for is "
+    "what is submitted. Finish paying, or cancel the payment on your renewal page to make "
+    "changes."
+)
+
+
+def _holder_lock(
+    renewal: Renewal, user: User, *, editable: bool = True, checkout_ok: bool = False
+) -> Renewal:
+    """The holder's renewal, locked. Refuses someone else's, one no longer editable (unless
+    `editable` is False) and, unless `checkout_ok`, one whose fee checkout is open."""
     locked = _lock(renewal)
     if locked.certification.holder_id != user.pk:
         raise RuleViolation("You can change only your own renewal.")
@@ -110,6 +121,8 @@ def _holder_lock(renewal: Renewal, user: User, *, editable: bool = True) -> Rene
         raise RuleViolation(
             f"This renewal is {locked.get_status_display().lower()}; it can no longer be changed."
         )
+    if not checkout_ok and selectors.renewal_open_checkout(locked, clock.now()) is not None:
+        raise RuleViolation(CHECKOUT_OPEN)
     return locked
 
 
@@ -369,11 +382,39 @@ def renewal_checkout(
 ) -> Payment | None:
     """Pay and submit, one step. When nothing is due (an exempt employee, or a returned renewal
     already paid) the renewal is submitted now and None is returned; otherwise a checkout for
-    the fee due today opens and the renewal is submitted when the payment is confirmed.
-    Raises RuleViolation (nothing written) when it is not ready or cannot be submitted."""
+    the fee due today opens (that fee is the price, however late it is paid) and the renewal is
+    submitted when the payment is confirmed. While the checkout is open the renewal cannot
+    change. Raises RuleViolation (nothing written) when it is not ready or cannot be submitted,
+    and when the checkout would stay open after late renewals close (it is closed at once)."""
+    payment = _checkout_open(renewal=renewal, user=user, base_url=base_url, provider=provider)
+    if payment is not None:
+        _refuse_past_close(payment, renewal.year, user)
+    return payment
+
+
+def _refuse_past_close(payment: Payment, year: int, user: User) -> None:
+    """A checkout that could be paid after Dec 30 ends would take money for a renewal that can
+    no longer be submitted (and money is never given back): close it and refuse. Its row stays,
+    so a payment that still arrives is recorded and flagged."""
+    if payment.expires_at is not None and payment.expires_at <= _late_window_closes(year):
+        return
+    payment_checkout_close(
+        payment_id=payment.pk,
+        why="It would have stayed open after late renewals close.",
+        actor=user,
+    )
+    raise RuleViolation(
+        f"Late renewals of {year} close at midnight tonight, and a payment started now could "
+        "still be open after that, so none was started. Contact certification staff."
+    )
+
+
+def _checkout_open(
+    *, renewal: Renewal, user: User, base_url: str | None, provider
+) -> Payment | None:
     today = clock.today()
     with transaction.atomic():
-        locked = _holder_lock(renewal, user)
+        locked = _holder_lock(renewal, user, checkout_ok=True)
         readiness = selectors.submission_problems(locked, today)
         if not readiness.ready:
             raise RuleViolation(" ".join(readiness.missing.values()))
@@ -404,6 +445,27 @@ def renewal_checkout(
             base_url=base_url,
             provider=provider,
         )
+
+
+def renewal_checkout_abandon(*, renewal: Renewal, user: User) -> Renewal:
+    """The holder gives up the open checkout of the renewal's fee to change the renewal: it is
+    closed at the provider first, then here. No-op when none is open. Raises RuleViolation for
+    someone else's renewal; ProviderUnavailable (nothing changed, the renewal stays locked) when
+    the provider cannot close it, since it could still be paid."""
+    with transaction.atomic():
+        locked = _holder_lock(renewal, user, checkout_ok=True)
+        payment = selectors.renewal_open_checkout(locked, clock.now())
+    if payment is None:
+        return locked
+    # The payment is locked before the renewal, in the order payment_confirm takes them.
+    with transaction.atomic():
+        closed = payment_checkout_close(
+            payment_id=payment.pk, why="The holder cancelled it to change the renewal.", actor=user
+        )
+        locked = _lock(locked)
+        if closed.status == PaymentStatus.EXPIRED:
+            _event(locked, "checkout_cancelled", actor=user, reason=f"Payment #{payment.pk}")
+    return locked
 
 
 def renewal_late_fee_checkout(
@@ -456,12 +518,27 @@ def renewal_payment_closed_reason(payment: Payment) -> str:
         return ""
     if renewal.first_submitted_on is not None or renewal.status not in EDITABLE:
         return "the renewal was already submitted"
+    # The amount fixed when the checkout started is the price (a Jun 30 checkout paid on Jul 1
+    # submits at $15; the late fee then falls due before approval): only a renewal that can no
+    # longer be submitted at all refuses the money.
     today = clock.today()
-    if renewal_phase(renewal.year, today) not in ("open", "late"):
-        return f"renewals of {renewal.year} have closed"
-    if selectors.fee_due_cents(renewal, today) != payment.amount_cents:
-        return "the fee due changed (the renewal phase moved on)"
-    return ""
+    phase = renewal_phase(renewal.year, today)
+    if phase == "open" or phase == "late" or _paid_in_time(payment, renewal.year, today):
+        return ""
+    return f"renewals of {renewal.year} have closed"
+
+
+def _late_window_closes(year: int):
+    """The end of Dec 30 of `year`, the last day a late renewal is accepted."""
+    return clock.local_midnight(date(year, 12, 31))
+
+
+def _paid_in_time(payment: Payment, year: int, today: date) -> bool:
+    """A confirmation that arrives on Dec 31 for a checkout that had closed by the end of Dec 30
+    was paid in time (the provider takes no money on a closed checkout): it still submits, until
+    the certification is terminated on Jan 1."""
+    closes = payment.expires_at
+    return closes is not None and closes <= _late_window_closes(year) and today.year == year
 
 
 def renewal_payment_paid(payment: Payment) -> None:
@@ -476,7 +553,9 @@ def renewal_payment_paid(payment: Payment) -> None:
         renewal.save(update_fields=["late_fee_payment"])
         _event(renewal, "late_fee_paid", actor=None, reason=f"Payment #{payment.pk}")
         return
-    _submit(renewal, actor=None, today=clock.today(), payment=payment, cents=payment.amount_cents)
+    # Submitted the day the holder pressed "pay and submit": the day its price was fixed.
+    started_on = payment.created_at.astimezone(clock.LOCAL_TZ).date()
+    _submit(renewal, actor=None, today=started_on, payment=payment, cents=payment.amount_cents)
 
 
 # --- Staff's decisions --------------------------------------------------------------------------

@@ -46,6 +46,14 @@ def _detail(renewal):
     return redirect("certification:renewal-detail", pk=renewal.pk)
 
 
+def _page(renewal) -> dict:
+    """The renewal page's context, with the fee checkout still open (it locks the renewal)."""
+    return {
+        **selectors.renewal_page(renewal, clock.today()),
+        "open_checkout": selectors.renewal_open_checkout(renewal, clock.now()),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def renewal_home(request: HttpRequest) -> HttpResponse:
@@ -72,8 +80,7 @@ def renewal_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def renewal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     renewal = _renewal_or_404(request, pk)
-    context = selectors.renewal_page(renewal, clock.today())
-    return render(request, "certification/renewal/detail.html", context)
+    return render(request, "certification/renewal/detail.html", _page(renewal))
 
 
 @login_required
@@ -96,7 +103,12 @@ def renewal_section(request: HttpRequest, pk: int, section: str) -> HttpResponse
         else:
             messages.success(request, f"{form.section.title} confirmed.")
             return _next_section(renewal, section)
-    context = {"renewal": renewal, "form": form, "section": form.section}
+    context = {
+        "renewal": renewal,
+        "form": form,
+        "section": form.section,
+        "open_checkout": selectors.renewal_open_checkout(renewal, clock.now()),
+    }
     status = 400 if form.errors else 200
     return render(request, "certification/renewal/section.html", context, status=status)
 
@@ -147,11 +159,7 @@ def renewal_ceus(request: HttpRequest, pk: int, ceu_pk: int | None = None) -> Ht
         else:
             messages.success(request, "CEU saved.")
             return redirect("certification:renewal-ceus", pk=renewal.pk)
-    context = {
-        **selectors.renewal_page(renewal, today),
-        "form": form,
-        "editing": ceu,
-    }
+    context = {**_page(renewal), "form": form, "editing": ceu}
     status = 400 if form.errors else 200
     return render(request, "certification/renewal/ceus.html", context, status=status)
 
@@ -245,7 +253,7 @@ def renewal_sign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Signed. Pay and submit to finish.")
             return _detail(renewal)
-    context = {**selectors.renewal_page(renewal, clock.today()), "form": form}
+    context = {**_page(renewal), "form": form}
     status = 400 if form.errors else 200
     return render(request, "certification/renewal/sign.html", context, status=status)
 
@@ -266,6 +274,21 @@ def renewal_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Your renewal is submitted.")
         return _detail(renewal)
     return redirect(payment.checkout_url)
+
+
+@login_required
+@require_POST
+def renewal_checkout_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give up the open payment (closed at the provider) to change the renewal."""
+    renewal = _renewal_or_404(request, pk)
+    try:
+        services.renewal_checkout_abandon(renewal=renewal, user=request.user)
+        messages.success(
+            request, "Payment cancelled: nothing was charged. You can change your renewal."
+        )
+    except (RuleViolation, ProviderUnavailable) as refusal:
+        messages.error(request, str(refusal))
+    return _detail(renewal)
 
 
 @login_required

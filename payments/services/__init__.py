@@ -11,11 +11,12 @@ from payments.services.events import (
     stripe_event_record,
     webhook_receive,
 )
-from payments.services.expiry import STALE_GRACE, payments_expire_stale
+from payments.services.expiry import STALE_GRACE, payment_checkout_close, payments_expire_stale
 
 __all__ = [
     "Charge",
     "STALE_GRACE",
+    "payment_checkout_close",
     "payment_confirm",
     "payment_expire",
     "payment_fail",

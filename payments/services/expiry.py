@@ -1,4 +1,5 @@
-"""The sweep of checkouts left unpaid, and closing the checkouts of an application that ended."""
+"""The sweep of checkouts left unpaid, closing the checkouts of an application that ended, and
+closing one checkout its owner app gave up (`payment_checkout_close`)."""
 
 import logging
 from datetime import datetime, timedelta
@@ -66,18 +67,41 @@ def payments_close_for_applications(application_ids: list[int], why: str) -> lis
         )
         for payment in payments:
             closed = _provider_expire(payment)
-            from_state, payment.status = payment.status, P.EXPIRED
-            payment.save(update_fields=["status"])
-            audit_record(
+            _mark_expired(
+                payment,
                 actor=None,
-                verb="payment.expired",
-                obj=payment,
-                from_state=from_state,
-                to_state=P.EXPIRED,
                 reason=f"{why} Checkout closed"
                 + ("." if closed else " here; the provider could not be reached."),
             )
     return [payment.pk for payment in payments]
+
+
+def _mark_expired(payment: Payment, *, actor, reason: str) -> None:
+    from_state, payment.status = payment.status, P.EXPIRED
+    payment.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        verb="payment.expired",
+        obj=payment,
+        from_state=from_state,
+        to_state=P.EXPIRED,
+        reason=reason,
+    )
+
+
+def payment_checkout_close(*, payment_id: int, why: str, actor=None) -> Payment:
+    """Close one open checkout (pending, or failed and retryable) at the provider, then mark it
+    expired here, audited with `why`. Unlike the closed hook, a provider that cannot be reached
+    leaves everything as it was: ProviderUnavailable is raised (nothing written), because the
+    checkout may still be paid. A payment no longer open is returned as it is."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.status not in (P.PENDING, P.FAILED):
+            return payment
+        if payment.checkout_session_id:
+            get_provider(payment.provider).expire_checkout(payment.checkout_session_id)
+        _mark_expired(payment, actor=actor, reason=f"{why} Checkout closed.")
+    return payment
 
 
 def _provider_expire(payment: Payment) -> bool:

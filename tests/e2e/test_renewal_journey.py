@@ -8,25 +8,29 @@ for every CEU's document and they upload them. Staff return the renewal with one
 holder fixes that CEU and submits again (no second payment); staff accept the documents and
 approve; `/verify/<number>.json` shows the new valid-through.
 
-The renewal year is the one open (or late) on the real day: the Stripe signature is checked
-against the project clock, so the clock cannot be moved here. (On Dec 31 no renewal is accepted
-at all, by the rules.)
+The journey runs on fixed days, whatever the real date: the project clock (the live server runs
+in this process, so `clock.frozen_at` applies to it) is set to a day of the open season and
+ticks with real time, and the stand-in runs its own clock by the same offset, so its checkout
+expiries and webhook signatures agree with the project's. A second, short journey pays a late
+renewal ($40) in August.
 """
 
 import json
 import re
-from datetime import date, timedelta
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from certification.models import AuditSeed, Renewal, RenewalStatus
+from certification.selectors.renewals import late_fee_owed_cents
 from certification.services.certificates import certification_issue
 from enrollment.rules import renewal_fee
 from lms import clock
 from payments.models import Payment, PaymentStatus
-from tests.factories.certification import confirm_employment, ready_application
+from tests.factories.certification import confirm_employment, ready_application, ready_renewal
 from tests.factories.enrollment import PASSWORD
 from tests.samples import pdf_bytes
 from tests.servers import standin_running
@@ -34,17 +38,21 @@ from tests.servers import standin_running
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _renewal_year() -> int:
-    today = clock.today()
-    return today.year if today < date(today.year, 12, 31) else today.year + 1
+YEAR = 2027
+OPEN_SEASON = datetime(YEAR, 3, 2, 9, 0, tzinfo=clock.LOCAL_TZ)
+LATE_PHASE = datetime(YEAR, 8, 10, 9, 0, tzinfo=clock.LOCAL_TZ)
 
 
-@pytest.fixture
-def standin(live_server, settings, tmp_path):
-    with standin_running(live_server.url + reverse("payments:stripe-webhook"), tmp_path) as base:
+@contextmanager
+def _standin_from(start, live_server, settings, tmp_path):
+    """The stand-in on a clock that reads `start` now and ticks with real time. Yields its base
+    URL and `now()`, which sets the project clock to that same moment for a block."""
+    offset = start - datetime.now(tz=UTC)
+    webhook = live_server.url + reverse("payments:stripe-webhook")
+    with standin_running(webhook, tmp_path, clock_offset=offset.total_seconds()) as base:
         settings.STRIPE_API_BASE = base
         settings.PAYMENT_PROVIDER = "stripe"
-        yield base
+        yield base, lambda: clock.frozen_at(datetime.now(tz=UTC) + offset)
 
 
 def _signed_in(browser, live_server, user):
@@ -115,100 +123,136 @@ def _pay(page, standin, amount):
 
 
 def test_holder_renews_is_drawn_corrected_and_approved(
-    browser, live_server, cert_staff, settings, standin, screenshot, tmp_path
+    browser, live_server, cert_staff, settings, screenshot, tmp_path
 ):
     settings.WAGTAILADMIN_BASE_URL = live_server.url
-    year = _renewal_year()
+    year = YEAR
     AuditSeed.objects.create(year=year, seed="journey", rate="1")  # everyone is drawn
     certification = _certified(cert_staff, year)
-    fee = renewal_fee(year, clock.today(), odmhsas_employee=False)
-    amount = f"${fee:,.2f}"
+    with _standin_from(OPEN_SEASON, live_server, settings, tmp_path) as (standin, now):
+        with now():
+            fee = renewal_fee(year, clock.today(), odmhsas_employee=False)
+            assert fee == 15
+            amount = f"${fee:,.2f}"
 
-    # 1. The holder: /certificate/ → the renewal → each section.
-    page = _signed_in(browser, live_server, certification.holder)
-    page.goto("/certificate/")
-    page.get_by_role("link", name=f"Renew for {year}").click()
-    page.get_by_role("button", name=f"Start my {year} renewal").click()
-    renewal = Renewal.objects.get(certification=certification)
-    page.get_by_role("link", name="Personal").first.click()
-    _sections(page)
+            # 1. The holder: /certificate/ → the renewal → each section.
+            page = _signed_in(browser, live_server, certification.holder)
+            page.goto("/certificate/")
+            page.get_by_role("link", name=f"Renew for {year}").click()
+            page.get_by_role("button", name=f"Start my {year} renewal").click()
+            renewal = Renewal.objects.get(certification=certification)
+            page.get_by_role("link", name="Personal").first.click()
+            _sections(page)
 
-    # 2. CEUs with the live "what's missing" panel.
-    expect(page.get_by_role("heading", name=re.compile("^CEUs"))).to_be_visible()
-    _ceus(page, year)
-    screenshot("ceus")
+            # 2. CEUs with the live "what's missing" panel.
+            expect(page.get_by_role("heading", name=re.compile("^CEUs"))).to_be_visible()
+            _ceus(page, year)
+            screenshot("ceus")
 
-    # 3. Employment re-verification: the employer's attester confirms.
-    page.get_by_role("link", name="Back to your renewal").click()
-    page.get_by_role("button", name=re.compile("^Ask .* to confirm my employment")).click()
-    expect(page.locator("#verification-status")).to_have_text("Waiting for your employer")
-    confirm_employment(renewal)
+            # 3. Employment re-verification: the employer's attester confirms.
+            page.get_by_role("link", name="Back to your renewal").click()
+            page.get_by_role("button", name=re.compile("^Ask .* to confirm my employment")).click()
+            expect(page.locator("#verification-status")).to_have_text("Waiting for your employer")
+            confirm_employment(renewal)
 
-    # 4. Summary and signature.
-    page.get_by_role("link", name="Summary and signature").click()
-    page.get_by_label("Your full name").fill("Dana Whitehorse")
-    page.get_by_label(re.compile("^I attest")).check()
-    page.get_by_role("button", name="Sign the renewal").click()
-    expect(page.get_by_text("Signed. Pay and submit to finish.")).to_be_visible()
+            # 4. Summary and signature.
+            page.get_by_role("link", name="Summary and signature").click()
+            page.get_by_label("Your full name").fill("Dana Whitehorse")
+            page.get_by_label(re.compile("^I attest")).check()
+            page.get_by_role("button", name="Sign the renewal").click()
+            expect(page.get_by_text("Signed. Pay and submit to finish.")).to_be_visible()
 
-    # 5. Pay and submit on the stand-in; submitted only once the webhook confirms it.
-    _pay(page, standin, amount)
-    expect(page.locator("#renewal-status")).to_have_text("Submitted: waiting for review")
-    payment = Payment.objects.get(reference=f"renewal:{renewal.pk}")
-    assert payment.status == PaymentStatus.PAID and payment.amount_cents == int(fee * 100)
-    link = page.get_by_role("link", name="Your Renewal Summary Form (PDF)")
-    summary = page.request.get(link.get_attribute("href"))
-    assert summary.headers["content-type"] == "application/pdf"
-    assert f"renewal-summary-{year}" in summary.headers["content-disposition"]
+        with now():
+            # 5. Pay and submit on the stand-in; submitted only once the webhook confirms it.
+            _pay(page, standin, amount)
+            expect(page.locator("#renewal-status")).to_have_text("Submitted: waiting for review")
+            payment = Payment.objects.get(reference=f"renewal:{renewal.pk}")
+            assert payment.status == PaymentStatus.PAID and payment.amount_cents == int(fee * 100)
+            link = page.get_by_role("link", name="Your Renewal Summary Form (PDF)")
+            summary = page.request.get(link.get_attribute("href"))
+            assert summary.headers["content-type"] == "application/pdf"
+            assert f"renewal-summary-{year}" in summary.headers["content-disposition"]
 
-    # 6. Drawn: the red banner, one upload per CEU, then "under review".
-    expect(page.get_by_role("alert")).to_contain_text("randomly selected")
-    document = tmp_path / "certificate.pdf"
-    document.write_bytes(pdf_bytes())
-    for title in ("Ethics in case management", "Strengths-based practice", "Crisis de-escalation"):
-        page.get_by_label(f"Certificate or transcript for “{title}”").set_input_files(document)
-        page.get_by_label(f"Certificate or transcript for “{title}”").locator(
-            "xpath=following-sibling::button"
-        ).click()
-        expect(page.get_by_text(f"Document for “{title}” received: under review.")).to_be_visible()
-    expect(page.locator(".under-review")).to_have_count(3)
-    screenshot("drawn")
+        with now():
+            # 6. Drawn: the red banner, one upload per CEU, then "under review".
+            expect(page.get_by_role("alert")).to_contain_text("randomly selected")
+            document = tmp_path / "certificate.pdf"
+            document.write_bytes(pdf_bytes())
+            for title in (
+                "Ethics in case management",
+                "Strengths-based practice",
+                "Crisis de-escalation",
+            ):
+                page.get_by_label(f"Certificate or transcript for “{title}”").set_input_files(
+                    document
+                )
+                page.get_by_label(f"Certificate or transcript for “{title}”").locator(
+                    "xpath=following-sibling::button"
+                ).click()
+                expect(
+                    page.get_by_text(f"Document for “{title}” received: under review.")
+                ).to_be_visible()
+            expect(page.locator(".under-review")).to_have_count(3)
+            screenshot("drawn")
 
-    # 7. Staff return it with one correction on a CEU.
-    staff = _signed_in(browser, live_server, cert_staff)
-    staff.goto(f"/admin/certification/renewals/?year={year}")
-    staff.get_by_role("link", name=certification.number).click()
-    form = staff.locator("#return-form")
-    form.get_by_label("Target").select_option("ceu")
-    form.get_by_label("CEU:", exact=True).select_option(label="Crisis de-escalation")
-    form.get_by_label("What to fix").fill("Give the provider's full name.")
-    form.get_by_role("button", name="Return for correction").click()
-    expect(staff.get_by_text("Renewal returned with the correction")).to_be_visible()
+            # 7. Staff return it with one correction on a CEU.
+            staff = _signed_in(browser, live_server, cert_staff)
+            staff.goto(f"/admin/certification/renewals/?year={year}")
+            staff.get_by_role("link", name=certification.number).click()
+            form = staff.locator("#return-form")
+            form.get_by_label("Target").select_option("ceu")
+            form.get_by_label("CEU:", exact=True).select_option(label="Crisis de-escalation")
+            form.get_by_label("What to fix").fill("Give the provider's full name.")
+            form.get_by_role("button", name="Return for correction").click()
+            expect(staff.get_by_text("Renewal returned with the correction")).to_be_visible()
 
-    # 8. The holder fixes the CEU and submits again, without paying again.
-    page.goto(f"/renewal/{renewal.pk}/")
-    expect(page.locator("#corrections-heading")).to_be_visible()
-    expect(page.get_by_text("Give the provider's full name.")).to_be_visible()
-    page.get_by_role("link", name="Add or change CEUs").click()
-    page.get_by_role("row", name=re.compile("Crisis de-escalation")).get_by_role(
-        "link", name="Edit"
-    ).click()
-    page.get_by_label("Provider", exact=True).fill("Red Rock Behavioral Health Training Institute")
-    page.get_by_role("button", name="Save CEU").click()
-    page.get_by_role("link", name="Back to your renewal").click()
-    page.get_by_role("button", name="Submit again").click()
-    expect(page.locator("#renewal-status")).to_have_text("Submitted: waiting for review")
-    assert Payment.objects.filter(reference=f"renewal:{renewal.pk}").count() == 1
+            # 8. The holder fixes the CEU and submits again, without paying again.
+            page.goto(f"/renewal/{renewal.pk}/")
+            expect(page.locator("#corrections-heading")).to_be_visible()
+            expect(page.get_by_text("Give the provider's full name.")).to_be_visible()
+            page.get_by_role("link", name="Add or change CEUs").click()
+            page.get_by_role("row", name=re.compile("Crisis de-escalation")).get_by_role(
+                "link", name="Edit"
+            ).click()
+            page.get_by_label("Provider", exact=True).fill(
+                "Red Rock Behavioral Health Training Institute"
+            )
+            page.get_by_role("button", name="Save CEU").click()
+            page.get_by_role("link", name="Back to your renewal").click()
+            page.get_by_role("button", name="Submit again").click()
+            expect(page.locator("#renewal-status")).to_have_text("Submitted: waiting for review")
+            assert Payment.objects.filter(reference=f"renewal:{renewal.pk}").count() == 1
 
-    # 9. Staff accept every document and approve.
-    staff.reload()
-    for _ in range(3):
-        staff.locator("form.doc-review").first.get_by_role("button", name="Accept").click()
-        expect(staff.get_by_text("Document reviewed.")).to_be_visible()
-    staff.get_by_role("button", name="Approve").click()
-    expect(staff.get_by_text("Renewal approved")).to_be_visible()
-    assert Renewal.objects.get(pk=renewal.pk).status == RenewalStatus.APPROVED
+            # 9. Staff accept every document and approve.
+            staff.reload()
+            for _ in range(3):
+                staff.locator("form.doc-review").first.get_by_role("button", name="Accept").click()
+                expect(staff.get_by_text("Document reviewed.")).to_be_visible()
+            staff.get_by_role("button", name="Approve").click()
+            expect(staff.get_by_text("Renewal approved")).to_be_visible()
+            assert Renewal.objects.get(pk=renewal.pk).status == RenewalStatus.APPROVED
 
-    # 10. The public JSON shows the new valid-through.
-    response = page.request.get(f"/verify/{certification.number}.json")
-    assert json.loads(response.text())["valid_through"] == f"{year + 1}-06-30"
+            # 10. The public JSON shows the new valid-through.
+            response = page.request.get(f"/verify/{certification.number}.json")
+            assert json.loads(response.text())["valid_through"] == f"{year + 1}-06-30"
+
+
+def test_a_late_renewal_pays_the_late_fee_and_is_submitted(
+    browser, live_server, cert_staff, settings, tmp_path
+):
+    """August 10: the renewal was ready (through the services), the holder pays $40 on the
+    stand-in and it is submitted, dated that day, with no further late fee owed."""
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    AuditSeed.objects.create(year=YEAR, seed="journey", rate="0")  # nobody is drawn
+    certification = _certified(cert_staff, YEAR)
+    renewal = ready_renewal(certification, on=date(YEAR, 8, 9))
+    with _standin_from(LATE_PHASE, live_server, settings, tmp_path) as (standin, now), now():
+        page = _signed_in(browser, live_server, certification.holder)
+        page.goto(f"/renewal/{renewal.pk}/")
+        expect(page.locator("#submit")).to_contain_text("Fee: $40.00")
+        _pay(page, standin, "$40.00")
+        expect(page.locator("#renewal-status")).to_have_text("Submitted: waiting for review")
+    renewal.refresh_from_db()
+    assert renewal.status == RenewalStatus.SUBMITTED and renewal.fee_cents == 4000
+    assert renewal.first_submitted_on == LATE_PHASE.date()
+    assert late_fee_owed_cents(renewal, date(YEAR, 8, 11)) == 0
