@@ -8,13 +8,14 @@ from django.db.models import Q, QuerySet
 
 from enrollment.models import Application, ApplicationStatus
 from enrollment.models.applications import FINAL
-from exams import richtext, rules
+from exams import attempt_page, richtext, rules
 from exams.bankfile import ParsedItem, ParsedOption, ParseError, parse
 from exams.conf import save_grace_seconds
 from exams.models import (
     AccommodationRequest,
     AccommodationStatus,
     AttemptItem,
+    AttemptPage,
     AttemptStatus,
     ExamAttempt,
     ExamDefinition,
@@ -41,12 +42,14 @@ def exam_definition_current() -> ExamDefinition | None:
     return ExamDefinition.objects.filter(is_active=True).order_by("-pk").first()
 
 
-def application_for_exam(*, user: User) -> Application | None:
-    """The person's open application (the one the exam counts for), if any."""
+def application_for_exam(*, user: User, for_update: bool = False) -> Application | None:
+    """The person's open application (the one the exam counts for), if any; locked when
+    `for_update` (inside the caller's transaction)."""
     if not user.is_authenticated:
         return None
+    applications = Application.objects.select_for_update() if for_update else Application.objects
     return (
-        Application.objects.filter(user=user)
+        applications.filter(user=user)
         .exclude(status__in=FINAL - {S.CERTIFIED})
         .order_by("-created_at", "-pk")
         .first()
@@ -177,31 +180,25 @@ def attempt_is_overdue(attempt: ExamAttempt, now: datetime) -> bool:
     )
 
 
-def attempt_items_for_candidate(attempt: ExamAttempt) -> list[dict]:
-    """The items as the candidate sees them while the attempt is open: prompt, options (key and
-    text) and their saved answer. Never the keys or the rationale."""
-    rows = AttemptItem.objects.filter(attempt_id=attempt.pk).order_by("position")
-    fields = ("position", "kind", "prompt", "text_format", "options", "response")
-    return [
-        {
-            "position": row["position"],
-            "number": row["position"] + 1,
-            "kind": row["kind"],
-            "multiple": row["kind"] == rules.ItemKind.MULTIPLE,
-            "prompt": row["prompt"],
-            "prompt_html": richtext.render(row["prompt"], row["text_format"]),
-            "options": [
-                {
-                    "key": o["key"],
-                    "text": o["text"],
-                    "html": richtext.render(o["text"], row["text_format"]),
-                }
-                for o in row["options"]
-            ],
-            "response": row["response"] or [],
-        }
-        for row in rows.values(*fields)
-    ]
+def attempt_page_for_candidate(attempt: ExamAttempt) -> dict:
+    """The questions of an open attempt as its page shows them, with the saved answers chosen
+    (`items_html`), and how many there are and are answered: the HTML rendered when the paper
+    was drawn, marked (two small reads); an attempt without one is rendered from its items.
+    Never the keys or the rationale."""
+    responses = dict(
+        AttemptItem.objects.filter(attempt_id=attempt.pk).values_list("position", "response")
+    )
+    html = AttemptPage.objects.filter(pk=attempt.pk).values_list("html", flat=True).first()
+    if html is None:
+        rows = AttemptItem.objects.filter(attempt_id=attempt.pk).order_by("position")
+        html = attempt_page.page_render(
+            list(rows.values("position", "kind", "prompt", "text_format", "options"))
+        )
+    return {
+        "items_html": attempt_page.page_mark(html, responses),
+        "item_count": len(responses),
+        "answered": sum(1 for keys in responses.values() if keys),
+    }
 
 
 def attempt_review_items(attempt: ExamAttempt) -> list[dict]:

@@ -24,7 +24,7 @@ from exams.selectors import (
     accommodation_list_for_user,
     attempt_get_for_user,
     attempt_is_overdue,
-    attempt_items_for_candidate,
+    attempt_page_for_candidate,
     attempt_remaining_seconds,
     attempt_review_items,
     attempts_list_for_user,
@@ -102,12 +102,11 @@ def attempt_detail(request, pk):
     attempt = _close_if_overdue(_own_attempt(request, pk), now)
     if not attempt.is_open:
         return redirect("exams:attempt-result", pk=attempt.pk)
-    items = attempt_items_for_candidate(attempt)
+    page = attempt_page_for_candidate(attempt)
     context = {
         "attempt": attempt,
-        "items": items,
-        "answered": sum(1 for item in items if item["response"]),
-        "position": min(attempt.last_position, max(len(items) - 1, 0)),
+        **page,
+        "position": min(attempt.last_position, max(page["item_count"] - 1, 0)),
         "remaining_seconds": attempt_remaining_seconds(attempt, now),
     }
     context["remaining_label"] = clock_label(context["remaining_seconds"])

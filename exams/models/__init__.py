@@ -1,6 +1,7 @@
 from exams.models.accommodations import AccommodationRequest, AccommodationStatus
 from exams.models.attempts import (
     AttemptItem,
+    AttemptPage,
     AttemptStatus,
     AttemptVia,
     ExamAttempt,
@@ -13,6 +14,7 @@ __all__ = [
     "AccommodationRequest",
     "AccommodationStatus",
     "AttemptItem",
+    "AttemptPage",
     "AttemptStatus",
     "AttemptVia",
     "BlueprintRow",

@@ -135,6 +135,7 @@ class ReadyPaper(models.Model):
         "exams.ExamDefinition", on_delete=models.CASCADE, related_name="ready_papers"
     )
     items = models.JSONField()
+    page_html = models.TextField(blank=True)  # the questions as the page shows them (attempt_page)
     drawn_at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -142,3 +143,20 @@ class ReadyPaper(models.Model):
 
     def __str__(self) -> str:
         return f"Ready paper of {self.user_id}"
+
+
+class AttemptPage(models.Model):
+    """The attempt's questions as its page shows them, rendered once when the paper was drawn
+    (exams.attempt_page): each visit marks the saved answers on it instead of rendering forty
+    questions again. Kept apart from the attempt so that lists of attempts never load it."""
+
+    attempt = models.OneToOneField(
+        ExamAttempt, on_delete=models.CASCADE, primary_key=True, related_name="page"
+    )
+    html = models.TextField()
+
+    class Meta:
+        verbose_name = "attempt page"
+
+    def __str__(self) -> str:
+        return f"Page of attempt #{self.attempt_id}"

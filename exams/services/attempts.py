@@ -10,17 +10,19 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Q, Value, When
 
 from enrollment.models import Application
 from enrollment.services.applications import application_exam_passed
-from exams import rules
+from exams import attempt_page, rules
 from exams.conf import save_grace_seconds
 from exams.models import (
     AttemptItem,
+    AttemptPage,
     AttemptStatus,
     AttemptVia,
+    BlueprintRow,
     ExamAttempt,
     ExamItem,
     ItemStatus,
@@ -59,8 +61,9 @@ def attempt_start(
 ) -> ExamAttempt:
     """Start an attempt, or return the one already under way (another tab or device resumes it).
 
-    Draws the blueprint's items at random from the active ones, shuffles their options, and stores
-    the served content with the attempt. One active attempt per person (a database constraint).
+    Serves the person's ready paper when it still fits (see `_from_paper`), else draws the
+    blueprint's items at random from the active ones, shuffles their options, and stores the
+    served content with the attempt. One active attempt per person (a database constraint).
     Raises RuleViolation when the person may not start (eligibility, window, attempts, waiting).
     """
     now = now or clock.now()
@@ -72,9 +75,8 @@ def attempt_start(
         attempt_submit(attempt=active, actor=None, via=AttemptVia.TIME, now=now)
     try:
         with transaction.atomic():
-            application = application_for_exam(user=user)
-            if application is not None:  # one person's starts (two tabs) queue up here
-                application = Application.objects.select_for_update().get(pk=application.pk)
+            # one person's starts (two tabs) queue up on their application's lock
+            application = application_for_exam(user=user, for_update=True)
             availability = exam_availability(user=user, now=now, application=application)
             if availability.active_attempt is not None:
                 return availability.active_attempt
@@ -89,13 +91,9 @@ def attempt_start(
 
 
 def _create(user: User, availability, now: datetime, rng: random.Random) -> ExamAttempt:
-    """The attempt from the person's ready paper when it still fits (two reads, one insert
-    each for the attempt and its items), else from a paper drawn now."""
+    """The attempt, served from the person's ready paper when it still fits (on PostgreSQL:
+    one insert of the attempt, one statement for the rest), else from a paper drawn now."""
     definition = availability.definition
-    paper = ReadyPaper.objects.filter(user=user).first()
-    served = paper.items if paper is not None and _paper_fits(paper, availability) else None
-    if served is None:
-        served = _draw(definition, rng)
     limit, extra = definition.time_limit_minutes, availability.extra_minutes
     attempt = ExamAttempt.objects.create(
         user=user,
@@ -109,20 +107,106 @@ def _create(user: User, availability, now: datetime, rng: random.Random) -> Exam
         pass_mark_percent=definition.pass_mark_percent,
         feedback=definition.feedback,
     )
-    AttemptItem.objects.bulk_create(
-        AttemptItem(attempt=attempt, position=position, **entry)
-        for position, entry in enumerate(served)
-    )
-    if paper is not None:
-        ReadyPaper.objects.filter(pk=paper.pk).delete()
+    served = _from_paper(attempt) if connection.vendor == "postgresql" else 0
+    if not served:
+        ReadyPaper.objects.filter(user=user).delete()
+        paper = _draw(definition, rng)
+        AttemptItem.objects.bulk_create(
+            AttemptItem(attempt=attempt, position=position, **entry)
+            for position, entry in enumerate(paper)
+        )
+        AttemptPage.objects.create(attempt=attempt, html=attempt_page.page_render(paper))
+        served = len(paper)
     audit_record(
         actor=user,
         verb="exam_attempt.started",
         obj=attempt,
         to_state=A.IN_PROGRESS,
-        reason=f"{len(served)} items, {limit} minutes + {extra} extra.",
+        reason=f"{served} items, {limit} minutes + {extra} extra.",
     )
     return attempt
+
+
+# The ready paper, taken (deleted) whatever it holds; when it is for this application and exam,
+# follows the blueprint's counts per topic, and every item on it is still active at the revision
+# it copied (one flagged, retired or edited since means a new draw), its items and page become
+# the attempt's. Returns how many items were served (0: draw now).
+_FROM_PAPER = """
+WITH paper AS (
+    DELETE FROM {paper} WHERE user_id = %(user)s
+    RETURNING application_id, definition_id, items, page_html
+), entry AS (
+    SELECT e.value AS v, (e.ordinality - 1)::int AS position
+    FROM paper, jsonb_array_elements(paper.items) WITH ORDINALITY AS e
+    WHERE paper.application_id = %(application)s AND paper.definition_id = %(definition)s
+), fits AS (
+    SELECT EXISTS (SELECT 1 FROM entry)
+    AND NOT EXISTS (
+        SELECT 1 FROM entry LEFT JOIN {item} i
+            ON i.id = (entry.v->>'item_id')::bigint AND i.status = %(active)s
+            AND i.latest_revision_id = (entry.v->>'revision_id')::bigint
+        WHERE i.id IS NULL
+    )
+    AND NOT EXISTS (
+        SELECT 1 FROM (
+            SELECT (v->>'topic_id')::bigint AS topic_id, count(*) AS n FROM entry GROUP BY 1
+        ) drawn FULL JOIN (
+            SELECT topic_id, item_count AS n FROM {blueprint}
+            WHERE definition_id = %(definition)s AND item_count > 0
+        ) wanted ON drawn.topic_id = wanted.topic_id
+        WHERE drawn.n IS DISTINCT FROM wanted.n
+    ) AS ok
+), served AS (
+    INSERT INTO {attempt_item} (attempt_id, position, item_id, revision_id, topic_id, kind,
+        prompt, text_format, options, correct_keys, rationale)
+    SELECT %(attempt)s, position, (v->>'item_id')::bigint, (v->>'revision_id')::bigint,
+        (v->>'topic_id')::bigint, v->>'kind', v->>'prompt',
+        COALESCE(v->>'text_format', 'plain'), v->'options', v->'correct_keys',
+        COALESCE(v->>'rationale', '')
+    FROM entry, fits WHERE fits.ok
+    RETURNING 1
+), page AS (
+    INSERT INTO {page} (attempt_id, html)
+    SELECT %(attempt)s, paper.page_html FROM paper, fits WHERE fits.ok AND paper.page_html <> ''
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM served), (SELECT count(*) FROM page)
+"""
+
+
+def _from_paper(attempt: ExamAttempt) -> int:
+    """Serve the person's ready paper to `attempt` in one statement (see _FROM_PAPER); a paper
+    drawn before pages were kept gets its page rendered here."""
+    quote = connection.ops.quote_name
+    tables = {
+        name: quote(model._meta.db_table)
+        for name, model in (
+            ("paper", ReadyPaper),
+            ("item", ExamItem),
+            ("blueprint", BlueprintRow),
+            ("attempt_item", AttemptItem),
+            ("page", AttemptPage),
+        )
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FROM_PAPER.format(**tables),
+            {
+                "user": attempt.user_id,
+                "application": attempt.application_id,
+                "definition": attempt.definition_id,
+                "active": ItemStatus.ACTIVE.value,
+                "attempt": attempt.pk,
+            },
+        )
+        served, paged = cursor.fetchone()
+    if served and not paged:
+        rows = attempt.items.order_by("position")
+        html = attempt_page.page_render(
+            list(rows.values("position", "kind", "prompt", "text_format", "options"))
+        )
+        AttemptPage.objects.create(attempt=attempt, html=html)
+    return served
 
 
 def paper_prepare(
@@ -146,6 +230,7 @@ def paper_prepare(
                     "application": availability.application,
                     "definition": availability.definition,
                     "items": items,
+                    "page_html": attempt_page.page_render(items),
                     "drawn_at": now,
                 },
             )
