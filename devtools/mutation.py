@@ -52,7 +52,6 @@ MODULES: dict[str, list[str]] = {
     "payments/providers/stripe.py": [
         "tests/payments/test_webhook_refusals.py",
         "tests/payments/test_providers.py",
-        "tests/payments/test_stripe_standin.py",
     ],
     "exams/rules.py": ["tests/exams/test_rules.py"],
     "exams/services/attempts.py": ["tests/exams/test_attempts.py", "tests/exams/test_views.py"],

@@ -130,6 +130,19 @@ def test_an_event_signed_exactly_the_tolerance_ago_is_still_accepted():
             _parse(payload, signature)
 
 
+def test_a_timestamp_added_to_the_header_does_not_hide_the_signing_time():
+    """An event signed an hour ahead (prepared in advance) stays refused when a current `t=`
+    is appended after its signature; a stray unreadable `t=` is refused as such, with a 400
+    (never an error page the provider would retry for days)."""
+    payload = json.dumps(_event()).encode()
+    ahead = stripe_signature(payload, at=int(time.time()) + 3600)
+
+    with pytest.raises(InvalidEvent, match="tolerance"):
+        _parse(payload, f"{ahead},t={int(time.time())}")
+    with pytest.raises(InvalidEvent, match="no timestamp"):
+        _parse(payload, f" t=soon,{stripe_signature(payload)}")
+
+
 def test_the_sdk_itself_refuses_a_replay_signed_before_its_window():
     """The SDK call keeps its own replay window (the provider checks the time again, both ways):
     an event signed six minutes ago is refused by the signature check, not accepted."""
