@@ -178,6 +178,24 @@ def test_enrolled_staff_are_asked_for_the_code_and_refused_without_it(client, se
     assert other.get("/dashboard/").status_code == 200
 
 
+def test_staff_who_set_up_totp_in_this_session_carry_on_without_a_second_prompt(
+    client, settings, cert_staff
+):
+    """Activating the device took a valid code from it, so the session has shown the second
+    factor; the health check answers throughout."""
+    settings.LMS_REQUIRE_STAFF_MFA = True
+    client.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/dashboard/").url == "/accounts/2fa/totp/activate/"
+    client.post(client.get("/accounts/2fa/totp/activate/").url, {"password": PASSWORD})
+    client.get("/accounts/2fa/totp/activate/")
+    secret = client.session["mfa.totp.secret"]  # what the authenticator app scans
+
+    assert client.post("/accounts/2fa/totp/activate/", {"code": _code(secret)}).status_code == 302
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
 def test_mfa_is_optional_for_staff_when_the_setting_is_off(client, settings, cert_staff):
     settings.LMS_REQUIRE_STAFF_MFA = False
     client.force_login(cert_staff)
