@@ -43,7 +43,12 @@ MODULES: dict[str, list[str]] = {
     "enrollment/rules.py": ["tests/enrollment/test_rules.py"],
     "certification/renewal_rules.py": ["tests/certification/test_renewal_rules.py"],
     "certification/rules.py": ["tests/certification/test_app.py"],
-    "enrollment/services/booking.py": ["tests/enrollment/test_booking.py"],
+    "enrollment/services/booking.py": [
+        "tests/enrollment/test_booking.py",
+        "tests/enrollment/test_booking_checks.py",
+        "tests/enrollment/test_waitlist.py",
+        "tests/enrollment/test_booking_concurrency.py",
+    ],
     "enrollment/services/expiry.py": ["tests/enrollment/test_expiry.py"],
     "payments/services/events.py": [
         "tests/payments/test_webhooks.py",
