@@ -15,6 +15,10 @@ checkout you are editing). Per module the report says how many mutants, how many
 killed, which survived (file:line, operator, diff) and which survivors are listed as equivalent,
 with the reason, in `tests/mutation_equivalents.md`. It writes `var/mutation/report.json` and
 prints a table. Exit status 1 when a survivor is not listed as equivalent.
+
+Issue 19's four hand-made mutants (HAND: a keyword argument added, a branch or a registration
+removed, which no cosmic-ray operator makes) are applied one by one after the modules (or alone
+with `--hand`), each with the test named to kill it; the table says which test killed which.
 """
 
 from __future__ import annotations
@@ -78,6 +82,37 @@ MODULES: dict[str, list[str]] = {
     "certification/services/verification.py": ["tests/certification/test_verification.py"],
     "certification/services/renewals.py": ["tests/certification/test_renewal_services.py"],
 }
+
+# Issue 19's hand-made mutants, which cosmic-ray's operators do not make (a keyword argument
+# added, a branch or a call removed): file, the text replaced, its replacement, and the test that
+# must fail. `--hand` runs only these; a full run runs them after the modules.
+HAND: list[tuple[str, str, str, str]] = [
+    (
+        "payments/stripe_api.py",
+        "settings.STRIPE_WEBHOOK_SECRET)",
+        "settings.STRIPE_WEBHOOK_SECRET, tolerance=None)",
+        "tests/payments/test_webhook_refusals.py"
+        "::test_the_sdk_itself_refuses_a_replay_signed_before_its_window",
+    ),
+    (
+        "payments/services/events.py",
+        "        if stored.processed_at is None:\n",
+        "        if True:\n",
+        "tests/payments/test_webhooks.py::test_a_redelivered_mismatch_is_flagged_once",
+    ),
+    (
+        "exams/services/attempts.py",
+        "        rng.shuffle(order)\n",
+        "        pass\n",
+        "tests/exams/test_attempts.py::test_options_are_shuffled_across_attempts",
+    ),
+    (
+        "enrollment/wagtail_hooks.py",
+        'hooks.register("register_admin_viewset", register_session_admin)\n',
+        "\n",
+        "tests/enrollment/test_calendar.py::test_staff_find_the_sessions_admin_in_the_menu",
+    ),
+]
 
 # The operators kept: one flip per operator, as a reviewer would try them (a boundary moved,
 # a test negated, + and - swapped, * and / swapped, a number off by one, True/False, and/or,
@@ -249,6 +284,28 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool
     return _summary(module, tests, session, equivalents)
 
 
+def _run_hand() -> list[dict]:
+    """Each hand-made mutant applied to the tree copy, its test run, the file restored."""
+    results = []
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    for path, old, new, test in HAND:
+        target = TREE / path
+        original = target.read_text()
+        if original.count(old) != 1:
+            raise SystemExit(f"{path}: the hand-made mutant's text is not there once: {old!r}")
+        target.write_text(original.replace(old, new))
+        try:
+            run = subprocess.run(
+                _test_command(path, [test]), cwd=TREE, env=env, capture_output=True
+            )
+        finally:
+            target.write_text(original)
+        killed = run.returncode != 0
+        print(f"hand-made {path}: {'killed' if killed else 'SURVIVED'} by {test}", flush=True)
+        results.append({"file": path, "from": old, "to": new, "test": test, "killed": killed})
+    return results
+
+
 def _summary(module: str, tests: list[str], session: Path, equivalents: dict) -> dict:
     """Killed, survived (and which), equivalent, and not yet run, from a module's session."""
     from cosmic_ray.work_db import WorkDB, use_db
@@ -285,7 +342,7 @@ def _summary(module: str, tests: list[str], session: Path, equivalents: dict) ->
     return result
 
 
-def _table(results: list[dict]) -> str:
+def _table(results: list[dict], hand: list[dict]) -> str:
     rows = [("module", "mutants", "killed", "survived", "equivalent", "not run")]
     for r in results:
         rows.append(
@@ -310,6 +367,9 @@ def _table(results: list[dict]) -> str:
     for r in results:
         for s in r["survived"]:
             lines.append(f"SURVIVED {r['module']}:{s['line']} {s['operator']}")
+    for h in hand:
+        verdict = "killed" if h["killed"] else "SURVIVED"
+        lines.append(f"hand-made {h['file']} {verdict} by {h['test']}")
     return "\n".join(lines)
 
 
@@ -325,12 +385,17 @@ def main() -> int:
     parser.add_argument(
         "--report", action="store_true", help="only report what the sessions on disk hold"
     )
+    parser.add_argument(
+        "--hand", action="store_true", help="only the hand-made mutants (HAND), no module"
+    )
     args = parser.parse_args()
     if not args.report and "DATABASE_URL" not in os.environ:
         raise SystemExit("Run it through tests/pg_cluster.py (make mutation does).")
     OUT.mkdir(parents=True, exist_ok=True)
     equivalents = _equivalents()
     report_path = OUT / "report.json"
+    previous = json.loads(report_path.read_text()) if report_path.exists() else {}
+    hand = previous.get("hand", [])
     by_module = {}
     if args.report:  # what the sessions on disk hold, including a run stopped half-way
         for module, tests in MODULES.items():
@@ -339,20 +404,21 @@ def main() -> int:
                 by_module[module] = _summary(module, tests, session, equivalents)
     else:
         _copy_tree()
-        previous = json.loads(report_path.read_text()) if report_path.exists() else {}
         by_module = {r["module"]: r for r in previous.get("modules", [])}
-        for module in args.module or list(MODULES):
+        for module in [] if args.hand else args.module or list(MODULES):
             by_module[module] = _run_module(
                 module, MODULES[module], equivalents, again=args.survivors
             )
-            report = {"modules": [by_module[m] for m in MODULES if m in by_module]}
+            report = {"modules": [by_module[m] for m in MODULES if m in by_module], "hand": hand}
             report_path.write_text(json.dumps(report, indent=2))
+        if args.hand or not args.module:
+            hand = _run_hand()
     results = [by_module[m] for m in MODULES if m in by_module]
-    report_path.write_text(json.dumps({"modules": results}, indent=2))
-    table = _table(results)
+    report_path.write_text(json.dumps({"modules": results, "hand": hand}, indent=2))
+    table = _table(results, hand)
     (OUT / "report.txt").write_text(table + "\n")
     print(table)
-    return 1 if any(r["survived"] for r in results) else 0
+    return 1 if any(r["survived"] for r in results) or not all(h["killed"] for h in hand) else 0
 
 
 if __name__ == "__main__":
