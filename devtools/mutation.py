@@ -288,6 +288,15 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool
     original = (ROOT / module).read_bytes()
     if (TREE / module).read_bytes() != original:
         (TREE / module).write_bytes(original)
+    # The database is reused from mutant to mutant: a test that leaves rows behind (a webhook
+    # landing after its test ended) fails every later run, and every later mutant looks killed.
+    after = subprocess.run(_test_command(module, tests), cwd=TREE, env=env, capture_output=True)
+    if after.returncode != 0:
+        print(after.stdout.decode()[-3000:], file=sys.stderr)
+        raise SystemExit(
+            f"{module}: the unmutated tests fail after the run (state left behind by a test), "
+            "so its kills cannot be trusted; fix the test and run the module again."
+        )
     return _summary(module, tests, session, equivalents)
 
 

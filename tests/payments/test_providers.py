@@ -6,14 +6,14 @@ import urllib.request
 
 import pytest
 
-from payments.models import Payment
+from payments.models import Payment, PaymentStatus, StripeEvent
 from payments.providers import EventKind, InvalidEvent, ProviderUnavailable, get_provider
 from payments.providers.fake import FakeProvider
 from payments.providers.stripe import StripeProvider
 from payments.services import payment_start
 from payments.stripe_api import stripe_client
 from tests.factories.payments import stripe_signature
-from tests.servers import checkout_submit, free_port
+from tests.servers import checkout_submit, free_port, wait_for
 
 
 def test_the_default_provider_is_stripe(settings):
@@ -182,6 +182,11 @@ def test_closing_a_stripe_checkout_twice_is_quiet_and_an_unknown_one_is_refused(
 
     status, _, body = checkout_submit(payment.checkout_url, action="pay")
     assert status == 409 and "no longer open" in body
+    # Stripe tells us once; waiting for it also keeps its webhook from landing after the test.
+    expired = StripeEvent.objects.filter(type="checkout.session.expired")
+    assert wait_for(lambda: expired.filter(processed_at__isnull=False).count() == 1)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.EXPIRED
     with pytest.raises(ProviderUnavailable, match="refused to close"):
         provider.expire_checkout("cs_test_nobody_made")
 
