@@ -5,7 +5,8 @@ the most, each with its own narrow test selection, one mutant at a time on one p
 
 Why cosmic-ray and not mutmut: cosmic-ray runs a plain shell command per mutant, so the test
 command is our ordinary pytest (pytest-django, `lms.settings.test`, the DATABASE_URL that
-`tests/pg_cluster.py` exports, `--reuse-db` so the test database is built once per run). mutmut 3
+`tests/pg_cluster.py` exports). The test database is migrated once per module into a template
+and copied from it before each mutant (`--fresh-db`), so no run sees what an earlier one left. mutmut 3
 rewrites every function into a trampoline inside a copied `mutants/` tree and forks pytest
 in-process per mutant, which fights Django's app registry, model classes and the open database
 connection.
@@ -240,11 +241,49 @@ def _equivalents() -> dict[tuple[str, int, str], str]:
     return found
 
 
+# The database modules' tests get a test database copied from a migrated template before each
+# run. Reusing one test database from run to run is not enough: a test that commits ends with a
+# flush, and the next run would start without what the migrations created (the role groups, the
+# home page), so every later mutant would look killed.
+TEMPLATE_DB = "mutation_template"
+
+
+def _admin_connection():
+    import psycopg
+
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    return psycopg.connect(url, autocommit=True)
+
+
+def _template_build() -> None:
+    """A database migrated as pytest-django would migrate its test database."""
+    with _admin_connection() as db:
+        db.execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {TEMPLATE_DB}")
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{TEMPLATE_DB}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=TREE,
+        env=env,
+        check=True,
+    )
+
+
+def _fresh_test_db() -> None:
+    name = "test_" + os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    with _admin_connection() as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE_DB}')
+
+
 def _test_command(module: str, tests: list[str]) -> list[str]:
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    options = ["-x", "-q", "-p", "no:cacheprovider"]
     if module in PURE:
-        return [*command, "-p", "no:django", "--noconftest", "-o", "addopts=", *tests]
-    return [*command, "--reuse-db", "-o", "addopts=--strict-markers", *tests]
+        options += ["-p", "no:django", "--noconftest", "-o", "addopts="]
+        return [sys.executable, "-m", "pytest", *options, *tests]
+    options += ["--reuse-db", "-o", "addopts=--strict-markers"]
+    return [sys.executable, str(TREE / "devtools" / "mutation.py"), "--fresh-db", *options, *tests]
 
 
 def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool) -> dict:
@@ -253,6 +292,8 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool
     config = OUT / f"{slug}.toml"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 
+    if module not in PURE:
+        _template_build()
     started = time.monotonic()
     baseline = subprocess.run(_test_command(module, tests), cwd=TREE, env=env, capture_output=True)
     took = time.monotonic() - started
@@ -304,6 +345,7 @@ def _run_hand() -> list[dict]:
     """Each hand-made mutant applied to the tree copy, its test run, the file restored."""
     results = []
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    _template_build()
     for path, old, new, test in HAND:
         target = TREE / path
         original = target.read_text()
@@ -390,6 +432,9 @@ def _table(results: list[dict], hand: list[dict]) -> str:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--fresh-db"]:  # the per-mutant test command: a fresh test database
+        _fresh_test_db()
+        os.execv(sys.executable, [sys.executable, "-m", "pytest", *sys.argv[2:]])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these")
     parser.add_argument(
