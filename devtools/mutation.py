@@ -6,8 +6,8 @@ the most, each with its own narrow test selection, one mutant at a time on one p
 Why cosmic-ray and not mutmut: cosmic-ray runs a plain shell command per mutant, so the test
 command is our ordinary pytest (pytest-django, `lms.settings.test`, the DATABASE_URL that
 `tests/pg_cluster.py` exports). The test database is migrated once per module into a template
-and copied from it before each mutant (`--fresh-db`), so no run sees what an earlier one left. mutmut 3
-rewrites every function into a trampoline inside a copied `mutants/` tree and forks pytest
+and copied from it before each mutant (`--fresh-db`), so no run sees what an earlier one left.
+mutmut 3 rewrites every function into a trampoline inside a copied `mutants/` tree and forks pytest
 in-process per mutant, which fights Django's app registry, model classes and the open database
 connection.
 
@@ -351,6 +351,9 @@ def _run_hand() -> list[dict]:
         original = target.read_text()
         if original.count(old) != 1:
             raise SystemExit(f"{path}: the hand-made mutant's text is not there once: {old!r}")
+        unmutated = subprocess.run(_test_command(path, [test]), cwd=TREE, env=env)
+        if unmutated.returncode != 0:
+            raise SystemExit(f"{test} fails before its hand-made mutant; fix that first.")
         target.write_text(original.replace(old, new))
         try:
             run = subprocess.run(
