@@ -81,6 +81,7 @@ MODULES: dict[str, list[str]] = {
             for name in (
                 "test_a_locked_database_answers_a_polite_page_with_503_and_retry_after",
                 "test_fetch_and_api_callers_get_json",
+                "test_either_sign_of_a_json_caller_gets_json",
                 "test_other_errors_are_not_hidden",
             )
         ),
