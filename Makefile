@@ -75,5 +75,8 @@ bench: sysdeps venv
 	-$(PY) tests/pg_cluster.py --durable -- $(PY) bench/renewal_bench.py
 	$(PY) bench/report.py
 
+mutation: sysdeps venv
+	$(PY) tests/pg_cluster.py -- $(PY) devtools/mutation.py $(foreach m,$(MODULES),--module $(m)) $(MUTATION_ARGS)
+
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles tests/e2e/artifacts tests/e2e/node_modules

@@ -5,8 +5,9 @@ the most, each with its own narrow test selection, one mutant at a time on one p
 
 Why cosmic-ray and not mutmut: cosmic-ray runs a plain shell command per mutant, so the test
 command is our ordinary pytest (pytest-django, `lms.settings.test`, the DATABASE_URL that
-`tests/pg_cluster.py` exports, `--reuse-db` so the test database is built once per run). mutmut 3
-rewrites every function into a trampoline inside a copied `mutants/` tree and forks pytest
+`tests/pg_cluster.py` exports). The test database is migrated once per module into a template
+and copied from it before each mutant (`--fresh-db`), so no run sees what an earlier one left.
+mutmut 3 rewrites every function into a trampoline inside a copied `mutants/` tree and forks pytest
 in-process per mutant, which fights Django's app registry, model classes and the open database
 connection.
 
@@ -15,6 +16,10 @@ checkout you are editing). Per module the report says how many mutants, how many
 killed, which survived (file:line, operator, diff) and which survivors are listed as equivalent,
 with the reason, in `tests/mutation_equivalents.md`. It writes `var/mutation/report.json` and
 prints a table. Exit status 1 when a survivor is not listed as equivalent.
+
+Issue 19's four hand-made mutants (HAND: a keyword argument added, a branch or a registration
+removed, which no cosmic-ray operator makes) are applied one by one after the modules (or alone
+with `--hand`), each with the test named to kill it; the table says which test killed which.
 """
 
 from __future__ import annotations
@@ -43,7 +48,12 @@ MODULES: dict[str, list[str]] = {
     "enrollment/rules.py": ["tests/enrollment/test_rules.py"],
     "certification/renewal_rules.py": ["tests/certification/test_renewal_rules.py"],
     "certification/rules.py": ["tests/certification/test_app.py"],
-    "enrollment/services/booking.py": ["tests/enrollment/test_booking.py"],
+    "enrollment/services/booking.py": [
+        "tests/enrollment/test_booking.py",
+        "tests/enrollment/test_booking_checks.py",
+        "tests/enrollment/test_waitlist.py",
+        "tests/enrollment/test_booking_concurrency.py",
+    ],
     "enrollment/services/expiry.py": ["tests/enrollment/test_expiry.py"],
     "payments/services/events.py": [
         "tests/payments/test_webhooks.py",
@@ -52,14 +62,66 @@ MODULES: dict[str, list[str]] = {
     "payments/providers/stripe.py": [
         "tests/payments/test_webhook_refusals.py",
         "tests/payments/test_providers.py",
-        "tests/payments/test_stripe_standin.py",
     ],
     "exams/rules.py": ["tests/exams/test_rules.py"],
     "exams/services/attempts.py": ["tests/exams/test_attempts.py", "tests/exams/test_views.py"],
-    "lms/middleware.py": ["tests/lms/test_accounts.py", "tests/lms/test_busy.py"],
+    "lms/middleware.py": [
+        *(
+            f"tests/lms/test_accounts.py::{name}"
+            for name in (
+                "test_staff_roles_must_set_up_totp_when_required",
+                "test_staff_with_totp_pass_after_the_code_and_applicants_pass_through",
+                "test_enrolled_staff_are_asked_for_the_code_and_refused_without_it",
+                "test_staff_who_set_up_totp_in_this_session_carry_on_without_a_second_prompt",
+                "test_mfa_is_optional_for_staff_when_the_setting_is_off",
+            )
+        ),
+        *(
+            f"tests/lms/test_busy.py::{name}"
+            for name in (
+                "test_a_locked_database_answers_a_polite_page_with_503_and_retry_after",
+                "test_fetch_and_api_callers_get_json",
+                "test_either_sign_of_a_json_caller_gets_json",
+                "test_other_errors_are_not_hidden",
+            )
+        ),
+        "tests/lms/test_headers.py",  # the CSP and Permissions-Policy middlewares
+    ],
     "certification/services/certificates.py": ["tests/certification/test_certificates.py"],
     "certification/services/verification.py": ["tests/certification/test_verification.py"],
+    "certification/services/renewals.py": ["tests/certification/test_renewal_services.py"],
 }
+
+# Issue 19's hand-made mutants, which cosmic-ray's operators do not make (a keyword argument
+# added, a branch or a call removed): file, the text replaced, its replacement, and the test that
+# must fail. `--hand` runs only these; a full run runs them after the modules.
+HAND: list[tuple[str, str, str, str]] = [
+    (
+        "payments/stripe_api.py",
+        "settings.STRIPE_WEBHOOK_SECRET)",
+        "settings.STRIPE_WEBHOOK_SECRET, tolerance=None)",
+        "tests/payments/test_webhook_refusals.py"
+        "::test_the_sdk_itself_refuses_a_replay_signed_before_its_window",
+    ),
+    (
+        "payments/services/events.py",
+        "        if stored.processed_at is None:\n",
+        "        if True:\n",
+        "tests/payments/test_webhooks.py::test_a_redelivered_mismatch_is_flagged_once",
+    ),
+    (
+        "exams/services/attempts.py",
+        "        rng.shuffle(order)\n",
+        "        pass\n",
+        "tests/exams/test_attempts.py::test_options_are_shuffled_across_attempts",
+    ),
+    (
+        "enrollment/wagtail_hooks.py",
+        'hooks.register("register_admin_viewset", register_session_admin)\n',
+        "\n",
+        "tests/enrollment/test_calendar.py::test_staff_find_the_sessions_admin_in_the_menu",
+    ),
+]
 
 # The operators kept: one flip per operator, as a reviewer would try them (a boundary moved,
 # a test negated, + and - swapped, * and / swapped, a number off by one, True/False, and/or,
@@ -180,11 +242,49 @@ def _equivalents() -> dict[tuple[str, int, str], str]:
     return found
 
 
+# The database modules' tests get a test database copied from a migrated template before each
+# run. Reusing one test database from run to run is not enough: a test that commits ends with a
+# flush, and the next run would start without what the migrations created (the role groups, the
+# home page), so every later mutant would look killed.
+TEMPLATE_DB = "mutation_template"
+
+
+def _admin_connection():
+    import psycopg
+
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    return psycopg.connect(url, autocommit=True)
+
+
+def _template_build() -> None:
+    """A database migrated as pytest-django would migrate its test database."""
+    with _admin_connection() as db:
+        db.execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {TEMPLATE_DB}")
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{TEMPLATE_DB}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=TREE,
+        env=env,
+        check=True,
+    )
+
+
+def _fresh_test_db() -> None:
+    name = "test_" + os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    with _admin_connection() as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE_DB}')
+
+
 def _test_command(module: str, tests: list[str]) -> list[str]:
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    options = ["-x", "-q", "-p", "no:cacheprovider"]
     if module in PURE:
-        return [*command, "-p", "no:django", "--noconftest", "-o", "addopts=", *tests]
-    return [*command, "--reuse-db", "-o", "addopts=--strict-markers", *tests]
+        options += ["-p", "no:django", "--noconftest", "-o", "addopts="]
+        return [sys.executable, "-m", "pytest", *options, *tests]
+    options += ["--reuse-db", "-o", "addopts=--strict-markers"]
+    return [sys.executable, str(TREE / "devtools" / "mutation.py"), "--fresh-db", *options, *tests]
 
 
 def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool) -> dict:
@@ -193,6 +293,8 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool
     config = OUT / f"{slug}.toml"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 
+    if module not in PURE:
+        _template_build()
     started = time.monotonic()
     baseline = subprocess.run(_test_command(module, tests), cwd=TREE, env=env, capture_output=True)
     took = time.monotonic() - started
@@ -228,7 +330,42 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool
     original = (ROOT / module).read_bytes()
     if (TREE / module).read_bytes() != original:
         (TREE / module).write_bytes(original)
+    # The database is reused from mutant to mutant: a test that leaves rows behind (a webhook
+    # landing after its test ended) fails every later run, and every later mutant looks killed.
+    after = subprocess.run(_test_command(module, tests), cwd=TREE, env=env, capture_output=True)
+    if after.returncode != 0:
+        print(after.stdout.decode()[-3000:], file=sys.stderr)
+        raise SystemExit(
+            f"{module}: the unmutated tests fail after the run (state left behind by a test), "
+            "so its kills cannot be trusted; fix the test and run the module again."
+        )
     return _summary(module, tests, session, equivalents)
+
+
+def _run_hand() -> list[dict]:
+    """Each hand-made mutant applied to the tree copy, its test run, the file restored."""
+    results = []
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    _template_build()
+    for path, old, new, test in HAND:
+        target = TREE / path
+        original = target.read_text()
+        if original.count(old) != 1:
+            raise SystemExit(f"{path}: the hand-made mutant's text is not there once: {old!r}")
+        unmutated = subprocess.run(_test_command(path, [test]), cwd=TREE, env=env)
+        if unmutated.returncode != 0:
+            raise SystemExit(f"{test} fails before its hand-made mutant; fix that first.")
+        target.write_text(original.replace(old, new))
+        try:
+            run = subprocess.run(
+                _test_command(path, [test]), cwd=TREE, env=env, capture_output=True
+            )
+        finally:
+            target.write_text(original)
+        killed = run.returncode != 0
+        print(f"hand-made {path}: {'killed' if killed else 'SURVIVED'} by {test}", flush=True)
+        results.append({"file": path, "from": old, "to": new, "test": test, "killed": killed})
+    return results
 
 
 def _summary(module: str, tests: list[str], session: Path, equivalents: dict) -> dict:
@@ -267,7 +404,7 @@ def _summary(module: str, tests: list[str], session: Path, equivalents: dict) ->
     return result
 
 
-def _table(results: list[dict]) -> str:
+def _table(results: list[dict], hand: list[dict]) -> str:
     rows = [("module", "mutants", "killed", "survived", "equivalent", "not run")]
     for r in results:
         rows.append(
@@ -292,10 +429,16 @@ def _table(results: list[dict]) -> str:
     for r in results:
         for s in r["survived"]:
             lines.append(f"SURVIVED {r['module']}:{s['line']} {s['operator']}")
+    for h in hand:
+        verdict = "killed" if h["killed"] else "SURVIVED"
+        lines.append(f"hand-made {h['file']} {verdict} by {h['test']}")
     return "\n".join(lines)
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--fresh-db"]:  # the per-mutant test command: a fresh test database
+        _fresh_test_db()
+        os.execv(sys.executable, [sys.executable, "-m", "pytest", *sys.argv[2:]])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these")
     parser.add_argument(
@@ -307,12 +450,17 @@ def main() -> int:
     parser.add_argument(
         "--report", action="store_true", help="only report what the sessions on disk hold"
     )
+    parser.add_argument(
+        "--hand", action="store_true", help="only the hand-made mutants (HAND), no module"
+    )
     args = parser.parse_args()
     if not args.report and "DATABASE_URL" not in os.environ:
         raise SystemExit("Run it through tests/pg_cluster.py (make mutation does).")
     OUT.mkdir(parents=True, exist_ok=True)
     equivalents = _equivalents()
     report_path = OUT / "report.json"
+    previous = json.loads(report_path.read_text()) if report_path.exists() else {}
+    hand = previous.get("hand", [])
     by_module = {}
     if args.report:  # what the sessions on disk hold, including a run stopped half-way
         for module, tests in MODULES.items():
@@ -321,20 +469,21 @@ def main() -> int:
                 by_module[module] = _summary(module, tests, session, equivalents)
     else:
         _copy_tree()
-        previous = json.loads(report_path.read_text()) if report_path.exists() else {}
         by_module = {r["module"]: r for r in previous.get("modules", [])}
-        for module in args.module or list(MODULES):
+        for module in [] if args.hand else args.module or list(MODULES):
             by_module[module] = _run_module(
                 module, MODULES[module], equivalents, again=args.survivors
             )
-            report = {"modules": [by_module[m] for m in MODULES if m in by_module]}
+            report = {"modules": [by_module[m] for m in MODULES if m in by_module], "hand": hand}
             report_path.write_text(json.dumps(report, indent=2))
+        if args.hand or not args.module:
+            hand = _run_hand()
     results = [by_module[m] for m in MODULES if m in by_module]
-    report_path.write_text(json.dumps({"modules": results}, indent=2))
-    table = _table(results)
+    report_path.write_text(json.dumps({"modules": results, "hand": hand}, indent=2))
+    table = _table(results, hand)
     (OUT / "report.txt").write_text(table + "\n")
     print(table)
-    return 1 if any(r["survived"] for r in results) else 0
+    return 1 if any(r["survived"] for r in results) or not all(h["killed"] for h in hand) else 0
 
 
 if __name__ == "__main__":

@@ -10,9 +10,13 @@ class LmsConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+
         from lms import account_audit, clock
+        from lms.middleware import mark_activated_here
 
         account_audit.connect()
+        authenticator_added.connect(mark_activated_here, dispatch_uid="lms.mfa.activated_here")
         if settings.LMS_CLOCK_START:  # dev and bench settings only (production refuses it)
             clock.run_from(settings.LMS_CLOCK_START)
             logging.getLogger(__name__).warning(

@@ -1,5 +1,3 @@
-from datetime import UTC, datetime
-
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -55,16 +53,30 @@ class StaffMfaRequiredMiddleware:
         return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
 
 
+# Set by `mark_activated_here` in the session that activated a TOTP device.
+_ACTIVATED_HERE = "lms.mfa.totp_activated_here"
+
+
+def mark_activated_here(sender, request, user, authenticator, **kwargs) -> None:
+    """allauth's `authenticator_added`: remember, in the session that did it, which TOTP device
+    it activated (activating took a valid code from the device). allauth sends the signal on
+    commit, which may come after the response has saved the session, so it is saved here too."""
+    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+        request.session[_ACTIVATED_HERE] = authenticator.pk
+        request.session.save()
+
+
 def _activated_in_this_session(request) -> bool:
     """TOTP set up in this very session: activating it took a valid code from the device, after
-    allauth re-authenticated the user, so the session has shown the second factor."""
-    records = get_authentication_records(request, request.user)
-    if not records:
-        return False
-    session_start = datetime.fromtimestamp(records[0]["at"], tz=UTC)
-    return Authenticator.objects.filter(
-        user=request.user, type=Authenticator.Type.TOTP, created_at__gt=session_start
-    ).exists()
+    allauth re-authenticated the user, so the session has shown the second factor. Another
+    session of the same person (a password alone) has not: a device added elsewhere gives it
+    nothing."""
+    pk = request.session.get(_ACTIVATED_HERE)
+    return pk is not None and (
+        Authenticator.objects.filter(
+            pk=pk, user=request.user, type=Authenticator.Type.TOTP
+        ).exists()
+    )
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

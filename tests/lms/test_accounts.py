@@ -12,6 +12,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from lms.models import AuditEvent, User
 from lms.roles import Role, roles_of
@@ -176,6 +177,49 @@ def test_enrolled_staff_are_asked_for_the_code_and_refused_without_it(client, se
     assert other.get("/dashboard/").url.startswith("/accounts/2fa/reauthenticate/")
     other.post(response.url, {"code": _code(secret)})
     assert other.get("/dashboard/").status_code == 200
+
+
+def test_staff_who_set_up_totp_in_this_session_carry_on_without_a_second_prompt(
+    client, settings, cert_staff, django_capture_on_commit_callbacks
+):
+    """Activating the device took a valid code from it, so the session has shown the second
+    factor; the health check answers throughout."""
+    settings.LMS_REQUIRE_STAFF_MFA = True
+    client.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/dashboard/").url == "/accounts/2fa/totp/activate/"
+    client.post(client.get("/accounts/2fa/totp/activate/").url, {"password": PASSWORD})
+    client.get("/accounts/2fa/totp/activate/")
+    secret = client.session["mfa.totp.secret"]  # what the authenticator app scans
+
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's signal runs on commit
+        activated = client.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
+    assert activated.status_code == 302
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_device_set_up_in_another_session_does_not_let_a_password_only_session_in(
+    settings, cert_staff, django_capture_on_commit_callbacks
+):
+    """Someone holding only the password signs in and waits at the set-up page; the owner then
+    sets up TOTP in their own browser. The waiting session must still be asked for a code."""
+    settings.LMS_REQUIRE_STAFF_MFA = True
+    intruder, owner = Client(), Client()
+    intruder.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
+    assert intruder.get("/dashboard/").url == "/accounts/2fa/totp/activate/"
+    owner.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
+    owner.post(owner.get("/accounts/2fa/totp/activate/").url, {"password": PASSWORD})
+    owner.get("/accounts/2fa/totp/activate/")
+    secret = owner.session["mfa.totp.secret"]
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's signal runs on commit
+        activated = owner.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
+    assert activated.status_code == 302
+
+    assert owner.get("/dashboard/").status_code == 200
+    refused = intruder.get("/dashboard/")
+    assert refused.status_code == 302
+    assert refused.url.startswith(reverse("mfa_reauthenticate"))
 
 
 def test_mfa_is_optional_for_staff_when_the_setting_is_off(client, settings, cert_staff):

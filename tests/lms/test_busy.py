@@ -41,6 +41,20 @@ def test_fetch_and_api_callers_get_json():
 
 
 @pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        pytest.param({"HTTP_ACCEPT": "application/json"}, id="a-fetch-asking-for-json"),
+        pytest.param({"data": "{}", "content_type": "application/json"}, id="a-json-body"),
+    ],
+)
+def test_either_sign_of_a_json_caller_gets_json(request_kwargs):
+    request = RequestFactory().post("/exam/save/", **request_kwargs)
+    response = _middleware().process_exception(request, OperationalError("database is locked"))
+    assert response.status_code == 503
+    assert json.loads(response.content)["message"].startswith("The site is busy right now.")
+
+
+@pytest.mark.parametrize(
     "error", [OperationalError("no such table: x"), ValueError("database is locked")]
 )
 def test_other_errors_are_not_hidden(error):

@@ -1,13 +1,19 @@
 """The provider interface: the registry, the fake provider, and how Stripe events are read."""
 
 import json
+import time
+import urllib.request
 
 import pytest
 
-from payments.providers import EventKind, InvalidEvent, get_provider
+from payments.models import Payment, PaymentStatus, StripeEvent
+from payments.providers import EventKind, InvalidEvent, ProviderUnavailable, get_provider
 from payments.providers.fake import FakeProvider
 from payments.providers.stripe import StripeProvider
+from payments.services import payment_start
+from payments.stripe_api import stripe_client
 from tests.factories.payments import stripe_signature
+from tests.servers import checkout_submit, free_port, wait_for
 
 
 def test_the_default_provider_is_stripe(settings):
@@ -83,6 +89,14 @@ def test_stripe_completed_session_is_paid():
     assert event.raw["data"]["object"]["id"] == "cs_test_1"
 
 
+def test_an_expanded_payment_intent_still_gives_staff_its_reference():
+    """Stripe sends `payment_intent` as an object when it is expanded: its id is the reference
+    staff look the payment up by in Stripe's dashboard."""
+    obj = SESSION | {"payment_intent": {"id": "pi_9", "object": "payment_intent"}}
+
+    assert _parse(_stripe_event("checkout.session.completed", obj)).payment_intent_id == "pi_9"
+
+
 def test_stripe_completed_but_unsettled_is_not_paid():
     obj = SESSION | {"payment_status": "unpaid"}
 
@@ -121,3 +135,72 @@ def test_stripe_events_need_the_webhook_secret():
 
     with pytest.raises(InvalidEvent):
         StripeProvider().parse_event(payload, stripe_signature(payload, "whsec_wrong"))
+
+
+# --- Checkouts on the local Stripe stand-in ------------------------------------------------------
+
+
+def _checkout(application, live_server):
+    return payment_start(
+        application=application,
+        items=[("day_fee", 2), ("day_fee", 3)],
+        user=application.user,
+        base_url=live_server.url,
+    )
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_the_stripe_checkout_shows_each_fee_once_and_stays_open_31_minutes(
+    stripe_api, make_application, live_server
+):
+    application = make_application(track="cm2")
+    payment = _checkout(application, live_server)
+
+    with urllib.request.urlopen(payment.checkout_url, timeout=10) as response:
+        page = response.read().decode()
+    dollars = f"${payment.amount_cents / 100:,.2f}"
+    assert page.count("<td>1</td>") == 2  # each day's fee, once
+    assert f"<td>{dollars}</td>" in page and f"Pay {dollars}" in page
+    session = stripe_client().v1.checkout.sessions.retrieve(payment.checkout_session_id)
+    assert session.amount_total == payment.amount_cents
+    assert session.customer_email == application.user.email
+    assert 30.5 * 60 < session.expires_at - time.time() <= 31 * 60
+    assert payment.expires_at.timestamp() == session.expires_at
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_closing_a_stripe_checkout_twice_is_quiet_and_an_unknown_one_is_refused(
+    stripe_api, make_application, live_server
+):
+    payment = _checkout(make_application(track="cm2"), live_server)
+    provider = StripeProvider()
+
+    provider.expire_checkout(payment.checkout_session_id)
+    provider.expire_checkout(payment.checkout_session_id)  # already closed: nothing to do
+
+    status, _, body = checkout_submit(payment.checkout_url, action="pay")
+    assert status == 409 and "no longer open" in body
+    # Stripe tells us once; waiting for it also keeps its webhook from landing after the test.
+    expired = StripeEvent.objects.filter(type="checkout.session.expired")
+    assert wait_for(lambda: expired.filter(processed_at__isnull=False).count() == 1)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.EXPIRED
+    with pytest.raises(ProviderUnavailable, match="refused to close"):
+        provider.expire_checkout("cs_test_nobody_made")
+
+
+@pytest.mark.django_db
+def test_when_stripe_cannot_be_reached_the_payer_is_told_nothing_was_charged(
+    settings, make_application
+):
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    settings.PAYMENT_PROVIDER = "stripe"
+    application = make_application(track="cm2")
+
+    with pytest.raises(ProviderUnavailable, match="nothing was charged"):
+        payment_start(application=application, items=[("day_fee", 2)], user=application.user)
+    assert not Payment.objects.exists()
+    with pytest.raises(ProviderUnavailable, match="could not close"):
+        StripeProvider().expire_checkout("cs_test_1")

@@ -5,10 +5,12 @@ Signatures are real HMACs over the exact payload, checked by the Stripe SDK."""
 import json
 import logging
 import time
+from datetime import UTC, datetime
 
 import pytest
 import stripe
 
+from lms import clock
 from payments.models import Payment, StripeEvent
 from payments.providers import InvalidEvent
 from payments.providers.stripe import SIGNATURE_TOLERANCE, StripeProvider
@@ -112,6 +114,33 @@ def test_the_signing_time_tolerance_applies_both_ways(offset, accepted):
     else:
         with pytest.raises(InvalidEvent, match="tolerance"):
             _parse(payload, signature)
+
+
+def test_an_event_signed_exactly_the_tolerance_ago_is_still_accepted():
+    """Stripe's window includes its edge: five minutes old is accepted, a second more is not,
+    and the log says by how much."""
+    payload = json.dumps(_event()).encode()
+    signed = int(time.time())
+    signature = stripe_signature(payload, at=signed)
+
+    with clock.frozen_at(datetime.fromtimestamp(signed + SIGNATURE_TOLERANCE, tz=UTC)):
+        assert _parse(payload, signature).session_id == "cs_test_1"
+    with clock.frozen_at(datetime.fromtimestamp(signed + SIGNATURE_TOLERANCE + 1, tz=UTC)):
+        with pytest.raises(InvalidEvent, match=f"signed -{SIGNATURE_TOLERANCE + 1} s from now"):
+            _parse(payload, signature)
+
+
+def test_a_timestamp_added_to_the_header_does_not_hide_the_signing_time():
+    """An event signed an hour ahead (prepared in advance) stays refused when a current `t=`
+    is appended after its signature; a stray unreadable `t=` is refused as such, with a 400
+    (never an error page the provider would retry for days)."""
+    payload = json.dumps(_event()).encode()
+    ahead = stripe_signature(payload, at=int(time.time()) + 3600)
+
+    with pytest.raises(InvalidEvent, match="tolerance"):
+        _parse(payload, f"{ahead},t={int(time.time())}")
+    with pytest.raises(InvalidEvent, match="no timestamp"):
+        _parse(payload, f" t=soon,{stripe_signature(payload)}")
 
 
 def test_the_sdk_itself_refuses_a_replay_signed_before_its_window():
