@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from exams.models import AttemptPage, ExamAttempt, ReadyPaper
 from lms import clock
-from tests.exams.conftest import T0, later, signed_in
+from tests.factories.exams import T0, later, signed_in
 
 pytestmark = pytest.mark.django_db
 
