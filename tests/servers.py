@@ -64,12 +64,7 @@ def standin_running(
         _wait_until_up(base, proc, log)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,6 +33,7 @@ from certification.models import (
     RenewalStatus,
 )
 from certification.models.renewals import EDITABLE, RENEWAL_SECTIONS, RENEWAL_TRANSITIONS
+from certification.renewal_rules import late_renewal_window
 from certification.selectors import renewals as selectors
 from certification.services._common import is_certification_staff
 from certification.services.certificates import certification_renew
@@ -528,9 +529,9 @@ def renewal_payment_closed_reason(payment: Payment) -> str:
     return f"renewals of {renewal.year} have closed"
 
 
-def _late_window_closes(year: int):
-    """The end of Dec 30 of `year`, the last day a late renewal is accepted."""
-    return clock.local_midnight(date(year, 12, 31))
+def _late_window_closes(year: int) -> datetime:
+    """The end of the last day a late renewal of `year` is accepted (Dec 30)."""
+    return clock.local_midnight(late_renewal_window(year)[1] + timedelta(days=1))
 
 
 def _paid_in_time(payment: Payment, year: int, today: date) -> bool:

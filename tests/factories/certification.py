@@ -34,8 +34,6 @@ from tests.factories.payments import fake_deliver
 
 # --- Applications ready to certify, and employment -----------------------------------------
 
-CONFIRMED_AT = clock.now
-
 
 def employ(person, *, agency=None, started_on=None, ended_on=None, confirmed=True) -> Employment:
     agency = agency or QualifyingAgencyFactory()
