@@ -119,6 +119,16 @@ def superuser(db):
 
 
 @pytest.fixture(autouse=True)
+def _no_fake_payments_left():
+    """Checkouts a test paid on the fake provider without an event are that test's alone."""
+    from payments.providers.fake import FakeProvider
+
+    FakeProvider.paid_sessions.clear()
+    yield
+    FakeProvider.paid_sessions.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and used TOTP codes live in the cache: each test starts with none,
     so one test's sign-ins never count against the next one's."""

@@ -399,11 +399,13 @@ def _refuse_past_close(payment: Payment, year: int, user: User) -> None:
     so a payment that still arrives is recorded and flagged."""
     if payment.expires_at is not None and payment.expires_at <= _late_window_closes(year):
         return
-    payment_checkout_close(
+    closed = payment_checkout_close(
         payment_id=payment.pk,
         why="It would have stayed open after late renewals close.",
         actor=user,
     )
+    if closed.status == PaymentStatus.PAID:  # paid in the moment before it could be closed
+        return
     raise RuleViolation(
         f"Late renewals of {year} close at midnight tonight, and a payment started now could "
         "still be open after that, so none was started. Contact certification staff."
@@ -448,16 +450,18 @@ def _checkout_open(
         )
 
 
-def renewal_checkout_abandon(*, renewal: Renewal, user: User) -> Renewal:
+def renewal_checkout_abandon(*, renewal: Renewal, user: User) -> Payment | None:
     """The holder gives up the open checkout of the renewal's fee to change the renewal: it is
-    closed at the provider first, then here. No-op when none is open. Raises RuleViolation for
-    someone else's renewal; ProviderUnavailable (nothing changed, the renewal stays locked) when
-    the provider cannot close it, since it could still be paid."""
+    closed at the provider first, then here. Returns that payment, or None when none was open.
+    A checkout the holder had paid meanwhile (in another tab, its webhook not yet here) is not
+    closed but confirmed, so the renewal is submitted: the payment comes back paid. Raises
+    RuleViolation for someone else's renewal; ProviderUnavailable (nothing changed, the renewal
+    stays locked) when the provider cannot close it, since it could still be paid."""
     with transaction.atomic():
         locked = _holder_lock(renewal, user, checkout_ok=True)
         payment = selectors.renewal_open_checkout(locked, clock.now())
     if payment is None:
-        return locked
+        return None
     # The payment is locked before the renewal, in the order payment_confirm takes them.
     with transaction.atomic():
         closed = payment_checkout_close(
@@ -466,7 +470,7 @@ def renewal_checkout_abandon(*, renewal: Renewal, user: User) -> Renewal:
         locked = _lock(locked)
         if closed.status == PaymentStatus.EXPIRED:
             _event(locked, "checkout_cancelled", actor=user, reason=f"Payment #{payment.pk}")
-    return locked
+    return closed
 
 
 def renewal_late_fee_checkout(

@@ -32,6 +32,7 @@ from certification.services import renewals as services
 from enrollment.rules import RuleViolation
 from enrollment.uploads import private_file_response
 from lms import clock
+from payments.models import PaymentStatus
 from payments.providers import ProviderUnavailable
 
 
@@ -282,12 +283,26 @@ def renewal_checkout_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Give up the open payment (closed at the provider) to change the renewal."""
     renewal = _renewal_or_404(request, pk)
     try:
-        services.renewal_checkout_abandon(renewal=renewal, user=request.user)
+        payment = services.renewal_checkout_abandon(renewal=renewal, user=request.user)
+    except (RuleViolation, ProviderUnavailable) as refusal:
+        messages.error(request, str(refusal))
+        return _detail(renewal)
+    if payment is None or payment.status == PaymentStatus.EXPIRED:
         messages.success(
             request, "Payment cancelled: nothing was charged. You can change your renewal."
         )
-    except (RuleViolation, ProviderUnavailable) as refusal:
-        messages.error(request, str(refusal))
+    elif payment.status == PaymentStatus.PAID:
+        messages.success(
+            request,
+            "Your payment had already gone through, so it was not cancelled: your renewal is "
+            "submitted. Nothing more was charged.",
+        )
+    else:  # paid, but for what can no longer be done: flagged, and emailed by payments
+        messages.error(
+            request,
+            "Your payment had already gone through, but the renewal could not take it. "
+            "Certification staff have been told; we have emailed you.",
+        )
     return _detail(renewal)
 
 

@@ -72,10 +72,18 @@ class PaymentProvider(ABC):
         """
 
     @abstractmethod
-    def expire_checkout(self, session_id: str) -> None:
+    def expire_checkout(self, session_id: str) -> ProviderEvent | None:
         """Close the open checkout `session_id` so it can no longer be paid. A checkout already
-        closed (expired or complete) is left as it is. Raises ProviderUnavailable when the
-        provider refuses or cannot be reached."""
+        closed unpaid is left as it is (None). One found paid (the payer finished before it could
+        be closed, and its webhook may not have arrived) is answered with the PAID event that a
+        webhook would carry, so that the caller confirms the payment instead of closing it.
+        Raises ProviderUnavailable when the provider refuses or cannot be reached."""
+
+    @abstractmethod
+    def checkout_paid(self, session_id: str) -> ProviderEvent | None:
+        """The checkout read back from the provider: its PAID event when it was paid, None while
+        it is open or once it closed unpaid. For a webhook that never arrived. Raises
+        ProviderUnavailable when the provider cannot be asked."""
 
     @abstractmethod
     def parse_event(self, payload: bytes, signature: str) -> ProviderEvent:

@@ -37,6 +37,8 @@ class FakeProvider(PaymentProvider):
     name = "fake"
     # Checkouts closed through `expire_checkout`, in order (tests read and clear it).
     expired_sessions: list[str] = []
+    # Checkouts paid without an event (`pay_without_event`): session id -> the event's fields.
+    paid_sessions: dict[str, dict[str, Any]] = {}
 
     def create_checkout(
         self, payment: Payment, *, success_url: str, cancel_url: str
@@ -48,9 +50,35 @@ class FakeProvider(PaymentProvider):
             expires_at=clock.now() + CHECKOUT_LIFETIME,
         )
 
-    def expire_checkout(self, session_id: str) -> None:
+    def expire_checkout(self, session_id: str) -> ProviderEvent | None:
+        if paid := self.checkout_paid(session_id):
+            return paid
         if session_id not in FakeProvider.expired_sessions:
             FakeProvider.expired_sessions.append(session_id)
+        return None
+
+    def checkout_paid(self, session_id: str) -> ProviderEvent | None:
+        fields = FakeProvider.paid_sessions.get(session_id)
+        if fields is None:
+            return None
+        return ProviderEvent(
+            event_id=f"{session_id}:read-back",
+            type="fake.read_back",
+            kind=EventKind.PAID,
+            session_id=session_id,
+            **fields,
+        )
+
+    @staticmethod
+    def pay_without_event(payment: Payment, **fields: Any) -> None:
+        """The payer completes `payment`'s checkout and no event is sent (a lost webhook): the
+        checkout reads back as paid, with the payment's amount unless `fields` say otherwise."""
+        FakeProvider.paid_sessions[payment.checkout_session_id] = {
+            "payment_id": payment.pk,
+            "amount_cents": payment.amount_cents,
+            "currency": payment.currency,
+            "payment_intent_id": f"fake_pi_{payment.pk}",
+        } | fields
 
     def parse_event(self, payload: bytes, signature: str) -> ProviderEvent:
         if not signature or not hmac.compare_digest(_sign(payload), signature):

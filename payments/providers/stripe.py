@@ -99,22 +99,34 @@ class StripeProvider(PaymentProvider):
         expires_at = datetime.fromtimestamp(session.expires_at, tz=UTC)
         return CheckoutResult(session_id=session.id, url=session.url, expires_at=expires_at)
 
-    def expire_checkout(self, session_id: str) -> None:
+    def expire_checkout(self, session_id: str) -> ProviderEvent | None:
         """Expire an open Checkout Session. Stripe refuses one that is not open: then it is
-        read back, and only a session still open is an error (ProviderUnavailable)."""
+        read back, a session paid meanwhile is answered as its PAID event, and only a session
+        still open is an error (ProviderUnavailable)."""
         sessions = stripe_client().v1.checkout.sessions
         try:
             sessions.expire(session_id)
         except stripe.InvalidRequestError as exc:
             try:
-                if sessions.retrieve(session_id).status != "open":
-                    return
+                session = sessions.retrieve(session_id)
             except stripe.StripeError:
-                pass
+                session = None
+            if session is not None and session.status != "open":
+                return _read_back(session)
             raise ProviderUnavailable("The payment service refused to close a checkout.") from exc
         except stripe.StripeError as exc:
             logger.warning("Stripe did not expire checkout %s: %s", session_id, exc)
             raise ProviderUnavailable("The payment service could not close a checkout.") from exc
+        return None
+
+    def checkout_paid(self, session_id: str) -> ProviderEvent | None:
+        """The Checkout Session retrieved: its completion event when complete and paid."""
+        try:
+            session = stripe_client().v1.checkout.sessions.retrieve(session_id)
+        except stripe.StripeError as exc:
+            logger.warning("Stripe did not answer about checkout %s: %s", session_id, exc)
+            raise ProviderUnavailable("The payment service could not be asked.") from exc
+        return _read_back(session)
 
     def parse_event(self, payload: bytes, signature: str) -> ProviderEvent:
         """Verify with the webhook secret and the signing time, check the shape of the fields
@@ -145,15 +157,30 @@ class StripeProvider(PaymentProvider):
         kind = _SESSION_KINDS[raw["type"]]
         if kind is EventKind.PAID and obj.get("payment_status") != "paid":
             kind = EventKind.OTHER  # completed, but a delayed method has not settled yet
-        return ProviderEvent(
-            **common,
-            kind=kind,
-            session_id=_id(obj.get("id")),
-            payment_id=_int_or_none(metadata.get("payment_id") or obj.get("client_reference_id")),
-            amount_cents=obj.get("amount_total"),
-            currency=obj.get("currency") or "",
-            payment_intent_id=_id(obj.get("payment_intent")),
-        )
+        return _session_event(common, kind, obj)
+
+
+def _session_event(common: dict[str, Any], kind: EventKind, obj: dict[str, Any]) -> ProviderEvent:
+    metadata = obj.get("metadata") or {}
+    return ProviderEvent(
+        **common,
+        kind=kind,
+        session_id=_id(obj.get("id")),
+        payment_id=_int_or_none(metadata.get("payment_id") or obj.get("client_reference_id")),
+        amount_cents=obj.get("amount_total"),
+        currency=obj.get("currency") or "",
+        payment_intent_id=_id(obj.get("payment_intent")),
+    )
+
+
+def _read_back(session: Any) -> ProviderEvent | None:
+    """A Checkout Session retrieved from Stripe, read as the `checkout.session.completed` event
+    its completion sent (its id marked as read back): only when it is complete and paid."""
+    obj = session.to_dict()
+    if obj.get("status") != "complete" or obj.get("payment_status") != "paid":
+        return None
+    common = {"event_id": f"{obj['id']}:read-back", "type": "checkout.session.completed"}
+    return _session_event(common | {"raw": obj}, EventKind.PAID, obj)
 
 
 def _check_signed_recently(signature: str, *, now: float) -> None:

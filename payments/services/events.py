@@ -205,6 +205,8 @@ def _late_payment(payment: Payment, event: ProviderEvent, why: str) -> None:
     recorded (the provider's reference) and flagged for staff, the payment stays as it was
     (nothing counts as paid, nothing is booked), and the payer is told by email."""
     application = payment.application
+    if payment.flagged and event.payment_intent_id == payment.payment_intent_id != "":
+        return  # the same money, already reported (read back from the provider, then its webhook)
     if event.payment_intent_id and not payment.payment_intent_id:
         payment.payment_intent_id = event.payment_intent_id
         payment.save(update_fields=["payment_intent_id"])

@@ -278,6 +278,28 @@ def test_cancelling_the_checkout_closes_it_at_the_provider_and_unlocks_the_renew
     assert renewal.status == R.DRAFT and payment.flagged
 
 
+def test_cancelling_a_checkout_paid_in_another_tab_submits_the_renewal(client, paying):
+    """Paid in one tab, its webhook not yet here, Cancel pressed in another: the money is not
+    written off; the provider says it was paid, so the renewal is submitted and the holder told."""
+    renewal, payment = paying
+    client.force_login(renewal.certification.holder)
+    FakeProvider.pay_without_event(payment)
+    with clock.frozen_at(NOW + timedelta(minutes=5)):
+        response = client.post(
+            reverse("certification:renewal-checkout-cancel", args=[renewal.pk]), follow=True
+        )
+    assert "Your payment had already gone through" in response.text
+    assert "Payment cancelled" not in response.text
+    payment.refresh_from_db()
+    assert payment.status == P.PAID and not payment.flagged
+    assert Renewal.objects.get(pk=renewal.pk).status == R.SUBMITTED
+    assert FakeProvider.expired_sessions == []
+    assert not RenewalEvent.objects.filter(renewal=renewal, verb="checkout_cancelled").exists()
+    # Its webhook, when it arrives, submits nothing more and sends no second receipt.
+    _deliver(payment, NOW + timedelta(minutes=6))
+    assert OutboxMessage.objects.filter(template="payment_received").count() == 1
+
+
 def test_another_holder_cannot_cancel_the_checkout(client, paying, cert_staff):
     renewal, payment = paying
     client.force_login(certified(cert_staff).holder)
