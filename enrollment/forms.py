@@ -263,6 +263,10 @@ class ApplicationForm(forms.ModelForm):
         )
         if app.track != Track.CM1_UPGRADE:
             del self.fields["cm1_certificate_number"]
+        else:  # found from the person's own CM I when the upgrade started, never typed
+            number = self.fields["cm1_certificate_number"]
+            number.disabled = True
+            number.help_text = "From your CM I certificate on this account."
         self.corrections = dict(app.corrections or {})
         replies = app.correction_replies or {}
         for name in self.corrections:

@@ -274,6 +274,24 @@ def test_upgrade_track_asks_for_the_cm1_certificate_number(client, applicant):
     assert "cm1_certificate_number" in response.context["form"].fields
 
 
+def test_the_upgrade_keeps_the_cm1_number_it_was_started_with(client, applicant):
+    """The number comes from the person's own CM I (never typed): posting another one, or none,
+    leaves it as it was, and the page shows it without letting it be edited."""
+    application = ApplicationFactory(
+        user=applicant, track=Track.CM1_UPGRADE, cm1_certificate_number="CM1-0042"
+    )
+    client.force_login(applicant)
+    page = client.get(url(application)).content.decode()
+    field = re.search(r"<input[^>]*name=\"cm1_certificate_number\"[^>]*>", page).group(0)
+    assert "disabled" in field and 'value="CM1-0042"' in field
+    for posted in ("CM1-9999", ""):
+        data = {"cm1_certificate_number": posted, "legal_first_name": "Ada", "action": "save"}
+        client.post(url(application), data, follow=True)
+        application.refresh_from_db()
+        assert application.cm1_certificate_number == "CM1-0042"
+        assert application.legal_first_name == "Ada"
+
+
 def test_save_keeps_an_incomplete_draft(client, applicant, draft):
     client.force_login(applicant)
     data = {"legal_first_name": "Ada", "legal_last_name": "Lovelace", "action": "save"}
