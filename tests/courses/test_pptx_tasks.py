@@ -3,7 +3,10 @@ watches a status page that reloads itself; refusals end the import as failed wit
 and leave no lesson, image or stored deck behind. Confirming the report and saving the draft are
 in test_deck_import_confirm.py."""
 
+import io
+
 import pytest
+from pptx import Presentation
 from wagtail.images import get_image_model
 
 from courses.models import DeckImport, DeckImportStatus, LessonPage
@@ -64,6 +67,25 @@ def test_a_big_deck_is_imported_by_the_task_and_the_status_page_follows_it(
     done = client.get(status_url).content.decode()
     assert "Imported" in done and f"/admin/pages/{lesson.pk}/edit/" in done
     assert 'http-equiv="refresh"' not in done
+
+
+def test_the_done_page_counts_the_slides_the_lesson_kept(
+    client, cm_module, editor, big_decks, django_capture_on_commit_callbacks
+):
+    presentation = Presentation(io.BytesIO(deck_bytes(DECK)))
+    presentation.slides[2]._element.set("show", "0")  # hidden in the deck
+    data = io.BytesIO()
+    presentation.save(data)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, cm_module, data.getvalue())
+    status_url = f"/admin/training/import/{DeckImport.objects.get().pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(status_url, {"confirm": "1"})
+
+    done = client.get(status_url).content.decode()
+    assert "as a draft lesson with 4 slides (1 hidden slide of the deck left out)." in done
+    assert len(LessonPage.objects.get().body) == 4
 
 
 def test_a_deck_refused_by_the_task_ends_failed_with_the_reason(
