@@ -233,6 +233,13 @@ def is_correct(correct_keys: Sequence[str], response: Sequence[str] | None) -> b
     return bool(response) and set(response) == set(correct_keys)
 
 
+def chosen_places(options: Sequence[dict], response: Sequence[str] | None) -> str:
+    """The places in the item (`src`) of the served options a response chose, ascending and
+    comma-separated ("0,2"); "" for a blank answer. Kept on the graded item for statistics."""
+    chosen = set(response or [])
+    return ",".join(str(src) for src in sorted(o["src"] for o in options if o["key"] in chosen))
+
+
 @dataclass(frozen=True)
 class Grade:
     score: int

@@ -14,9 +14,11 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from exams.conf import DUBIOUS_DISCRIMINATION
 from exams.models import AttemptItem, AttemptStatus, ExamAttempt, ExamDefinition, ExamItem
@@ -54,6 +56,18 @@ def point_biserial(pairs: Sequence[tuple[float, bool]]) -> float | None:
         return None
     p = len(right) / n
     return (sum(right) / len(right) - sum(wrong) / len(wrong)) / sd * math.sqrt(p * (1 - p))
+
+
+def point_biserial_from_sums(
+    n: int, right: int, total: Decimal, squares: Decimal, right_total: Decimal
+) -> float | None:
+    """The point-biserial from sums (n candidates, `right` of them right, Σ score, Σ score²,
+    Σ score of those right): the same number as `point_biserial`, which it equals algebraically
+    ((n·Σxy − r·Σy) / √(r(n − r)(n·Σy² − (Σy)²))). Exact sums give an exact zero spread."""
+    spread = n * squares - total * total
+    if n < 2 or right in (0, n) or spread == 0:
+        return None
+    return float(n * right_total - right * total) / math.sqrt(right * (n - right) * float(spread))
 
 
 def is_dubious(discrimination_index: float | None) -> bool:
@@ -97,107 +111,150 @@ def item_statistics(
 ) -> list[ItemStats]:
     """Statistics per (item, revision) over graded attempts, optionally for one exam or item.
 
-    The per-candidate measures read one narrow row per item served (no JSON); the option counts
-    are counted by the database on PostgreSQL (elsewhere from the served rows)."""
+    Two queries however many attempts: one pass over the items served (on PostgreSQL the
+    database computes the measures with a window and sums, `_tallies_sql`; elsewhere the pure
+    functions above do, `_tallies`), then the option texts of one served row per item. Option
+    counts come from the choices stamped at grading (`AttemptItem.chosen`), not the answers."""
     served = attempt_items_served(definition=definition, item=item)
-    rows = served.values_list("item_id", "revision_id", "attempt__percent", "is_correct")
-    groups: dict[tuple[int, int | None], list[tuple[float, bool]]] = defaultdict(list)
-    for item_id, revision_id, percent, right in rows.order_by("attempt_id"):
-        groups[(item_id, revision_id)].append((float(percent or 0), bool(right)))
-    if not groups:
-        return []
-    heads = _group_heads(served)
-    counts, blanks = (
-        _option_counts_sql(served) if connection.vendor == "postgresql" else _option_counts(served)
+    tallies = _tallies_sql(served) if connection.vendor == "postgresql" else _tallies(served)
+    heads = _heads([t.first for t in tallies.values()])
+    return [
+        _item_stats(key, tallies[key], heads[tallies[key].first])
+        for key in sorted(tallies, key=lambda g: (g[0], g[1] or 0))
+    ]
+
+
+Group = tuple[int, int | None]  # (item, revision)
+
+
+@dataclass
+class Tally:
+    """One (item, revision) over its candidates: the measures, its first served row (whose
+    options give the texts), and how many made each choice ("0,2"; "" blank)."""
+
+    n: int
+    facility: float | None
+    discrimination: float | None
+    point_biserial: float | None
+    first: int
+    choices: dict[str, int]
+
+
+def _item_stats(key: Group, tally: Tally, head: dict) -> ItemStats:
+    counts: dict[int, int] = defaultdict(int)
+    for chosen, n in tally.choices.items():
+        for src in chosen.split(",") if chosen else []:
+            counts[int(src)] += n
+    correct_src = {o["src"] for o in head["options"] if o["key"] in head["correct_keys"]}
+    texts = {o["src"]: o["text"] for o in head["options"]}
+    return ItemStats(
+        item_id=key[0],
+        revision_id=key[1],
+        title=head["item__title"] or head["item__prompt"][:80],
+        topic=head["topic__name"],
+        n=tally.n,
+        facility=tally.facility,
+        discrimination=tally.discrimination,
+        point_biserial=tally.point_biserial,
+        dubious=is_dubious(tally.discrimination),
+        options=[
+            OptionStat(texts[src], src in correct_src, counts[src], counts[src] / tally.n)
+            for src in sorted(texts)
+        ],
+        blank=tally.choices.get("", 0),
     )
-    result = []
-    for key in sorted(groups, key=lambda g: (g[0], g[1] or 0)):
-        pairs, head = groups[key], heads[key]
-        d = discrimination(pairs)
-        correct_src = {o["src"] for o in head["options"] if o["key"] in head["correct_keys"]}
-        texts = {o["src"]: o["text"] for o in head["options"]}
-        n = len(pairs)
-        result.append(
-            ItemStats(
-                item_id=key[0],
-                revision_id=key[1],
-                title=head["item__title"] or head["item__prompt"][:80],
-                topic=head["topic__name"],
-                n=n,
-                facility=facility([ok for _, ok in pairs]),
-                discrimination=d,
-                point_biserial=point_biserial(pairs),
-                dubious=is_dubious(d),
-                options=[
-                    OptionStat(
-                        texts[src],
-                        src in correct_src,
-                        counts.get((*key, src), 0),
-                        counts.get((*key, src), 0) / n,
-                    )
-                    for src in sorted(texts)
-                ],
-                blank=blanks.get(key, 0),
-            )
+
+
+def _tallies(served) -> dict[Group, Tally]:
+    """Through the pure functions, from one narrow row per item served."""
+    rows = served.order_by("attempt_id", "pk").values_list(
+        "pk", "item_id", "revision_id", "attempt__percent", "is_correct", "chosen"
+    )
+    pairs: dict[Group, list[tuple[float, bool]]] = defaultdict(list)
+    firsts: dict[Group, int] = {}
+    choices: dict[Group, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for pk, item_id, revision_id, percent, right, chosen in rows:
+        key = (item_id, revision_id)
+        pairs[key].append((float(percent or 0), bool(right)))
+        firsts[key] = min(pk, firsts.get(key, pk))
+        choices[key][chosen or ""] += 1
+    return {
+        key: Tally(
+            len(group),
+            facility([ok for _, ok in group]),
+            discrimination(group),
+            point_biserial(group),
+            firsts[key],
+            dict(choices[key]),
         )
-    return result
+        for key, group in pairs.items()
+    }
 
 
-def _group_heads(served) -> dict[tuple[int, int | None], dict]:
-    """The first served row of each (item, revision): its option texts, keys and titles."""
-    firsts = served.values("item_id", "revision_id").annotate(first=Min("pk")).values("first")
-    heads = AttemptItem.objects.filter(pk__in=firsts).values(
-        "item_id",
-        "revision_id",
+# Per (item, revision, choice), over the item's candidates ranked by exam percentage (ties in
+# attempt order): the item's n and k, and the parts that add up over its choices: how many,
+# how many right, the sums the point-biserial needs, how many of the upper and of the lower k
+# were right. round() on a double rounds half to even, as Python's does.
+_TALLIES = """
+SELECT item_id, revision_id, coalesce(chosen, ''), min(pk), max(n), max(k), count(*),
+       count(*) FILTER (WHERE is_correct), sum(percent), sum(percent * percent),
+       coalesce(sum(percent) FILTER (WHERE is_correct), 0),
+       count(*) FILTER (WHERE is_correct AND place <= k),
+       count(*) FILTER (WHERE is_correct AND place > n - k)
+FROM (SELECT s.*, least(greatest(1, round(%s::float8 * n)), n / 2)::int AS k FROM ({served}) s) r
+GROUP BY item_id, revision_id, coalesce(chosen, '')
+"""
+
+
+def _tallies_sql(served) -> dict[Group, Tally]:
+    """The same, computed by PostgreSQL in one statement (exact numeric sums)."""
+    group, ranking = [F("item_id"), F("revision_id")], [F("percent").desc(), "attempt_id"]
+    ranked = (
+        served.order_by()
+        .annotate(
+            percent=Coalesce("attempt__percent", Value(Decimal(0))),
+            place=Window(RowNumber(), partition_by=group, order_by=ranking),
+            n=Window(Count("pk"), partition_by=group),
+        )
+        .values("pk", "item_id", "revision_id", "is_correct", "chosen", "percent", "place", "n")
+    )
+    sql, params = ranked.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_TALLIES.format(served=sql), [UPPER_LOWER_FRACTION, *params])
+        rows = cursor.fetchall()
+    sums: dict[Group, list] = {}
+    for item_id, revision_id, chosen, first, n, k, *parts in rows:
+        key = (item_id, revision_id)
+        acc = sums.setdefault(key, [n, k, first, {}, 0, 0, 0, 0, 0, 0])
+        acc[2] = min(acc[2], first)
+        acc[3][chosen] = parts[0]
+        acc[4:] = [a + b for a, b in zip(acc[4:], parts[1:], strict=True)]
+    return {
+        key: Tally(
+            n,
+            right / n,
+            (upper - lower) / k if n >= 2 else None,
+            point_biserial_from_sums(n, right, total, squares, right_total),
+            first,
+            choices,
+        )
+        for key, (n, k, first, choices, right, total, squares, right_total, upper, lower) in (
+            sums.items()
+        )
+    }
+
+
+def _heads(pks: list[int]) -> dict[int, dict]:
+    """Served rows by id: their option texts and keys, the item's title and topic."""
+    rows = AttemptItem.objects.filter(pk__in=pks).values(
+        "pk",
         "item__title",
         "item__prompt",
         "topic__name",
         "options",
         "correct_keys",
     )
-    return {(h["item_id"], h["revision_id"]): h for h in heads}
-
-
-OptionCounts = tuple[dict[tuple[int, int | None, int], int], dict[tuple[int, int | None], int]]
-
-_OPTION_COUNTS = """
-SELECT t.item_id, t.revision_id, (o.value ->> 'src')::int, count(*)
-FROM {table} t CROSS JOIN LATERAL jsonb_array_elements(t.options) o
-WHERE t.id IN ({served}) AND t.response @> jsonb_build_array(o.value -> 'key')
-GROUP BY 1, 2, 3
-"""
-
-
-def _option_counts_sql(served) -> OptionCounts:
-    """(item, revision, option place) → how many chose it; (item, revision) → how many left
-    it blank. Counted by PostgreSQL: each served option matched against the answer."""
-    sql, params = served.values("pk").query.sql_with_params()
-    table = connection.ops.quote_name(AttemptItem._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_OPTION_COUNTS.format(table=table, served=sql), params)
-        counts = {(i, r, src): n for i, r, src, n in cursor.fetchall()}
-    blank = served.filter(Q(response__isnull=True) | Q(response=[]))
-    blanks = {
-        (i, r): n
-        for i, r, n in blank.values("item_id", "revision_id")
-        .annotate(n=Count("pk"))
-        .values_list("item_id", "revision_id", "n")
-    }
-    return counts, blanks
-
-
-def _option_counts(served) -> OptionCounts:
-    counts: dict[tuple[int, int | None, int], int] = defaultdict(int)
-    blanks: dict[tuple[int, int | None], int] = defaultdict(int)
-    for item_id, revision_id, options, response in served.values_list(
-        "item_id", "revision_id", "options", "response"
-    ):
-        src_of = {o["key"]: o["src"] for o in options}
-        blanks[(item_id, revision_id)] += not response
-        for key in response or []:
-            if key in src_of:
-                counts[(item_id, revision_id, src_of[key])] += 1
-    return counts, blanks
+    return {row["pk"]: row for row in rows}
 
 
 def score_percents(definition: ExamDefinition) -> list[float]:

@@ -98,6 +98,10 @@ class AttemptItem(models.Model):
     response = models.JSONField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     is_correct = models.BooleanField(null=True, blank=True)
+    # Stamped at grading with is_correct (rules.chosen_places): the chosen options' places in the
+    # item ("0,2"; "" blank), so statistics count choices without reading `options`. None: not
+    # graded.
+    chosen = models.TextField(null=True, blank=True)  # noqa: DJ001  (None ≠ "" here)
 
     class Meta:
         ordering = ["attempt", "position"]

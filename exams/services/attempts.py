@@ -6,7 +6,7 @@ already saved, never blanked.
 """
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -385,9 +385,11 @@ def _graded(
     attempts: list[ExamAttempt], items: dict[int, list[AttemptItem]], via: str, now: datetime
 ) -> dict[int, rules.Grade]:
     """Grade the (locked) attempts on their items and write the results: one update of the
-    items' marks (and of the answers a submission changed), one of the attempts."""
+    items' marks and chosen options (and of the answers a submission changed), one of the
+    attempts."""
     results: dict[int, rules.Grade] = {}
     right: list[int] = []
+    chosen: dict[str, list[int]] = defaultdict(list)  # the few distinct choices → their items
     changed: list[AttemptItem] = []
     for attempt in attempts:
         own = items[attempt.pk]
@@ -396,11 +398,14 @@ def _graded(
             pass_mark_percent=attempt.pass_mark_percent,
         )
         right += [i.pk for i in own if rules.is_correct(i.correct_keys, i.response)]
+        for i in own:
+            chosen[rules.chosen_places(i.options, i.response)].append(i.pk)
         changed += [i for i in own if getattr(i, "_answer_changed", False)]
         _record(attempt, result, via, now)
         results[attempt.pk] = result
     AttemptItem.objects.filter(attempt_id__in=[a.pk for a in attempts]).update(
-        is_correct=Case(When(pk__in=right, then=Value(True)), default=Value(False))
+        is_correct=Case(When(pk__in=right, then=Value(True)), default=Value(False)),
+        chosen=Case(*(When(pk__in=pks, then=Value(c)) for c, pks in chosen.items()), default=None),
     )
     if changed:
         AttemptItem.objects.bulk_update(changed, ["response", "answered_at"])
