@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from wagtail import hooks
 
+from enrollment.models import Application, ApplicationStatus
 from enrollment.rules import RuleViolation
 from enrollment.services.applications import application_employee_confirm
 from lms import clock
@@ -244,6 +246,61 @@ def test_success_after_expiry_stays_expired_and_is_flagged(started):
     assert started.flagged
     assert "after the checkout expired" in started.flag_reason
     assert _audits(started, "payment.flagged") == 1
+
+
+def test_a_paid_event_naming_no_amount_tells_staff_what_it_said(started):
+    """An event that names no amount or currency is a mismatch; staff read what it said."""
+    fake_deliver(EventKind.PAID, started, amount_cents=None, currency="")
+
+    started.refresh_from_db()
+    assert (started.status, started.flagged) == (PaymentStatus.PENDING, True)
+    assert started.flag_reason == (
+        f"The provider reported 0.00 ? paid but 75.00 USD was asked (evt_fake_paid_{started.pk});"
+        " not marked paid."
+    )
+
+
+def test_money_after_expiry_tells_staff_what_was_taken_and_the_payer_what_was_asked(
+    started, django_capture_on_commit_callbacks
+):
+    """The flag quotes the amount the provider reported; the payer's email, when the event
+    names none, the amount the checkout asked."""
+    fake_deliver(EventKind.EXPIRED, started)
+    with django_capture_on_commit_callbacks(execute=True):
+        fake_deliver(EventKind.PAID, started, amount_cents=2500, event_id="evt_late_1")
+    with django_capture_on_commit_callbacks(execute=True):
+        fake_deliver(
+            EventKind.PAID, started, amount_cents=None, event_id="evt_late_2", payment_intent_id=""
+        )
+
+    started.refresh_from_db()
+    assert started.status == PaymentStatus.EXPIRED
+    assert "Paid after the checkout expired (evt_late_1, $25.00): the money" in started.flag_reason
+    assert "Paid after the checkout expired (evt_late_2, $0.00): the money" in started.flag_reason
+    first, second = mail.outbox
+    assert "$25.00 was taken for payment" in first.body
+    assert "$75.00 was taken for payment" in second.body
+
+
+@pytest.mark.parametrize("owner_says", ["", "the renewal was withdrawn"])
+def test_a_payment_owned_by_a_higher_app_is_closed_only_when_its_owner_says_so(started, owner_says):
+    """A payment with a reference (a renewal's) counts however its application stands (a
+    certified holder's is final); only the owning app's "payment_closed_reason" closes it."""
+    Payment.objects.filter(pk=started.pk).update(reference="test:1")
+    Application.objects.filter(pk=started.application_id).update(status=ApplicationStatus.CERTIFIED)
+
+    def owner(payment):
+        return owner_says if payment.reference == "test:1" else ""
+
+    with hooks.register_temporarily("payment_closed_reason", owner):
+        fake_deliver(EventKind.PAID, started)
+
+    started.refresh_from_db()
+    if owner_says:
+        assert (started.status, started.flagged) == (PaymentStatus.PENDING, True)
+        assert f"Paid after {owner_says} (" in started.flag_reason
+    else:
+        assert (started.status, started.flagged) == (PaymentStatus.PAID, False)
 
 
 def test_a_failure_event_found_by_payment_id_alone(started):
