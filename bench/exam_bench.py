@@ -13,7 +13,8 @@ each; starts gunicorn on 127.0.0.1 as production runs it (gunicorn.conf.py; lms.
 staff MFA on, tasks queued not run in the request, persistent connections); then
 
 1. every candidate opens /exam/ (which sets the CSRF cookie and draws their paper), all wait at
-   a barrier, then start together: POST /exam/start/ and GET the attempt page ("start");
+   a barrier and press the trivial view together ("ping (together)", the floor on this machine),
+   wait again, then start together: POST /exam/start/ and GET the attempt page ("start");
 2. think run: each candidate answers `--saves` questions, thinking `--think-ms` (±50%, uniform)
    before each; each answer is one POST /exam/attempt/<id>/answer/ ("save") and one GET
    /exam/ping/ (a trivial JSON view behind the same middleware, the yardstick), in random
@@ -170,6 +171,7 @@ class Tally:
     start: list[float] = field(default_factory=list)
     save: list[float] = field(default_factory=list)
     ping: list[float] = field(default_factory=list)
+    ping_together: list[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -226,6 +228,12 @@ def _candidate_run(args, port, key, barrier, tally, deadline, rng_seed, ready) -
     try:
         status, _, _ = who.request("GET", "/exam/")
         _expect(tally, "overview", status, 200)
+        # the floor: everyone presses the trivial view together, then Start together
+        barrier.wait(timeout=max(1, deadline - time.monotonic()))
+        began = time.perf_counter()
+        status, _, _ = who.request("GET", "/exam/ping/")
+        if _expect(tally, "ping (together)", status, 200):
+            tally.add("ping_together", time.perf_counter() - began)
         barrier.wait(timeout=max(1, deadline - time.monotonic()))
         token = who.cookies.get("csrftoken", "")
         began = time.perf_counter()
@@ -368,6 +376,7 @@ def _report(args, tally: Tally, stress: Tally, spent: dict, stored: dict) -> dic
         "errors": sum(tally.errors.values()) + sum(stress.errors.values()),
         "error_kinds": dict((tally.errors + stress.errors).most_common(10)),
         "start_ms": _ms(tally.start),
+        "ping_together_ms": _ms(tally.ping_together),
         "think": {
             "label": f"{args.candidates} candidates, think {args.think_ms} ms ±50%, "
             f"{args.saves} answers each",
@@ -391,10 +400,9 @@ def _report(args, tally: Tally, stress: Tally, spent: dict, stored: dict) -> dic
 def _print(report: dict) -> None:
     print(f"\nExam benchmark: {report['candidates']} candidates, {report['server']}")
     print(f"  errors: {report['errors']} {report['error_kinds'] or ''}")
-    row = report["start_ms"]
-    print(
-        f"  start (together)  n={row['n']:<6} p50={row['p50']:8.1f} ms   p95={row['p95']:8.1f} ms"
-    )
+    for label, key in (("start (together)", "start_ms"), ("ping (together)", "ping_together_ms")):
+        row = report[key]
+        print(f"  {label:<17} n={row['n']:<6} p50={row['p50']:8.1f} ms   p95={row['p95']:8.1f} ms")
     for run in ("think", "stress"):
         part = report[run]
         print(f"  {run}: {part['label']}")
