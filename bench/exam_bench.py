@@ -14,7 +14,8 @@ staff MFA on, tasks queued not run in the request, persistent connections); then
 
 1. every candidate opens /exam/ (which sets the CSRF cookie and draws their paper), all wait at
    a barrier and press the trivial view together ("ping (together)", the floor on this machine),
-   wait again, then start together: POST /exam/start/ and GET the attempt page ("start");
+   wait again, then start together: POST /exam/start/, which answers with the attempt's page
+   and its first question ("start");
 2. think run: each candidate answers `--saves` questions, thinking `--think-ms` (±50%, uniform)
    before each; each answer is one POST /exam/attempt/<id>/answer/ ("save") and one GET
    /exam/ping/ (a trivial JSON view behind the same middleware, the yardstick), in random
@@ -51,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OPTION = re.compile(r'name="q-(\d+)" value="([^"]+)"')
-ATTEMPT_URL = re.compile(r"^/exam/attempt/(\d+)/$")
+ATTEMPT_URL = re.compile(r'data-attempt-url="/exam/attempt/(\d+)/"')
 BENCH_EMAIL = "bench-{:04d}@bench.invalid"
 
 
@@ -237,19 +238,18 @@ def _candidate_run(args, port, key, barrier, tally, deadline, rng_seed, ready) -
         barrier.wait(timeout=max(1, deadline - time.monotonic()))
         token = who.cookies.get("csrftoken", "")
         began = time.perf_counter()
-        status, location, _ = who.request(
+        status, location, page = who.request(
             "POST",
             "/exam/start/",
             body=urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode(),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
-        path = urllib.parse.urlsplit(location or "").path
-        if status != 302 or not ATTEMPT_URL.match(path):
-            tally.error(f"start: HTTP {status} to {path or '-'}")
+        # Start answers with the attempt's page itself (the first question, in one request)
+        found = ATTEMPT_URL.search(page.decode()) if status == 200 else None
+        if found is None:
+            tally.error(f"start: HTTP {status} {location or ''} without an attempt's page")
             return
-        status, _, page = who.request("GET", path)
-        if not _expect(tally, "attempt page", status, 200):
-            return
+        path = f"/exam/attempt/{found.group(1)}/"
         tally.add("start", time.perf_counter() - began)
         options: dict[int, list[str]] = {}
         for position, key_ in OPTION.findall(page.decode()):

@@ -54,6 +54,8 @@ def page_mark(html: str, responses: dict[int, list[str]]) -> SafeString:
     to the option keys saved for it."""
     chosen = {(position, key) for position, keys in responses.items() for key in keys or ()}
     answered = {position for position, keys in responses.items() if keys}
+    if not answered:
+        return mark_safe(html)  # noqa: S308 (rendered by page_render, which escapes)
 
     def mark(match: re.Match) -> str:
         if match["goto"] is not None:

@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from enrollment.models import Application, ApplicationStatus
@@ -19,10 +20,12 @@ from exams.models import (
     AttemptStatus,
     ExamAttempt,
     ExamDefinition,
+    ExamGrant,
     ExamItem,
     ExamTopic,
     ItemOption,
     ItemStatus,
+    ReadyPaper,
 )
 from lms.models import User
 
@@ -118,29 +121,18 @@ def exam_availability(*, user: User, now: datetime, application=_LOOK_IT_UP) -> 
             .select_related("definition")
             .order_by("-finished_at", "-pk")
         )
-    passed = any(a.passed for a in finished) or (
-        application is not None and application.status in EXAM_DONE_STATUSES
-    )
-    granted = application is not None and application.exam_grants.exists()
-    eligible = application is not None and (
-        application.status in EXAM_OPEN_STATUSES
-        or (granted and application.status in GRANTABLE_STATUSES)
-    )
     counted = [a for a in finished if definition is not None and a.definition_id == definition.pk]
     last = counted[0].finished_at if counted else None
-    refusal = "The exam is not open yet." if definition is None else None
-    if definition is not None:
-        refusal = rules.start_refusal(
-            now=now,
-            eligible=eligible,
-            has_passed=passed,
-            opens_at=definition.opens_at,
-            closes_at=definition.closes_at,
-            attempts_used=len(counted),
-            attempts_allowed=definition.attempts_allowed,
-            last_finished_at=last,
-            wait_hours=definition.retake_wait_hours,
-        )
+    granted = application is not None and application.exam_grants.exists()
+    refusal, passed = start_decision(
+        now=now,
+        definition=definition,
+        application_status=application.status if application is not None else None,
+        granted=granted,
+        any_passed=any(a.passed for a in finished),
+        attempts_used=len(counted),
+        last_finished_at=last,
+    )
     return Availability(
         application=application,
         definition=definition,
@@ -159,6 +151,154 @@ def exam_availability(*, user: User, now: datetime, application=_LOOK_IT_UP) -> 
         allowance=allowance,
         granted=granted,
         passed=passed,
+    )
+
+
+def start_decision(
+    *,
+    now: datetime,
+    definition,
+    application_status: str | None,
+    granted: bool,
+    any_passed: bool,
+    attempts_used: int,
+    last_finished_at: datetime | None,
+) -> tuple[str | None, bool]:
+    """Why the person may not start now (None: they may), and whether the exam is behind them,
+    from the facts that decide it; the exam's page and Start (`start_facts`) both ask here."""
+    passed = any_passed or application_status in EXAM_DONE_STATUSES
+    eligible = application_status is not None and (
+        application_status in EXAM_OPEN_STATUSES
+        or (granted and application_status in GRANTABLE_STATUSES)
+    )
+    if definition is None:
+        return "The exam is not open yet.", passed
+    refusal = rules.start_refusal(
+        now=now,
+        eligible=eligible,
+        has_passed=passed,
+        opens_at=definition.opens_at,
+        closes_at=definition.closes_at,
+        attempts_used=attempts_used,
+        attempts_allowed=definition.attempts_allowed,
+        last_finished_at=last_finished_at,
+        wait_hours=definition.retake_wait_hours,
+    )
+    return refusal, passed
+
+
+@dataclass(frozen=True)
+class StartFacts:
+    """What Start needs to decide and to stamp an attempt, read in one statement (`start_facts`)."""
+
+    application_id: int
+    application_status: str
+    granted: bool
+    definition: ExamDefinition | None  # only the fields `start_decision` and a start read
+    finished: int  # submitted attempts on the application (the next one's number is this + 1)
+    counted: int  # of them, on the current exam
+    last_finished_at: datetime | None  # the last counted one
+    any_passed: bool
+    allowance_kind: str | None
+    allowance_amount: int | None
+    active_attempt_id: int | None
+    has_paper: bool
+
+
+_DEFINITION_FIELDS = (
+    "id",
+    "opens_at",
+    "closes_at",
+    "attempts_allowed",
+    "retake_wait_hours",
+    "time_limit_minutes",
+    "pass_mark_percent",
+    "feedback",
+)
+
+# The person's open application, locked (as `application_for_exam(for_update=True)`), with what
+# `exam_availability` reads in six queries: the current exam, their approved allowance, their
+# attempts so far, whether staff granted an early sitting, an attempt under way, a ready paper.
+_START_FACTS = """
+WITH app AS (
+    SELECT id, status FROM {application}
+    WHERE user_id = %(user)s AND NOT (status = ANY(%(final)s))
+    ORDER BY created_at DESC, id DESC LIMIT 1
+    FOR UPDATE
+), exam AS (
+    SELECT {definition_fields} FROM {definition} WHERE is_active ORDER BY id DESC LIMIT 1
+)
+SELECT app.id, app.status,
+    EXISTS (SELECT 1 FROM {grant} g WHERE g.application_id = app.id),
+    exam.*,
+    (SELECT count(*) FROM {attempt} a WHERE a.application_id = app.id AND a.status = %(submitted)s),
+    (SELECT count(*) FROM {attempt} a WHERE a.application_id = app.id AND a.status = %(submitted)s
+        AND a.definition_id = exam.id),
+    (SELECT max(a.finished_at) FROM {attempt} a WHERE a.application_id = app.id
+        AND a.status = %(submitted)s AND a.definition_id = exam.id),
+    COALESCE((SELECT bool_or(a.passed) FROM {attempt} a WHERE a.application_id = app.id
+        AND a.status = %(submitted)s), false),
+    acc.kind, acc.amount,
+    (SELECT a.id FROM {attempt} a WHERE a.user_id = %(user)s AND a.status = %(in_progress)s),
+    EXISTS (SELECT 1 FROM {paper} p WHERE p.user_id = %(user)s)
+FROM app
+LEFT JOIN exam ON true
+LEFT JOIN LATERAL (
+    SELECT kind, amount FROM {accommodation}
+    WHERE user_id = %(user)s AND status = %(approved)s
+    ORDER BY decided_at DESC, id DESC LIMIT 1
+) acc ON true
+"""
+
+
+def start_facts(*, user: User) -> StartFacts | None:
+    """PostgreSQL: the person's facts for Start in one statement, their open application locked
+    (inside the caller's transaction) so that one person's starts queue up; None without one."""
+    quote = connection.ops.quote_name
+    sql = _START_FACTS.format(
+        definition_fields=", ".join(_DEFINITION_FIELDS),
+        **{
+            name: quote(model._meta.db_table)
+            for name, model in (
+                ("application", Application),
+                ("definition", ExamDefinition),
+                ("grant", ExamGrant),
+                ("attempt", ExamAttempt),
+                ("accommodation", AccommodationRequest),
+                ("paper", ReadyPaper),
+            )
+        },
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "user": user.pk,
+                "final": [str(status) for status in FINAL - {S.CERTIFIED}],
+                "submitted": AttemptStatus.SUBMITTED.value,
+                "in_progress": AttemptStatus.IN_PROGRESS.value,
+                "approved": AccommodationStatus.APPROVED.value,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    app_id, app_status, granted = row[:3]
+    exam = dict(zip(_DEFINITION_FIELDS, row[3 : 3 + len(_DEFINITION_FIELDS)], strict=True))
+    rest = row[3 + len(_DEFINITION_FIELDS) :]
+    return StartFacts(
+        application_id=app_id,
+        application_status=app_status,
+        granted=granted,
+        definition=ExamDefinition(**exam) if exam["id"] is not None else None,
+        finished=rest[0],
+        counted=rest[1],
+        last_finished_at=rest[2],
+        any_passed=rest[3],
+        allowance_kind=rest[4],
+        allowance_amount=rest[5],
+        active_attempt_id=rest[6],
+        has_paper=rest[7],
     )
 
 
@@ -185,6 +325,9 @@ def attempt_page_for_candidate(attempt: ExamAttempt) -> dict:
     (`items_html`), and how many there are and are answered: the HTML rendered when the paper
     was drawn, marked (two small reads); an attempt without one is rendered from its items.
     Never the keys or the rationale."""
+    if attempt.served_page is not None:  # Start has just served it: nothing is answered yet
+        html, count = attempt.served_page
+        return {"items_html": attempt_page.page_mark(html, {}), "item_count": count, "answered": 0}
     responses = dict(
         AttemptItem.objects.filter(attempt_id=attempt.pk).values_list("position", "response")
     )

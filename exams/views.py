@@ -83,15 +83,19 @@ def exam_overview(request):
     return render(request, "exams/overview.html", context)
 
 
+@never_cache
 @login_required
 @require_POST
 def attempt_start_view(request):
+    """Start (or resume) and answer with the attempt's page itself: the first question comes in
+    the same request, not after a redirect (the page's script shows the attempt's address)."""
+    now = clock.now()
     try:
-        attempt = attempt_start(user=request.user)
+        attempt = attempt_start(user=request.user, now=now)
     except RuleViolation as refusal:
         messages.error(request, str(refusal))
         return redirect("exams:exam-overview")
-    return redirect("exams:attempt-detail", pk=attempt.pk)
+    return _attempt_page(request, attempt, now)
 
 
 @never_cache
@@ -102,6 +106,10 @@ def attempt_detail(request, pk):
     attempt = _close_if_overdue(_own_attempt(request, pk), now)
     if not attempt.is_open:
         return redirect("exams:attempt-result", pk=attempt.pk)
+    return _attempt_page(request, attempt, now)
+
+
+def _attempt_page(request, attempt, now):
     page = attempt_page_for_candidate(attempt)
     context = {
         "attempt": attempt,

@@ -66,6 +66,10 @@ class ExamAttempt(models.Model):
         ]
         indexes = [models.Index(fields=["status", "deadline_at"])]
 
+    # Not stored: set by Start on the attempt it has just served from a ready paper (the page's
+    # HTML and how many items), so that the first page needs no read.
+    served_page: tuple[str, int] | None = None
+
     def __str__(self) -> str:
         return f"Exam attempt #{self.pk}"
 

@@ -33,6 +33,8 @@ from exams.selectors import (
     application_for_exam,
     exam_availability,
     pools_by_topic,
+    start_decision,
+    start_facts,
 )
 from exams.services.answers import (  # noqa: F401  (the attempt's services, in one place)
     AttemptClosed,
@@ -61,13 +63,21 @@ def attempt_start(
 ) -> ExamAttempt:
     """Start an attempt, or return the one already under way (another tab or device resumes it).
 
-    Serves the person's ready paper when it still fits (see `_from_paper`), else draws the
-    blueprint's items at random from the active ones, shuffles their options, and stores the
-    served content with the attempt. One active attempt per person (a database constraint).
-    Raises RuleViolation when the person may not start (eligibility, window, attempts, waiting).
+    Serves the person's ready paper when it still fits (on PostgreSQL, `_start_prepared`: two
+    statements), else draws the blueprint's items at random from the active ones, shuffles their
+    options, and stores the served content with the attempt. One active attempt per person (a
+    database constraint). Raises RuleViolation when the person may not start (eligibility,
+    window, attempts, waiting).
     """
     now = now or clock.now()
     rng = rng or random.SystemRandom()
+    if connection.vendor == "postgresql":
+        try:
+            started = _start_prepared(user, now)
+        except IntegrityError:  # another request of the same person won: resume theirs below
+            started = None
+        if started is not None:
+            return started
     active = ExamAttempt.objects.filter(user=user, status=A.IN_PROGRESS).first()
     if active is not None:
         if rules.save_allowed(now, active.deadline_at, save_grace_seconds()):
@@ -90,9 +100,63 @@ def attempt_start(
         return active
 
 
+def _start_prepared(user: User, now: datetime) -> ExamAttempt | None:
+    """The common case made cheap (PostgreSQL): the person may start, has no attempt under way
+    and has a ready paper. One statement reads what decides it (their application locked), the
+    same decision as the exam's page (`start_decision`), and one statement turns the paper into
+    the attempt, its items and its page. None when any of that is not so (the caller then takes
+    the general path, which resumes, refuses with the same message or draws now); raises
+    RuleViolation when the person may not start."""
+    with transaction.atomic():
+        facts = start_facts(user=user)
+        if facts is None or facts.active_attempt_id is not None or not facts.has_paper:
+            return None
+        refusal, _ = start_decision(
+            now=now,
+            definition=facts.definition,
+            application_status=facts.application_status,
+            granted=facts.granted,
+            any_passed=facts.any_passed,
+            attempts_used=facts.counted,
+            last_finished_at=facts.last_finished_at,
+        )
+        if refusal:
+            raise RuleViolation(refusal)
+        definition = facts.definition
+        limit = definition.time_limit_minutes
+        extra = rules.allowance_minutes(limit, facts.allowance_kind, facts.allowance_amount)
+        attempt = ExamAttempt(
+            user=user,
+            application_id=facts.application_id,
+            definition_id=definition.pk,
+            number=facts.finished + 1,
+            started_at=now,
+            time_limit_minutes=limit,
+            extra_minutes=extra,
+            deadline_at=rules.attempt_deadline(now, limit, extra),
+            pass_mark_percent=definition.pass_mark_percent,
+            feedback=definition.feedback,
+        )
+        served = _from_paper(attempt)
+        if not served:
+            return None  # the paper no longer fits (and is gone): draw now
+        _audit_started(attempt, served)
+    return attempt
+
+
+def _audit_started(attempt: ExamAttempt, served: int) -> None:
+    limit, extra = attempt.time_limit_minutes, attempt.extra_minutes
+    audit_record(
+        actor=attempt.user,
+        verb="exam_attempt.started",
+        obj=attempt,
+        to_state=A.IN_PROGRESS,
+        reason=f"{served} items, {limit} minutes + {extra} extra.",
+    )
+
+
 def _create(user: User, availability, now: datetime, rng: random.Random) -> ExamAttempt:
-    """The attempt, served from the person's ready paper when it still fits (on PostgreSQL:
-    one insert of the attempt, one statement for the rest), else from a paper drawn now."""
+    """The attempt with a paper drawn now (its ready paper, if any, is dropped)."""
     definition = availability.definition
     limit, extra = definition.time_limit_minutes, availability.extra_minutes
     attempt = ExamAttempt.objects.create(
@@ -107,30 +171,24 @@ def _create(user: User, availability, now: datetime, rng: random.Random) -> Exam
         pass_mark_percent=definition.pass_mark_percent,
         feedback=definition.feedback,
     )
-    served = _from_paper(attempt) if connection.vendor == "postgresql" else 0
-    if not served:
-        ReadyPaper.objects.filter(user=user).delete()
-        paper = _draw(definition, rng)
-        AttemptItem.objects.bulk_create(
-            AttemptItem(attempt=attempt, position=position, **entry)
-            for position, entry in enumerate(paper)
-        )
-        AttemptPage.objects.create(attempt=attempt, html=attempt_page.page_render(paper))
-        served = len(paper)
-    audit_record(
-        actor=user,
-        verb="exam_attempt.started",
-        obj=attempt,
-        to_state=A.IN_PROGRESS,
-        reason=f"{served} items, {limit} minutes + {extra} extra.",
+    ReadyPaper.objects.filter(user=user).delete()
+    paper = _draw(definition, rng)
+    AttemptItem.objects.bulk_create(
+        AttemptItem(attempt=attempt, position=position, **entry)
+        for position, entry in enumerate(paper)
     )
+    html = attempt_page.page_render(paper)
+    AttemptPage.objects.create(attempt=attempt, html=html)
+    attempt.served_page = (html, len(paper))
+    _audit_started(attempt, len(paper))
     return attempt
 
 
 # The ready paper, taken (deleted) whatever it holds; when it is for this application and exam,
 # follows the blueprint's counts per topic, and every item on it is still active at the revision
-# it copied (one flagged, retired or edited since means a new draw), its items and page become
-# the attempt's. Returns how many items were served (0: draw now).
+# it copied (one flagged, retired or edited since means a new draw), it becomes the attempt (the
+# row given, inserted here), its items and its page. Returns the attempt's id, how many items
+# were served (0: nothing inserted, draw now) and the page that came with the paper.
 _FROM_PAPER = """
 WITH paper AS (
     DELETE FROM {paper} WHERE user_id = %(user)s
@@ -156,27 +214,32 @@ WITH paper AS (
         ) wanted ON drawn.topic_id = wanted.topic_id
         WHERE drawn.n IS DISTINCT FROM wanted.n
     ) AS ok
+), attempt AS (
+    INSERT INTO {attempt} ({attempt_columns})
+    SELECT {attempt_values} FROM fits WHERE fits.ok
+    RETURNING id
 ), served AS (
     INSERT INTO {attempt_item} (attempt_id, position, item_id, revision_id, topic_id, kind,
         prompt, text_format, options, correct_keys, rationale)
-    SELECT %(attempt)s, position, (v->>'item_id')::bigint, (v->>'revision_id')::bigint,
+    SELECT attempt.id, position, (v->>'item_id')::bigint, (v->>'revision_id')::bigint,
         (v->>'topic_id')::bigint, v->>'kind', v->>'prompt',
         COALESCE(v->>'text_format', 'plain'), v->'options', v->'correct_keys',
         COALESCE(v->>'rationale', '')
-    FROM entry, fits WHERE fits.ok
+    FROM entry, attempt
     RETURNING 1
 ), page AS (
     INSERT INTO {page} (attempt_id, html)
-    SELECT %(attempt)s, paper.page_html FROM paper, fits WHERE fits.ok AND paper.page_html <> ''
-    RETURNING 1
+    SELECT attempt.id, paper.page_html FROM paper, attempt WHERE paper.page_html <> ''
+    RETURNING html
 )
-SELECT (SELECT count(*) FROM served), (SELECT count(*) FROM page)
+SELECT (SELECT id FROM attempt), (SELECT count(*) FROM served), (SELECT html FROM page)
 """
 
 
 def _from_paper(attempt: ExamAttempt) -> int:
-    """Serve the person's ready paper to `attempt` in one statement (see _FROM_PAPER); a paper
-    drawn before pages were kept gets its page rendered here."""
+    """Insert `attempt` (unsaved) with the person's ready paper as its items and page, in one
+    statement (see _FROM_PAPER), when the paper still fits; a paper drawn before pages were
+    kept gets its page rendered here. Returns how many items were served (0: not inserted)."""
     quote = connection.ops.quote_name
     tables = {
         name: quote(model._meta.db_table)
@@ -184,28 +247,45 @@ def _from_paper(attempt: ExamAttempt) -> int:
             ("paper", ReadyPaper),
             ("item", ExamItem),
             ("blueprint", BlueprintRow),
+            ("attempt", ExamAttempt),
             ("attempt_item", AttemptItem),
             ("page", AttemptPage),
         )
     }
+    # the attempt's columns as Django would insert them (defaults included)
+    fields = [f for f in ExamAttempt._meta.concrete_fields if not f.primary_key]
+    params = {
+        f"c{i}": f.get_db_prep_save(f.pre_save(attempt, True), connection)
+        for i, f in enumerate(fields)
+    }
     with connection.cursor() as cursor:
         cursor.execute(
-            _FROM_PAPER.format(**tables),
+            _FROM_PAPER.format(
+                attempt_columns=", ".join(quote(f.column) for f in fields),
+                attempt_values=", ".join(f"%(c{i})s" for i in range(len(fields))),
+                **tables,
+            ),
             {
+                **params,
                 "user": attempt.user_id,
                 "application": attempt.application_id,
                 "definition": attempt.definition_id,
                 "active": ItemStatus.ACTIVE.value,
-                "attempt": attempt.pk,
             },
         )
-        served, paged = cursor.fetchone()
-    if served and not paged:
+        pk, served, html = cursor.fetchone()
+    if not served:
+        return 0
+    attempt.pk = pk
+    attempt._state.adding = False
+    attempt._state.db = connection.alias
+    if html is None:
         rows = attempt.items.order_by("position")
         html = attempt_page.page_render(
             list(rows.values("position", "kind", "prompt", "text_format", "options"))
         )
         AttemptPage.objects.create(attempt=attempt, html=html)
+    attempt.served_page = (html, served)
     return served
 
 

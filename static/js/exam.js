@@ -8,6 +8,12 @@
   var form = document.getElementById("exam-form");
   if (!form) return;
 
+  // Start answers with this page itself (one request): show the attempt's own address, so that
+  // a reload or a bookmark comes back here rather than to Start.
+  if (form.dataset.attemptUrl && window.location.pathname !== form.dataset.attemptUrl) {
+    window.history.replaceState(null, "", form.dataset.attemptUrl);
+  }
+
   var answerUrl = form.dataset.answerUrl;
   var resultUrl = form.dataset.resultUrl;
   var items = Array.prototype.slice.call(form.querySelectorAll(".exam-item"));

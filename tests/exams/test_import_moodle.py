@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from exams import aiken, gift
 from exams.admin_forms import detect_format
 from exams.bankfile import ParsedItem, ParsedOption, parse
-from exams.models import BlueprintRow, ExamAttempt, ExamDefinition, ExamItem
+from exams.models import BlueprintRow, ExamDefinition, ExamItem
 from exams.rules import FeedbackMode, ItemKind
 from exams.selectors import import_plan, items_for_export
 from exams.services.bank import items_import
@@ -404,13 +404,13 @@ def test_html_and_feedback_are_stored_and_shown_where_the_exam_shows_rationale(t
         feedback=FeedbackMode.REVIEW,
     )
     BlueprintRow.objects.create(definition=definition, topic=topics[0], item_count=2)  # rich, tf
-    from tests.factories.exams import make_candidate
+    from tests.factories.exams import make_candidate, started_attempt
 
     user, _ = make_candidate()
     client = signed_in(user)
     with clock.frozen_at(T0):
         start = client.post("/exam/start/")
-    attempt = ExamAttempt.objects.get(pk=int(re.search(r"/attempt/(\d+)/", start.url).group(1)))
+    attempt = started_attempt(start)
     with clock.frozen_at(T0 + timedelta(minutes=1)):
         page = client.get(f"/exam/attempt/{attempt.pk}/").content.decode()
     assert "<p>Which is <b>billable</b>?</p>" in page and "<i>Crisis</i> diversion" in page

@@ -2,15 +2,21 @@
 Start only turns it into an attempt (the time and the deadline), keeping every guarantee."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from exams.models import ExamAttempt, ExamItem, ItemStatus, ReadyPaper
+from enrollment.models import Application, ApplicationStatus
+from exams.models import ExamAttempt, ExamDefinition, ExamItem, ItemStatus, ReadyPaper
+from exams.rules import RuleViolation
+from exams.selectors import exam_availability
+from exams.services.access import accommodation_approve, accommodation_request_create
 from exams.services.attempts import attempt_start, attempt_submit, paper_prepare
 from exams.services.bank import item_status_set
-from tests.factories.exams import T0, later, signed_in
+from lms.models import AuditEvent
+from tests.factories.exams import T0, later, make_candidate, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +106,98 @@ def test_after_an_attempt_the_next_paper_is_drawn_afresh(exam, candidate):
     paper = paper_prepare(user=candidate, now=later(25 * 60))
     second = attempt_start(user=candidate, now=later(25 * 60))
     assert second.number == 2 and _ids(second) == _ids(paper)
+
+
+# --- Start with a ready paper decides as the exam's page does, at the moment of Start ---------
+
+
+def _expire(application):
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.EXPIRED)
+
+
+def _pass(application):
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.EXAM_PASSED)
+
+
+def _close(application):
+    ExamDefinition.objects.filter(is_active=True).update(closes_at=T0 - timedelta(minutes=1))
+
+
+def _no_attempts_left(application):
+    ExamDefinition.objects.filter(is_active=True).update(attempts_allowed=0)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (_expire, "classroom day"),
+        (_pass, "passed"),
+        (_close, "closed"),
+        (_no_attempts_left, "attempts"),
+    ],
+)
+def test_what_changed_after_the_paper_was_drawn_refuses_start(exam, change, message):
+    user, application = make_candidate()
+    paper = paper_prepare(user=user, now=T0)
+    change(application)
+    expected = exam_availability(user=user, now=T0).refusal
+    assert expected and message in expected.lower()
+    with pytest.raises(RuleViolation) as refused:
+        attempt_start(user=user, now=T0)
+    assert str(refused.value) == expected  # the message the exam's page shows
+    assert not ExamAttempt.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.filter(verb="exam_attempt.started").exists()
+    if change is not _expire:  # a refused Start changes nothing (an ended application
+        assert ReadyPaper.objects.filter(pk=paper.pk).exists()  # has no paper to keep)
+
+
+def test_start_with_a_paper_stores_what_a_paper_drawn_at_start_stores(
+    exam, cert_staff, django_capture_on_commit_callbacks
+):
+    """An allowance approved after the paper was drawn, and a second sitting: the attempt
+    served from the paper and one drawn at Start (no paper) carry the same stamps."""
+    stamps = []
+    for prepared in (True, False):
+        user, _ = make_candidate()
+        first = attempt_start(user=user, now=T0)
+        attempt_submit(attempt=first, actor=user, via="candidate", now=later(5))
+        start_at = later(25 * 60)
+        if prepared:
+            assert paper_prepare(user=user, now=start_at) is not None
+        request = accommodation_request_create(
+            user=user, kind="percent", amount=50, reason="Reading disorder."
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            accommodation_approve(request=request, actor=cert_staff, note="Agreed.")
+        second = attempt_start(user=user, now=start_at)
+        assert ReadyPaper.objects.filter(user=user).exists() is False
+        stored = ExamAttempt.objects.filter(pk=second.pk).values().get()
+        assert stored == {
+            **{k: getattr(second, k) for k in stored if k not in ("topic_scores",)},
+            "topic_scores": {},
+        }  # the returned attempt is what was stored
+        assert (stored["number"], stored["extra_minutes"]) == (2, 15)
+        assert stored["deadline_at"] == start_at + timedelta(minutes=45)
+        event = AuditEvent.objects.get(verb="exam_attempt.started", object_id=str(second.pk))
+        assert (event.actor, event.reason) == (user, "6 items, 30 minutes + 15 extra.")
+        stamps.append(
+            {k: v for k, v in stored.items() if k not in ("id", "user_id", "application_id")}
+        )
+    assert stamps[0] == stamps[1]
+
+
+@pytest.mark.parametrize("per_topic", [(3, 2, 1), (5, 5, 5)])
+def test_start_with_a_paper_takes_the_same_statements_however_long_the_paper(
+    exam, candidate, per_topic
+):
+    for row, count in zip(exam.blueprint.order_by("pk"), per_topic, strict=True):
+        row.item_count = count
+        row.save()
+    paper_prepare(user=candidate, now=T0)
+    with CaptureQueriesContext(connection) as captured:
+        attempt = attempt_start(user=candidate, now=T0)
+    assert attempt.items.count() == sum(per_topic)
+    # the facts (application locked), the attempt with its items and page, the audit entry;
+    # and the savepoint around them
+    statements = [q["sql"].split()[0].upper() for q in captured]
+    assert statements == ["SAVEPOINT", "WITH", "WITH", "INSERT", "RELEASE"], statements

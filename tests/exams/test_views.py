@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from exams.models import AccommodationRequest, AttemptStatus, ExamAttempt
 from exams.services.attempts import attempt_start
 from lms import clock
-from tests.factories.exams import T0, later, make_candidate, signed_in
+from tests.factories.exams import T0, later, make_candidate, signed_in, started_attempt
 from tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,7 @@ PDF = pdf_bytes()
 def _start(client) -> ExamAttempt:
     with clock.frozen_at(T0):
         response = client.post("/exam/start/")
-    assert response.status_code == 302
-    return ExamAttempt.objects.get(pk=int(re.search(r"/attempt/(\d+)/", response.url).group(1)))
+    return started_attempt(response)
 
 
 def _save(client, attempt, position, choice, at):

@@ -1,10 +1,11 @@
 """Builders for the exam tests and the exam's browser journeys."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from django.test import Client
 
-from exams.models import ItemStatus
+from exams.models import ExamAttempt, ItemStatus
 from exams.rules import ItemKind
 from exams.services.bank import item_create
 from tests.factories.enrollment import PASSWORD, UserFactory, application_at
@@ -50,3 +51,11 @@ def signed_in(user) -> Client:
 
 def later(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
+
+
+def started_attempt(response) -> ExamAttempt:
+    """The attempt whose page Start answered with (Start answers with the page, not a redirect)."""
+    assert response.status_code == 200, response.status_code
+    found = re.search(r'data-attempt-url="/exam/attempt/(\d+)/"', response.content.decode())
+    assert found, "Start did not answer with an attempt's page"
+    return ExamAttempt.objects.get(pk=int(found.group(1)))
