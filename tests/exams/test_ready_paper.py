@@ -201,3 +201,16 @@ def test_start_with_a_paper_takes_the_same_statements_however_long_the_paper(
     # and the savepoint around them
     statements = [q["sql"].split()[0].upper() for q in captured]
     assert statements == ["SAVEPOINT", "WITH", "WITH", "INSERT", "RELEASE"], statements
+
+
+def test_a_paper_drawn_before_the_blueprint_changed_is_drawn_again(exam, candidate):
+    paper = paper_prepare(user=candidate, now=T0)
+    row = exam.blueprint.order_by("pk").first()
+    row.item_count = 1  # staff trim a topic after the paper was drawn (3 → 1)
+    row.save()
+    attempt = attempt_start(user=candidate, now=T0)
+    assert attempt.items.count() == len(paper.items) - 2 == 4
+    assert Counter(attempt.items.values_list("topic_id", flat=True)) == Counter(
+        dict(exam.blueprint.values_list("topic_id", "item_count"))
+    )
+    assert attempt.served_page[1] == 4 and attempt.served_page[0].count('class="exam-item') == 4
