@@ -15,7 +15,9 @@ Added endpoints (only `mode=payment` with inline `price_data`; no Prices, no cus
         localstripe, checkout.session.completed is emitted and the browser is sent (303) to
         success_url; action=decline, or card 4000 0000 0000 0002 -> the session stays open and,
         as real Stripe does for a card declined on Checkout, payment_intent.payment_failed is
-        emitted (checkout.session.async_payment_failed is only for delayed methods like ACH).
+        emitted (checkout.session.async_payment_failed is only for delayed methods like ACH);
+        action=pay_by_bank -> as a delayed method does, the session completes unpaid (the debit
+        not settled yet) and checkout.session.completed is emitted with payment_status "unpaid".
 Each attempt creates a new PaymentIntent (Stripe would reuse one); its metadata is the session's
 payment_intent_data[metadata] plus `checkout_session` (stand-in only: real Stripe does not add it).
 Events go out through localstripe's webhook machinery, signed with the registered secret.
@@ -232,11 +234,15 @@ async def checkout_submit(request):
     if form.get("action") == "decline" or card in DECLINE_CARDS:
         session._charge("pm_card_chargeCustomerFail")
         return _page(session, "Your card was declined.", status=402)
+    location = session.success_url.replace("{CHECKOUT_SESSION_ID}", session.id)
+    if form.get("action") == "pay_by_bank":  # a delayed method: complete, money not settled yet
+        session.status = "complete"
+        session._emit("checkout.session.completed")
+        raise web.HTTPSeeOther(location)
     if not session._charge("pm_card_visa"):
         return _page(session, "The payment failed.", status=402)
     session.status, session.payment_status = "complete", "paid"
     session._emit("checkout.session.completed")
-    location = session.success_url.replace("{CHECKOUT_SESSION_ID}", session.id)
     raise web.HTTPSeeOther(location)
 
 

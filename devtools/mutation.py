@@ -58,6 +58,9 @@ MODULES: dict[str, list[str]] = {
     "payments/services/events.py": [
         "tests/payments/test_webhooks.py",
         "tests/payments/test_services.py",
+        # money read back from the provider, then its webhook: reported once
+        "tests/payments/test_reconcile.py"
+        "::test_money_found_when_an_application_ends_is_flagged_and_told_once",
     ],
     "payments/providers/stripe.py": [
         "tests/payments/test_webhook_refusals.py",

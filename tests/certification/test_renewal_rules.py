@@ -68,6 +68,7 @@ def test_default_ceu_rules_are_the_spec():
         ((7, 1), (6, 30), (date(2027, 7, 1), date(2028, 6, 30))),  # spans the leap day
         ((1, 1), (12, 31), (date(2028, 1, 1), date(2028, 12, 31))),  # a calendar year
         ((3, 1), (2, 28), (date(2027, 3, 1), date(2028, 2, 28))),
+        ((6, 30), (6, 30), (date(2028, 6, 30), date(2028, 6, 30))),  # not after the end: one day
     ],
 )
 def test_window_from_month_days(start, end, window):
@@ -110,6 +111,7 @@ def test_window_edges_and_the_reason_given(completed_on, counts):
     entries = [*_met(general=0), CeuEntry("general", 6, completed_on)]
     result = ceu_shortfall_detailed(entries, 2025)
     assert result.missing == ({} if counts else {"total": D("6")})
+    assert result.is_met is counts
     if counts:
         assert result.excluded == ()
     else:

@@ -1,9 +1,12 @@
 """The six-month clock: expiry on the boundary day, run twice; reminders at 60, 30, 7 days."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connections, transaction
+from wagtail import hooks
 
 from enrollment.models import Application, ApplicationStatus
 from enrollment.services import expiry
@@ -72,6 +75,62 @@ def test_expiry_calls_the_registered_hooks_with_the_expired_ids(monkeypatch):
     assert seen == [([application.pk], date(2027, 1, 11))]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_expiry_leaves_an_application_a_request_holds_for_the_next_run():
+    """PostgreSQL: the sweep does not wait for a row a request has locked (it would stall every
+    other expiry behind it); that one expires at the next run."""
+    held, free = _alive(date(2027, 1, 10)), _alive(date(2027, 1, 10))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Application.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(timeout=5)  # a sweep that waited would be stuck until then
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        first = expiry.applications_expire(today=date(2027, 1, 11))
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert first == [free.pk]
+    assert expiry.applications_expire(today=date(2027, 1, 11)) == [held.pk]
+
+
+def test_expiry_closes_what_the_applications_had_open_once_per_registration(monkeypatch):
+    seen = []
+    monkeypatch.setattr(expiry, "_CLOSED_HOOKS", [])
+
+    def close(ids, why):
+        seen.append((sorted(ids), why))
+
+    expiry.closed_hook(close)
+    expiry.closed_hook(close)  # registered twice (a module imported again): called once
+    application = _alive(date(2027, 1, 10))
+    expiry.applications_expire(today=date(2027, 1, 11))
+    assert seen == [([application.pk], "Application expired (checked on 2027-01-11).")]
+
+
+def test_the_reminder_lists_what_the_application_still_lacks(django_capture_on_commit_callbacks):
+    today = date(2027, 1, 1)
+    _alive(today + timedelta(days=30))
+    with (
+        hooks.register_temporarily(
+            "application_missing_items", lambda application: ["the competency exam"]
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        application_reminders_task(today=today.isoformat())
+    (message,) = mail.outbox
+    assert "the competency exam" in message.body
+
+
 @pytest.mark.parametrize(
     ("days_left", "sent"),
     [(61, False), (60, True), (45, True), (30, True), (8, True), (7, True), (0, True)],
@@ -90,8 +149,11 @@ def test_reminders_are_sent_once_per_threshold(django_capture_on_commit_callback
     expires_on = date(2027, 3, 1)
     _alive(expires_on)
     with django_capture_on_commit_callbacks(execute=True):
-        for days_before in (60, 59, 30, 30, 7, 3):
+        sent = [
             application_reminders_task(today=(expires_on - timedelta(days=days_before)).isoformat())
+            for days_before in (60, 59, 30, 30, 7, 3)
+        ]
+    assert sent == [1, 0, 1, 0, 1, 0]  # what the task reports, run by run
     assert [m.subject for m in mail.outbox] == [
         "Your application expires in 60 days",
         "Your application expires in 30 days",

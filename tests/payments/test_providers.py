@@ -124,6 +124,27 @@ def test_stripe_failed_intent_maps_back_by_metadata():
     assert (event.session_id, event.payment_id, event.payment_intent_id) == ("", 12, "pi_2")
 
 
+@pytest.mark.parametrize(
+    ("type_", "obj"),
+    [
+        ("checkout.session.completed", SESSION | {"metadata": {}, "client_reference_id": None}),
+        ("checkout.session.completed", SESSION | {"metadata": {}, "client_reference_id": "ord-7"}),
+        (
+            "checkout.session.expired",
+            SESSION | {"status": "expired", "metadata": None, "client_reference_id": None},
+        ),
+        (
+            "payment_intent.payment_failed",
+            {"id": "pi_3", "object": "payment_intent", "amount": 100, "currency": "usd"},
+        ),
+    ],
+)
+def test_an_event_for_a_checkout_made_elsewhere_on_the_account_names_no_payment(type_, obj):
+    """Another product on the same Stripe account: no payment id of ours, which is no error (the
+    event is stored and ignored; an error would have Stripe redeliver it for days)."""
+    assert _parse(_stripe_event(type_, obj)).payment_id is None
+
+
 def test_other_stripe_events_are_other():
     event = _parse(_stripe_event("customer.created", {"id": "cus_1", "object": "customer"}))
 
@@ -191,6 +212,37 @@ def test_closing_a_stripe_checkout_twice_is_quiet_and_an_unknown_one_is_refused(
         provider.expire_checkout("cs_test_nobody_made")
 
 
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_read_back_a_checkout_is_paid_once_complete_and_settled(
+    stripe_api, make_application, live_server
+):
+    """What the sweep and Cancel ask the provider: a checkout paid by card is its completion;
+    one still open, or completed by a bank debit not settled yet, is not paid."""
+    card = _checkout(make_application(track="cm2"), live_server)
+    bank = _checkout(make_application(track="cm2"), live_server)
+    provider = StripeProvider()
+    assert provider.checkout_paid(card.checkout_session_id) is None  # still open
+
+    assert checkout_submit(card.checkout_url, action="pay")[0] == 303
+    assert checkout_submit(bank.checkout_url, action="pay_by_bank")[0] == 303
+
+    event = provider.checkout_paid(card.checkout_session_id)
+    assert (event.kind, event.payment_id, event.amount_cents) == (
+        EventKind.PAID,
+        card.pk,
+        card.amount_cents,
+    )
+    assert event.payment_intent_id.startswith("pi_")
+    assert provider.checkout_paid(bank.checkout_session_id) is None
+    # Both completions are webhooks too: wait for them, so none lands after the test.
+    done = StripeEvent.objects.filter(type="checkout.session.completed", processed_at__isnull=False)
+    assert wait_for(lambda: done.count() == 2)
+    card.refresh_from_db()
+    bank.refresh_from_db()
+    assert (card.status, bank.status) == (PaymentStatus.PAID, PaymentStatus.PENDING)
+
+
 @pytest.mark.django_db
 def test_when_stripe_cannot_be_reached_the_payer_is_told_nothing_was_charged(
     settings, make_application
@@ -204,3 +256,5 @@ def test_when_stripe_cannot_be_reached_the_payer_is_told_nothing_was_charged(
     assert not Payment.objects.exists()
     with pytest.raises(ProviderUnavailable, match="could not close"):
         StripeProvider().expire_checkout("cs_test_1")
+    with pytest.raises(ProviderUnavailable, match="could not be asked"):  # not "unpaid"
+        StripeProvider().checkout_paid("cs_test_1")

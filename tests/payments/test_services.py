@@ -11,7 +11,7 @@ from enrollment.models import Application, ApplicationStatus
 from enrollment.rules import RuleViolation
 from enrollment.services.applications import application_employee_confirm
 from lms import clock
-from lms.models import AuditEvent
+from lms.models import AuditEvent, OutboxMessage
 from payments.models import Payment, PaymentStatus, StripeEvent
 from payments.providers import EventKind, InvalidEvent, ProviderUnavailable
 from payments.providers.fake import FakeProvider
@@ -23,6 +23,10 @@ from tests.factories.payments import fake_deliver
 
 pytestmark = pytest.mark.django_db
 DAYS_2_3_4 = [("day_fee", 2), ("day_fee", 3), ("day_fee", 4)]
+
+
+def _receipts():
+    return OutboxMessage.objects.filter(template="payment_received").count()
 
 
 def _audits(payment, verb):
@@ -189,6 +193,33 @@ def test_twenty_deliveries_pay_once(started, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
 
 
+def test_what_the_money_is_for_happens_with_the_confirmation_or_not_at_all(started):
+    """The contribution point "payment_paid" runs once, on the payment already paid, in the
+    confirming transaction: when it fails, nothing is paid, stored or mailed, and the provider's
+    redelivery pays."""
+    seen = []
+
+    def owner(payment):
+        seen.append((payment.pk, payment.status))
+        if len(seen) == 1:
+            raise RuntimeError("what the money is for could not be done")
+
+    with hooks.register_temporarily("payment_paid", owner):
+        with pytest.raises(RuntimeError):
+            fake_deliver(EventKind.PAID, started)
+        started.refresh_from_db()
+        assert started.status == PaymentStatus.PENDING
+        assert not StripeEvent.objects.exists() and _receipts() == 0
+
+        fake_deliver(EventKind.PAID, started)  # the provider delivers it again
+        fake_deliver(EventKind.PAID, started)
+
+    started.refresh_from_db()
+    assert started.status == PaymentStatus.PAID
+    assert seen == [(started.pk, PaymentStatus.PAID)] * 2  # the failed run, then the one that paid
+    assert _receipts() == 1
+
+
 def test_a_forged_event_writes_nothing(started):
     payload, _ = FakeProvider.event(EventKind.PAID, started)
 
@@ -229,6 +260,8 @@ def test_a_decline_then_success(started):
     fake_deliver(EventKind.FAILED, started)
     started.refresh_from_db()
     assert started.status == PaymentStatus.FAILED
+    # the declined PaymentIntent is kept: staff find the payment by the provider's reference
+    assert started.payment_intent_id == f"fake_pi_{started.pk}"
 
     fake_deliver(EventKind.PAID, started)
 
