@@ -167,3 +167,25 @@ def test_the_query_count_is_the_same_at_10_and_10000(client, cert_staff):
         body = client.get(reverse("insights:renewals")).content.decode()
     assert many == few
     assert "Showing the first 200 of 10000 rows" in body
+
+
+def test_the_suspension_list_names_each_holders_current_employers(client, cert_staff):
+    from tests.factories.certification import certificate, employ
+    from tests.factories.enrollment import QualifyingAgencyFactory
+
+    north, south = (
+        QualifyingAgencyFactory(name="North Agency"),
+        QualifyingAgencyFactory(name="South Agency"),
+    )
+    held = certificate(valid_through=date(2026, 6, 30), name="Ann Holder", agency=north)
+    employ(held.holder, agency=south)
+    employ(
+        held.holder, agency=QualifyingAgencyFactory(name="Old Agency"), ended_on=date(2025, 1, 1)
+    )
+    employ(held.holder, agency=QualifyingAgencyFactory(name="Unconfirmed"), confirmed=False)
+    client.force_login(cert_staff)
+    with clock.frozen_at(TODAY):
+        rows = _csv(client.get(reverse("insights:renewals"), {"export": "suspension"}))
+    assert [row[1] for row in rows[1:]] == ["Ann Holder"]
+    assert "North Agency" in rows[1][4] and "South Agency" in rows[1][4]
+    assert "Old Agency" not in rows[1][4] and "Unconfirmed" not in rows[1][4]
