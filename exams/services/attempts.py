@@ -123,25 +123,33 @@ def _start_prepared(user: User, now: datetime) -> ExamAttempt | None:
         if refusal:
             raise RuleViolation(refusal)
         definition = facts.definition
-        limit = definition.time_limit_minutes
-        extra = rules.allowance_minutes(limit, facts.allowance_kind, facts.allowance_amount)
-        attempt = ExamAttempt(
-            user=user,
-            application_id=facts.application_id,
-            definition_id=definition.pk,
-            number=facts.finished + 1,
-            started_at=now,
-            time_limit_minutes=limit,
-            extra_minutes=extra,
-            deadline_at=rules.attempt_deadline(now, limit, extra),
-            pass_mark_percent=definition.pass_mark_percent,
-            feedback=definition.feedback,
+        extra = rules.allowance_minutes(
+            definition.time_limit_minutes, facts.allowance_kind, facts.allowance_amount
         )
+        attempt = _stamped(user, facts.application_id, definition, facts.finished + 1, extra, now)
         served = _from_paper(attempt)
         if not served:
             return None  # the paper no longer fits (and is gone): draw now
         _audit_started(attempt, served)
     return attempt
+
+
+def _stamped(user: User, application_id: int, definition, number: int, extra: int, now: datetime):
+    """The attempt (unsaved) as Start stamps it: the time, the deadline (the limit plus the
+    person's allowance) and the definition's pass mark and feedback, copied."""
+    limit = definition.time_limit_minutes
+    return ExamAttempt(
+        user=user,
+        application_id=application_id,
+        definition_id=definition.pk,
+        number=number,
+        started_at=now,
+        time_limit_minutes=limit,
+        extra_minutes=extra,
+        deadline_at=rules.attempt_deadline(now, limit, extra),
+        pass_mark_percent=definition.pass_mark_percent,
+        feedback=definition.feedback,
+    )
 
 
 def _audit_started(attempt: ExamAttempt, served: int) -> None:
@@ -158,19 +166,15 @@ def _audit_started(attempt: ExamAttempt, served: int) -> None:
 def _create(user: User, availability, now: datetime, rng: random.Random) -> ExamAttempt:
     """The attempt with a paper drawn now (its ready paper, if any, is dropped)."""
     definition = availability.definition
-    limit, extra = definition.time_limit_minutes, availability.extra_minutes
-    attempt = ExamAttempt.objects.create(
-        user=user,
-        application=availability.application,
-        definition=definition,
-        number=len(availability.finished) + 1,
-        started_at=now,
-        time_limit_minutes=limit,
-        extra_minutes=extra,
-        deadline_at=rules.attempt_deadline(now, limit, extra),
-        pass_mark_percent=definition.pass_mark_percent,
-        feedback=definition.feedback,
+    attempt = _stamped(
+        user,
+        availability.application.pk,
+        definition,
+        len(availability.finished) + 1,
+        availability.extra_minutes,
+        now,
     )
+    attempt.save()
     ReadyPaper.objects.filter(user=user).delete()
     paper = _draw(definition, rng)
     AttemptItem.objects.bulk_create(
