@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, F, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, F, IntegerField, Value, Window
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from exams.conf import DUBIOUS_DISCRIMINATION
 from exams.models import AttemptItem, AttemptStatus, ExamAttempt, ExamDefinition, ExamItem
@@ -59,11 +59,12 @@ def point_biserial(pairs: Sequence[tuple[float, bool]]) -> float | None:
 
 
 def point_biserial_from_sums(
-    n: int, right: int, total: Decimal, squares: Decimal, right_total: Decimal
+    n: int, right: int, total: int, squares: int, right_total: int
 ) -> float | None:
     """The point-biserial from sums (n candidates, `right` of them right, Σ score, Σ score²,
     Σ score of those right): the same number as `point_biserial`, which it equals algebraically
-    ((n·Σxy − r·Σy) / √(r(n − r)(n·Σy² − (Σy)²))). Exact sums give an exact zero spread."""
+    ((n·Σxy − r·Σy) / √(r(n − r)(n·Σy² − (Σy)²))) in any unit of score (scaling the scores by c
+    scales both sides by c). Exact sums give an exact zero spread."""
     spread = n * squares - total * total
     if n < 2 or right in (0, n) or spread == 0:
         return None
@@ -194,11 +195,13 @@ def _tallies(served) -> dict[Group, Tally]:
 # Per (item, revision, choice), over the item's candidates ranked by exam percentage (ties in
 # attempt order): the item's n and k, and the parts that add up over its choices: how many,
 # how many right, the sums the point-biserial needs, how many of the upper and of the lower k
-# were right. round() on a double rounds half to even, as Python's does.
+# were right. Percentages are taken in hundredths as integers (the column has two decimals), so
+# the ranking sorts integers and the sums are exact bigints; the point-biserial does not depend
+# on the unit. round() on a double rounds half to even, as Python's does.
 _TALLIES = """
 SELECT item_id, revision_id, coalesce(chosen, ''), min(pk), max(n), max(k), count(*),
-       count(*) FILTER (WHERE is_correct), sum(percent), sum(percent * percent),
-       coalesce(sum(percent) FILTER (WHERE is_correct), 0),
+       count(*) FILTER (WHERE is_correct), sum(cents), sum(cents::int8 * cents),
+       coalesce(sum(cents) FILTER (WHERE is_correct), 0),
        count(*) FILTER (WHERE is_correct AND place <= k),
        count(*) FILTER (WHERE is_correct AND place > n - k)
 FROM (SELECT s.*, least(greatest(1, round(%s::float8 * n)), n / 2)::int AS k FROM ({served}) s) r
@@ -207,16 +210,16 @@ GROUP BY item_id, revision_id, coalesce(chosen, '')
 
 
 def _tallies_sql(served) -> dict[Group, Tally]:
-    """The same, computed by PostgreSQL in one statement (exact numeric sums)."""
-    group, ranking = [F("item_id"), F("revision_id")], [F("percent").desc(), "attempt_id"]
+    """The same, computed by PostgreSQL in one statement (exact integer sums)."""
+    group, ranking = [F("item_id"), F("revision_id")], [F("cents").desc(), "attempt_id"]
     ranked = (
         served.order_by()
+        .annotate(cents=Cast(Coalesce("attempt__percent", Value(Decimal(0))) * 100, IntegerField()))
         .annotate(
-            percent=Coalesce("attempt__percent", Value(Decimal(0))),
             place=Window(RowNumber(), partition_by=group, order_by=ranking),
             n=Window(Count("pk"), partition_by=group),
         )
-        .values("pk", "item_id", "revision_id", "is_correct", "chosen", "percent", "place", "n")
+        .values("pk", "item_id", "revision_id", "is_correct", "chosen", "cents", "place", "n")
     )
     sql, params = ranked.query.sql_with_params()
     with connection.cursor() as cursor:
