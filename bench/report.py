@@ -48,6 +48,36 @@ def _row(name: str, measure: str, value: str, target: str, ok: bool | None) -> s
     return f"| {name} | {measure} | {value} | {target} | {verdict} |"
 
 
+def _suspension_rows(add, suspension: dict) -> None:
+    """The yearly clock's jobs: each cohort's first run (≤ 10 s) and its re-run (writes nothing);
+    the query count must be the same for both cohorts (set-based)."""
+    for row in suspension["rows"]:
+        first = row["run"] == "first"
+        add(
+            "suspension",
+            f"{row['job']} on {row['day']}, {row['cohort']:,} certifications"
+            + ("" if first else " (again)"),
+            f"{row['rows']:,} written, {row['seconds']:.2f} s, {row['queries']} queries",
+            "≤ 10 s" if first else "≤ 10 s, writes nothing",
+            row["seconds"] <= 10 and (first or row["rows"] == 0),
+        )
+    add(
+        "suspension",
+        "query count the same for both cohorts, every re-run writing nothing",
+        "yes" if suspension["ok"] else "no",
+        "yes",
+        suspension["ok"],
+    )
+    batch = suspension["notice_batch"]
+    add(
+        "suspension",
+        f"after commit: one batch of {batch['batch']} holder emails and agency alerts",
+        f"{batch['seconds']:.2f} s, {batch['queries']} queries",
+        "",
+        None,
+    )
+
+
 def _renewal_rows(add, renewal: dict) -> None:
     """The renewal rush: errors, each step beside the trivial view, throughput, the database."""
     add(
@@ -156,14 +186,16 @@ def summary() -> int:
                 "< 300 ms",
                 stats["seconds"] < 0.3,
             )
+    if suspension := found.get("suspension"):
+        _suspension_rows(add, suspension)
     if renewal := found.get("renewal"):
         _renewal_rows(add, renewal)
     if verify := found.get("verify"):
         add("verify", "verification JSON", json.dumps(verify.get("summary", ""))[:80], "", None)
-    load = next(iter(found.values()), {}).get("load_average") if found else None
-    durable = next(iter(found.values()), {}).get("durable_database") if found else None
     print("\n".join(rows))
-    print(f"\nload average at the last report: {load}; database: {durable}")
+    print("\nload average (1, 5, 15 min) as each report was written, and its database:")
+    for name, report in found.items():
+        print(f"  {name}: {report.get('load_average')}; {report.get('durable_database')}")
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"uptime now: {uptime}")
     return 1 if missed else 0

@@ -6,7 +6,7 @@ RETURNING, one audit insert, the status lists).
 Not a test. Given a PostgreSQL DATABASE_URL it migrates, bulk-creates a cohort of 1,000
 certifications (valid through Jun 30 of one year) and one of 100,000 (the next year), runs each
 job on each cohort's day, then again (the second run must write nothing), and prints a table;
-the JSON report goes to var/bench/suspension.json. The holder emails are enqueued after commit
+the JSON report goes to var/bench/suspension.json (bench/report.py). The holder emails are enqueued after commit
 in batches of 500 (`calendar_notices_task`): the bench counts the batches instead of sending
 100,000 emails, and times one real batch separately.
 
@@ -19,7 +19,6 @@ every re-run wrote nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from datetime import date
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.booking_bench import _setup_django  # noqa: E402  (same settings)
+from bench.report import write_report  # noqa: E402
 
 
 def _args() -> argparse.Namespace:
@@ -114,7 +114,6 @@ def _print_table(rows: list[dict]) -> None:
 def main() -> int:
     args = _args()
     _setup_django()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import transaction
 
@@ -155,11 +154,7 @@ def main() -> int:
         ok &= len({r["queries"] for r in first}) == 1
         ok &= all(r["rows"] == r["cohort"] for r in first)
         ok &= all(r["rows"] == 0 for r in again)
-    report = {"rows": rows, "notice_batch": notices, "ok": ok}
-    out = Path(settings.VAR_DIR) / "bench" / "suspension.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
-    print(f"report: {out}")
+    write_report("suspension", {"rows": rows, "notice_batch": notices, "ok": ok})
     print("RESULT:", "OK (constant query count, re-runs write nothing)" if ok else "FAILED")
     return 0 if ok else 1
 
