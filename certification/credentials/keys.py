@@ -32,9 +32,23 @@ def private_key_from_text(value: str) -> Ed25519PrivateKey:
     """Parse a 32-byte Ed25519 seed written as Multikey or base64. Raises ValueError."""
     value = value.strip()
     if value.startswith("z"):
-        return Ed25519PrivateKey.from_private_bytes(ed25519_seed_from_multikey(value))
+        # One base64 seed in 64 starts with "z" too: when the value is not a Multikey, it may
+        # still be a base64 seed, and the Multikey's reason is given only if it is not.
+        try:
+            return Ed25519PrivateKey.from_private_bytes(ed25519_seed_from_multikey(value))
+        except ValueError as error:
+            try:
+                return _from_base64(value)
+            except ValueError:
+                raise error from None
+    return _from_base64(value)
+
+
+def _from_base64(value: str) -> Ed25519PrivateKey:
     try:
-        seed = base64.b64decode(value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4))
+        seed = base64.b64decode(
+            value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4), validate=True
+        )
     except (binascii.Error, ValueError) as error:
         raise ValueError("The signing key is neither Multikey nor base64.") from error
     if len(seed) != 32:

@@ -411,6 +411,23 @@ def test_key_from_the_environment_in_either_encoding(settings):
         keys.signing_key()
 
 
+def test_a_base64_seed_that_starts_with_z_is_not_taken_for_a_multikey(settings):
+    """One random base64 seed in 64 starts with "z", the Multikey prefix: it is still read as
+    the seed it is (this test's random key above failed that way once in a while)."""
+    seed = bytes([0xCF]) + bytes(range(31))
+    key = Ed25519PrivateKey.from_private_bytes(seed)
+    settings.CREDENTIAL_SIGNING_KEY_FILE = None
+    for text in (base64.b64encode(seed).decode(), base64.urlsafe_b64encode(seed).decode()):
+        assert text.startswith("z")
+        settings.CREDENTIAL_SIGNING_KEY = text
+        assert keys.public_key_bytes(keys.signing_key()) == keys.public_key_bytes(key)
+    # A Multikey cut short is refused with the Multikey's reason.
+    broken = keys.private_key_to_text(key)[:-3]
+    settings.CREDENTIAL_SIGNING_KEY = broken
+    with pytest.raises(ImproperlyConfigured, match="Multikey"):
+        keys.signing_key()
+
+
 def test_without_a_key_signing_is_refused(settings):
     settings.CREDENTIAL_SIGNING_KEY = ""
     settings.CREDENTIAL_SIGNING_KEY_FILE = None
