@@ -3,6 +3,7 @@ is signed when it is issued, endorsed or renewed and stored on its row; the two 
 Status Lists are re-signed whenever a bit changes (`status_lists_publish`)."""
 
 from datetime import date
+from typing import NamedTuple
 
 from certification.credentials.issuer import Issuer, issuer_for
 from certification.credentials.openbadge import (
@@ -64,16 +65,32 @@ def credential_sign(*, certification: Certification) -> Certification:
     return certification
 
 
-def _indexes(purpose: str, today: date) -> list[int]:
-    """Suspension: suspended today. Revocation (not reversible): revoked or superseded."""
-    wanted = {"suspended"} if purpose == StatusListPurpose.SUSPENSION else {REVOKED, SUPERSEDED}
-    return sorted(
-        c.status_index
-        for c in Certification.objects.only(
-            "status_index", "issued_on", "valid_through", "revoked_on", "superseded_on"
-        )
-        if certification_status_on(c, today) in wanted
-    )
+class _Dates(NamedTuple):
+    """What `certification_status_on` reads of a certification, without building the model."""
+
+    status_index: int
+    issued_on: date
+    valid_through: date
+    revoked_on: date | None
+    superseded_on: date | None
+
+
+def _indexes(today: date) -> dict[str, list[int]]:
+    """The set bits of each list, from one pass over narrow rows. Suspension: suspended today.
+    Revocation (not reversible): revoked or superseded."""
+    wanted = {
+        StatusListPurpose.SUSPENSION: {"suspended"},
+        StatusListPurpose.REVOCATION: {REVOKED, SUPERSEDED},
+    }
+    indexes: dict[str, list[int]] = {purpose: [] for purpose in StatusListPurpose.values}
+    rows = Certification.objects.order_by("status_index").values_list(*_Dates._fields)
+    for row in rows.iterator(chunk_size=5000):
+        dates = _Dates(*row)
+        status = certification_status_on(dates, today)  # type: ignore[arg-type]
+        for purpose, statuses in wanted.items():
+            if status in statuses:
+                indexes[purpose].append(dates.status_index)
+    return indexes
 
 
 def status_lists_publish(*, today: date | None = None) -> list[str]:
@@ -83,8 +100,7 @@ def status_lists_publish(*, today: date | None = None) -> list[str]:
     today = today or clock.today()
     issuer = current_issuer()
     changed = []
-    for purpose in StatusListPurpose.values:
-        indexes = _indexes(purpose, today)
+    for purpose, indexes in _indexes(today).items():
         row = PublishedStatusList.objects.select_for_update().filter(purpose=purpose).first()
         if row is not None and row.set_indexes == indexes:
             continue
