@@ -6,9 +6,9 @@ RETURNING, one audit insert, the status lists).
 Not a test. Given a PostgreSQL DATABASE_URL it migrates, bulk-creates a cohort of 1,000
 certifications (valid through Jun 30 of one year) and one of 100,000 (the next year), runs each
 job on each cohort's day, then again (the second run must write nothing), and prints a table;
-the JSON report goes to var/bench/suspension.json (bench/report.py). The holder emails are enqueued after commit
-in batches of 500 (`calendar_notices_task`): the bench counts the batches instead of sending
-100,000 emails, and times one real batch separately.
+the JSON report goes to var/bench/suspension.json (bench/report.py). The holder emails are
+enqueued after commit in batches of 500 (`calendar_notices_task`): the bench counts the batches
+instead of sending 100,000 emails, and times one real batch separately.
 
     .venv/bin/python tests/pg_cluster.py -- .venv/bin/python bench/suspension_bench.py
 
