@@ -122,6 +122,8 @@ def test_a_checkout_that_would_outlive_december_30_is_never_opened(cert, started
         (at(12, 30, 12, 0), at(12, 30, 12, 10), True),
         # Paid by the end of Dec 30 (its checkout closed at 12:30), confirmed late on Dec 31.
         (at(12, 30, 12, 0), at(12, 31, 0, 0), True),
+        # Its checkout closed at midnight exactly: still paid by the end of Dec 30.
+        (at(12, 30, 23, 30), at(12, 31, 0, 5), True),
         # Confirmed after the Jan 1 termination: the renewal can no longer be submitted.
         (at(12, 30, 12, 0), at(1, 1, 0, 5, year=YEAR + 1), False),
         (at(12, 30, 12, 0), at(1, 3, 9, 0, year=YEAR + 1), False),
