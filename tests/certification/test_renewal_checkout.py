@@ -162,6 +162,19 @@ def test_money_on_a_checkout_the_provider_could_not_close_is_flagged_and_mailed(
     assert OutboxMessage.objects.filter(template="payment_after_close").count() == 1
 
 
+def test_money_on_a_checkout_the_provider_could_not_close_still_submits_before_midnight(cert):
+    """The same checkout paid at 23:50 on Dec 30, while late renewals are still accepted: the
+    money counts and the renewal is submitted, though its checkout would have outlived Dec 30."""
+    renewal = ready_renewal(cert, on=date(YEAR, 12, 29))
+    with pytest.raises(RuleViolation):
+        _start(renewal, at(12, 30, 23, 45))
+    payment = Payment.objects.get(reference=f"renewal:{renewal.pk}")
+    Payment.objects.filter(pk=payment.pk).update(status=P.PENDING)  # as if never closed
+    renewal = _deliver(payment, at(12, 30, 23, 50))
+    assert payment.status == P.PAID and not payment.flagged
+    assert renewal.status == R.SUBMITTED and renewal.first_submitted_on == date(YEAR, 12, 30)
+
+
 # --- While a checkout is open the renewal cannot change ----------------------------------------
 
 NOW = at(3, 2, 12, 0)
