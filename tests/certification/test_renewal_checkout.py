@@ -122,6 +122,8 @@ def test_a_checkout_that_would_outlive_december_30_is_never_opened(cert, started
         (at(12, 30, 12, 0), at(12, 30, 12, 10), True),
         # Paid by the end of Dec 30 (its checkout closed at 12:30), confirmed late on Dec 31.
         (at(12, 30, 12, 0), at(12, 31, 0, 0), True),
+        # Its checkout closed at midnight exactly: still paid by the end of Dec 30.
+        (at(12, 30, 23, 30), at(12, 31, 0, 5), True),
         # Confirmed after the Jan 1 termination: the renewal can no longer be submitted.
         (at(12, 30, 12, 0), at(1, 1, 0, 5, year=YEAR + 1), False),
         (at(12, 30, 12, 0), at(1, 3, 9, 0, year=YEAR + 1), False),
@@ -158,6 +160,19 @@ def test_money_on_a_checkout_the_provider_could_not_close_is_flagged_and_mailed(
     assert payment.status == P.PENDING and payment.flagged
     assert payment.payment_intent_id == "pi_late"
     assert OutboxMessage.objects.filter(template="payment_after_close").count() == 1
+
+
+def test_money_on_a_checkout_the_provider_could_not_close_still_submits_before_midnight(cert):
+    """The same checkout paid at 23:50 on Dec 30, while late renewals are still accepted: the
+    money counts and the renewal is submitted, though its checkout would have outlived Dec 30."""
+    renewal = ready_renewal(cert, on=date(YEAR, 12, 29))
+    with pytest.raises(RuleViolation):
+        _start(renewal, at(12, 30, 23, 45))
+    payment = Payment.objects.get(reference=f"renewal:{renewal.pk}")
+    Payment.objects.filter(pk=payment.pk).update(status=P.PENDING)  # as if never closed
+    renewal = _deliver(payment, at(12, 30, 23, 50))
+    assert payment.status == P.PAID and not payment.flagged
+    assert renewal.status == R.SUBMITTED and renewal.first_submitted_on == date(YEAR, 12, 30)
 
 
 # --- While a checkout is open the renewal cannot change ----------------------------------------

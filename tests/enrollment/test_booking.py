@@ -124,6 +124,30 @@ def test_booking_refused_for_a_cancelled_or_started_session():
     assert nothing_written(application)
 
 
+def test_an_application_can_still_book_on_its_last_day():
+    application = ready(expires_on=clock.today())
+    registration = registration_book(application=application, session=make_session(), user=None)
+    assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_from_the_minute_a_session_starts_it_cannot_be_booked_moved_or_cancelled():
+    application = ready()
+    session = make_session(on=clock.today() + timedelta(days=10), start=time(9), end=time(16))
+    starts = datetime.combine(session.date, time(9), tzinfo=clock.LOCAL_TZ)
+    with pytest.raises(RuleViolation, match="already started"):
+        registration_book(application=application, session=session, user=None, now=starts)
+    registration = registration_book(
+        application=application, session=session, user=None, now=starts - timedelta(minutes=1)
+    )
+    later = make_session(on=session.date + timedelta(days=7))
+    with pytest.raises(RuleViolation, match="already started"):
+        registration_move(registration=registration, to_session=later, user=None, now=starts)
+    with pytest.raises(RuleViolation, match="already started"):
+        registration_cancel(registration=registration, actor=None, now=starts)
+    registration.refresh_from_db()
+    assert (registration.session, registration.status) == (session, RegistrationStatus.CONFIRMED)
+
+
 def test_a_full_session_raises_session_full():
     session = make_session(capacity=1)
     registration_book(application=ready(), session=session, user=None)
@@ -282,11 +306,17 @@ def test_cancelling_keeps_the_fee_with_the_day_and_sends_a_calendar_cancel(
         registration.calendar_uid,
         "CANCELLED",
     )
+    event = AuditEvent.objects.get(verb="registration.cancelled")
+    assert event.reason == (
+        f"Cancelled by the applicant. Day fee item #{fee.pk} released for another session."
+    )
     # The paid fee books another session of the same day; no new payment.
     again = registration_book(application=application, session=make_session(), user=None)
     assert again.fee_item == fee
-    registration_cancel(registration=registration, actor=None)  # twice: nothing happens
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=registration, actor=None)  # twice: nothing happens
     assert AuditEvent.objects.filter(verb="registration.cancelled").count() == 1
+    assert [m.subject.startswith("Booking cancelled") for m in mail.outbox].count(True) == 1
 
 
 def test_expiry_cancels_future_bookings_and_waitlist_places_without_refund(

@@ -1,21 +1,37 @@
 """Real concurrency on PostgreSQL: many people booking the last seats at the same moment, one
-person double-booking a day from two tabs, and a seat lock held too long (busy, not a crash).
+person double-booking a day from two tabs, a seat lock held too long (busy, not a crash), and
+while it is held a full session still says full at once and a cancellation still goes through.
 
 Each thread has its own database connection (closed when it ends); a Barrier releases them
 together. Transactional tests: the rows are committed, so every connection sees them.
 """
 
+import logging
 import threading
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.db import connections, transaction
 
-from enrollment.models import ClassroomSession, Registration, RegistrationStatus
+from enrollment.models import (
+    ClassroomSession,
+    Registration,
+    RegistrationStatus,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from enrollment.rules import RuleViolation
 from enrollment.services import booking
-from enrollment.services.booking import BookingBusy, SessionFull, registration_book
+from enrollment.services.booking import (
+    BookingBusy,
+    SessionFull,
+    registration_book,
+    registration_cancel,
+)
+from enrollment.services.waitlist import waitlist_join
+from enrollment.tasks.classroom import waitlist_offers_expire_task
 from lms import clock
 from tests.factories.enrollment import make_session, ready
 
@@ -95,10 +111,9 @@ def test_one_person_booking_the_same_day_from_many_tabs_gets_one_seat():
     assert Registration.objects.filter(application=application, status="confirmed").count() == 1
 
 
-def test_a_seat_lock_held_too_long_is_a_polite_busy_then_works(monkeypatch):
-    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 150)
-    session = make_session(capacity=5)
-    application = ready()
+@contextmanager
+def _seat_lock_held(session):
+    """Another connection holds the session's row lock until the block ends."""
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_lock():
@@ -114,15 +129,59 @@ def test_a_seat_lock_held_too_long_is_a_polite_busy_then_works(monkeypatch):
     holder.start()
     assert locked.wait(timeout=30)
     try:
+        yield
+    finally:
+        release.set()
+        holder.join(timeout=30)
+
+
+def test_a_seat_lock_held_too_long_is_a_polite_busy_then_works(monkeypatch, caplog):
+    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 150)
+    caplog.set_level(logging.INFO, logger=booking.__name__)
+    session = make_session(capacity=5)
+    application = ready()
+    with _seat_lock_held(session):
         with pytest.raises(BookingBusy) as exc:
             registration_book(application=application, session=session, user=None)
         assert str(exc.value) == booking.BUSY
         assert not Registration.objects.filter(application=application).exists()
-    finally:
-        release.set()
-        holder.join(timeout=30)
+    # What the operator reads: tried twice, then the polite refusal.
+    assert [r.getMessage() for r in caplog.records if r.name == booking.__name__] == [
+        "Seat lock not granted (attempt 1).",
+        "Seat lock not granted (attempt 2).",
+    ]
     registration = registration_book(application=application, session=session, user=None)
     assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_a_full_session_says_full_at_once_even_while_its_seat_lock_is_held(monkeypatch):
+    """Full is answered before queuing for the lock: the person is offered the waitlist, not
+    told to try again."""
+    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 150)
+    session = make_session(capacity=1)
+    registration_book(application=ready(), session=session, user=None)
+    late = ready()
+    with _seat_lock_held(session), pytest.raises(SessionFull):
+        registration_book(application=late, session=session, user=None)
+    assert not Registration.objects.filter(application=late).exists()
+
+
+def test_a_cancellation_goes_through_while_the_seat_lock_is_held_and_the_task_offers_later(
+    monkeypatch,
+):
+    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 150)
+    session = make_session(capacity=1)
+    booked = registration_book(application=ready(), session=session, user=None)
+    waiting = ready()
+    waitlist_join(application=waiting, session=session, user=None)
+    with _seat_lock_held(session):
+        cancelled = registration_cancel(registration=booked, actor=None)
+    assert cancelled.status == RegistrationStatus.CANCELLED
+    entry = WaitlistEntry.objects.get(application=waiting)
+    assert entry.status == WaitlistStatus.WAITING  # the offer could not take the seat lock
+    waitlist_offers_expire_task()
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.OFFERED
 
 
 @pytest.mark.parametrize("round_no", range(3))

@@ -125,14 +125,18 @@ def test_unclaimed_offers_lapse_and_pass_on_through_the_task(
     assert not Registration.objects.filter(application=first).exists()
 
 
-def test_an_offer_cannot_be_claimed_after_its_deadline_even_before_the_task_runs(full_session):
+@pytest.mark.parametrize("after", [timedelta(hours=48), timedelta(hours=49)])
+def test_an_offer_cannot_be_claimed_from_its_deadline_even_before_the_task_runs(
+    full_session, after
+):
     session, holder_booking = full_session
     person = ready()
     waitlist_join(application=person, session=session, user=None, now=T0)
     registration_cancel(registration=holder_booking, actor=None, now=T0)
     offer = WaitlistEntry.objects.get(application=person)
+    assert offer.offer_expires_at == T0 + timedelta(hours=48)
     with pytest.raises(RuleViolation, match="no longer open"):
-        waitlist_claim(entry=offer, user=None, now=T0 + timedelta(hours=49))
+        waitlist_claim(entry=offer, user=None, now=T0 + after)
     offer.refresh_from_db()
     assert offer.status == W.OFFERED  # the task lapses it and passes the seat on
 
