@@ -179,8 +179,10 @@ def email_render(
     return RenderedEmail(
         template=template,
         recipients=list(to),
-        subject=" ".join(render_to_string(f"emails/{template}.subject.txt", context).split()),
-        text=render_to_string(f"emails/{template}.txt", context),
+        subject=" ".join(
+            render_to_string(f"emails/{template}.subject.txt", context, using="text").split()
+        ),
+        text=render_to_string(f"emails/{template}.txt", context, using="text"),
         html=render_to_string(f"emails/{template}.html", context),
         attachments=[(a.filename, a.content, a.mimetype) for a in attachments],
     )

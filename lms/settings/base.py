@@ -105,6 +105,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain text (email subjects and text parts): the same templates, nothing HTML-escaped,
+        # so "O'Brien" reaches the reader as written, not as "O&#x27;Brien".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {

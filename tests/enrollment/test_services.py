@@ -149,6 +149,24 @@ def test_deny_needs_a_reason(submitted, cert_staff, django_capture_on_commit_cal
     assert "Degree is incomplete." in mail.outbox[0].body
 
 
+def test_the_plain_text_email_says_what_staff_wrote_and_the_html_escapes_it(
+    submitted, cert_staff, django_capture_on_commit_callbacks
+):
+    """The text part and the subject are plain text: an apostrophe or an ampersand reaches the
+    reader as written; the HTML alternative still escapes markup."""
+    Application.objects.filter(pk=submitted.pk).update(legal_first_name="Siobhán O'Brien")
+    submitted.refresh_from_db()
+    reason = "Your transcript's date & seal are missing <b>both</b>."
+    with django_capture_on_commit_callbacks(execute=True):
+        application_deny(application=submitted, actor=cert_staff, reason=reason)
+    (message,) = [m for m in mail.outbox if m.to == [submitted.user.email]]
+    assert "Hello Siobhán O'Brien," in message.body
+    assert f"Reason: {reason}" in message.body
+    assert "&#x27;" not in message.body and "&amp;" not in message.body
+    html = message.alternatives[0][0]
+    assert "&lt;b&gt;both&lt;/b&gt;" in html and "<b>both</b>" not in html
+
+
 def test_return_then_resubmit_keeps_the_clock(
     submitted, cert_staff, django_capture_on_commit_callbacks
 ):
