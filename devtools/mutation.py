@@ -76,6 +76,7 @@ MODULES: dict[str, list[str]] = {
                 "test_staff_with_totp_pass_after_the_code_and_applicants_pass_through",
                 "test_enrolled_staff_are_asked_for_the_code_and_refused_without_it",
                 "test_staff_who_set_up_totp_in_this_session_carry_on_without_a_second_prompt",
+                "test_a_session_whose_device_was_replaced_elsewhere_is_asked_for_the_new_code",
                 "test_mfa_is_optional_for_staff_when_the_setting_is_off",
             )
         ),
