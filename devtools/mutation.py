@@ -91,7 +91,11 @@ MODULES: dict[str, list[str]] = {
         ),
         "tests/lms/test_headers.py",  # the CSP and Permissions-Policy middlewares
     ],
-    "certification/services/certificates.py": ["tests/certification/test_certificates.py"],
+    "certification/services/certificates.py": [
+        "tests/certification/test_certificates.py",
+        # the CM I Upgrade: issuing the CM II supersedes the holder's CM I
+        "tests/certification/test_upgrade.py::test_upgrade_starts_from_the_cm1_and_supersedes_it",
+    ],
     "certification/services/verification.py": ["tests/certification/test_verification.py"],
     "certification/services/renewals.py": ["tests/certification/test_renewal_services.py"],
 }
