@@ -382,38 +382,34 @@ def test_backfill_asks_the_employers_of_applications_approved_before(
     assert [m.to for m in mail.outbox] == [[attester.email]]
 
 
+def _confirm(request, attester, *, answer=ANSWER, document=None):
+    """The attester confirms with their typed name and the attestation ticked."""
+    return verification_confirm(
+        request=request,
+        actor=attester,
+        answer=answer,
+        attester_name="Dana Reyes",
+        attested=True,
+        document=document,
+    )
+
+
 def test_the_signed_forms_file_name_is_kept_for_staff(agency, attester, approve):
     request = approve(agency).verification_requests.get()
     long_name = "voe-" + "x" * 300 + ".pdf"  # the upload cuts it to 255, keeping the extension
-    done = verification_confirm(
-        request=request,
-        actor=attester,
-        answer=ANSWER,
-        attester_name="Dana Reyes",
-        attested=True,
-        document=SimpleUploadedFile(long_name, PDF),
-    )
+    done = _confirm(request, attester, document=SimpleUploadedFile(long_name, PDF))
     done.refresh_from_db()
     kept = done.document_original_name
     assert len(kept) == 255 and kept.startswith("voe-xxx") and kept.endswith("x.pdf")
     other = approve(agency).verification_requests.get()
-    done = verification_confirm(
-        request=other,
-        actor=attester,
-        answer=ANSWER,
-        attester_name="Dana Reyes",
-        attested=True,
-        document=SimpleUploadedFile("signed-voe.pdf", PDF),
-    )
+    done = _confirm(other, attester, document=SimpleUploadedFile("signed-voe.pdf", PDF))
     assert done.document_original_name == "signed-voe.pdf"
 
 
 def test_employment_that_starts_today_can_be_confirmed(agency, attester, approve):
     request = approve(agency).verification_requests.get()
     today = Answer(clock.today(), "Case manager", True)
-    done = verification_confirm(
-        request=request, actor=attester, answer=today, attester_name="D R", attested=True
-    )
+    done = _confirm(request, attester, answer=today)
     assert done.status == V.CONFIRMED and done.employment.started_on == clock.today()
 
 
@@ -421,19 +417,11 @@ def test_a_second_confirmation_at_the_same_agency_updates_the_employment(
     agency, attester, approve, cert_staff
 ):
     application = approve(agency)
-    first = verification_confirm(
-        request=application.verification_requests.get(),
-        actor=attester,
-        answer=ANSWER,
-        attester_name="D R",
-        attested=True,
-    )
+    first = _confirm(application.verification_requests.get(), attester)
     verification_reject(request=first, actor=cert_staff, reason="Signed by a relative.")
     again = application.verification_requests.get(status=V.PENDING)
     promoted = Answer(date(2024, 3, 1), "Senior case manager", True)
-    verification_confirm(
-        request=again, actor=attester, answer=promoted, attester_name="D R", attested=True
-    )
+    _confirm(again, attester, answer=promoted)
     employment = Employment.objects.get(person=application.user, agency=agency)
     assert employment.position == "Senior case manager" and employment.confirmed_at is not None
 
