@@ -278,3 +278,16 @@ def test_a_revoked_certificate_takes_no_endorsement(cert_staff):
             actor=cert_staff,
         )
     assert not certification.endorsements.exists()
+
+
+def test_a_new_certificate_never_takes_another_holders_status_entry(cert_staff, monkeypatch):
+    """The entry in the revocation and suspension lists is drawn at random: when the draw lands
+    on an entry a certificate already holds, it draws again (else revoking one would flag both)."""
+    from certification.credentials import status_list
+
+    first = certification_issue(application=ready_application(), actor=cert_staff)
+    free = (first.status_index + 1) % status_list.MIN_ENTRIES
+    draws = iter([first.status_index, free])
+    monkeypatch.setattr(status_list.secrets, "randbelow", lambda size: next(draws))
+    second = certification_issue(application=ready_application(), actor=cert_staff)
+    assert second.status_index == free
