@@ -496,3 +496,22 @@ def test_an_expired_application_closes_its_open_requests(agency, approve):
     closed = AuditEvent.objects.get(verb="verification.closed", object_id=str(request.pk))
     assert closed.reason == f"The application expired (checked on {day.isoformat()})."
     assert running.verification_requests.get().status == V.PENDING
+
+
+def test_refusing_or_rejecting_again_changes_nothing_more(
+    agency, attester, approve, cert_staff, django_capture_on_commit_callbacks
+):
+    refused = approve(agency).verification_requests.get()
+    verification_refuse(request=refused, actor=attester, reason="Left us in 2023.")
+    application = approve(agency)
+    rejected = _confirm(application.verification_requests.get(), attester)
+    verification_reject(request=rejected, actor=cert_staff, reason="Signed by a relative.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = verification_refuse(request=refused, actor=attester, reason="Never worked here.")
+        verification_reject(request=rejected, actor=cert_staff, reason="Another reason.")
+    rejected.refresh_from_db()
+    assert (again.status, again.reason) == (V.REFUSED, "Left us in 2023.")
+    assert (rejected.status, rejected.reason) == (V.REJECTED, "Signed by a relative.")
+    assert application.verification_requests.filter(status=V.PENDING).count() == 1
+    assert not mail.outbox
