@@ -67,7 +67,14 @@ MODULES: dict[str, list[str]] = {
         "tests/payments/test_providers.py",
     ],
     "exams/rules.py": ["tests/exams/test_rules.py"],
-    "exams/services/attempts.py": ["tests/exams/test_attempts.py", "tests/exams/test_views.py"],
+    "exams/services/attempts.py": [
+        "tests/exams/test_attempts.py",
+        "tests/exams/test_views.py",
+        # Start's fast path on PostgreSQL (a paper drawn ahead, _start_prepared, _FROM_PAPER)
+        "tests/exams/test_ready_paper.py",
+        "tests/exams/test_attempt_page.py",
+        "tests/exams/test_start_concurrency.py",
+    ],
     "lms/middleware.py": [
         *(
             f"tests/lms/test_accounts.py::{name}"
