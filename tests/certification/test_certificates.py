@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from certification.models import Certification, CertificationEvent, Level
+from certification.models import AgencyAlert, AlertChange, Certification, CertificationEvent, Level
 from certification.selectors.certificates import (
     certification_status_on,
     may_bill_t1017,
@@ -14,6 +14,7 @@ from certification.selectors.certificates import (
 )
 from certification.services.certificates import (
     certification_issue,
+    certification_renew,
     certification_revoke,
     endorsement_add,
 )
@@ -175,3 +176,118 @@ def test_events_are_append_only(cert_staff):
     event.reason = "rewritten"
     with pytest.raises(ValueError, match="append-only"):
         event.save()
+
+
+def test_the_history_names_the_staff_member_or_the_system(cert_staff):
+    by_staff = certification_issue(application=ready_application(), actor=cert_staff)
+    by_system = certification_issue(application=ready_application(), actor=None)
+    assert by_staff.events.get().actor == cert_staff
+    assert (
+        AuditEvent.objects.get(verb="certification.issued", object_id=str(by_staff.pk)).actor
+        == cert_staff
+    )
+    assert by_system.events.get().actor is None
+    assert (
+        AuditEvent.objects.get(verb="certification.issued", object_id=str(by_system.pk)).actor
+        is None
+    )
+
+
+def test_the_name_on_the_certificate_skips_a_blank_middle_name(cert_staff):
+    certification = certification_issue(
+        application=ready_application(legal_middle_name="  "), actor=cert_staff
+    )
+    assert certification.holder_name == "Dana Whitehorse"
+
+
+def _issued_in_2026(cert_staff) -> Certification:
+    with clock.frozen_at(date(2026, 3, 10)):  # valid through Jun 30, 2027
+        return certification_issue(application=ready_application(), actor=cert_staff)
+
+
+def test_renewing_moves_valid_through_lifts_a_suspension_and_tells_holder_and_agency(
+    cert_staff, django_capture_on_commit_callbacks
+):
+    certification = _issued_in_2026(cert_staff)
+    signed = certification.credential_json
+    mail.outbox.clear()
+    with clock.frozen_at(date(2027, 7, 15)), django_capture_on_commit_callbacks(execute=True):
+        assert certification_status_on(certification, clock.today()) == "suspended"
+        renewed = certification_renew(
+            certification=certification, renewal_year=2027, actor=cert_staff
+        )
+        assert certification_status_on(renewed, clock.today()) == "active"
+
+    renewed.refresh_from_db()
+    assert renewed.valid_through == date(2028, 6, 30)
+    event = renewed.events.get(verb="renewed")
+    assert (event.from_state, event.to_state, event.actor) == ("suspended", "active", cert_staff)
+    assert event.reason == "Renewal 2027 approved: valid through Jun 30, 2027 → Jun 30, 2028."
+    assert json.loads(renewed.credential_json)["validUntil"] == "2028-07-01T04:59:59Z"
+    assert renewed.credential_json != signed
+    (alert,) = AgencyAlert.objects.filter(person=renewed.holder)
+    assert (alert.change, alert.change_key) == (
+        AlertChange.RENEWED,
+        f"{renewed.number}:renewed:2027",
+    )
+    (message,) = mail.outbox
+    assert message.to == [renewed.holder.email] and "ready to print" in message.subject
+    assert "Valid through: June 30, 2028" in message.body
+
+
+def test_renewing_the_same_year_again_changes_nothing(
+    cert_staff, django_capture_on_commit_callbacks
+):
+    certification = _issued_in_2026(cert_staff)
+    with clock.frozen_at(date(2027, 5, 1)):
+        certification_renew(certification=certification, renewal_year=2027, actor=cert_staff)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            again = certification_renew(
+                certification=certification, renewal_year=2027, actor=cert_staff
+            )
+    assert again.valid_through == date(2028, 6, 30)
+    assert again.events.filter(verb="renewed").count() == 1
+    assert not mail.outbox
+
+
+def test_a_revoked_or_superseded_certificate_is_not_renewed(cert_staff):
+    revoked = _issued_in_2026(cert_staff)
+    certification_revoke(certification=revoked, actor=cert_staff, reason="Falsified transcript.")
+    superseded = _issued_in_2026(cert_staff)
+    Certification.objects.filter(pk=superseded.pk).update(
+        superseded_on=clock.today(), superseded_by=revoked
+    )
+    for certification in (revoked, superseded):
+        with pytest.raises(RuleViolation, match="no longer in force"):
+            certification_renew(certification=certification, renewal_year=2027, actor=cert_staff)
+        certification.refresh_from_db()
+        assert certification.valid_through == date(2027, 6, 30)
+        assert not certification.events.filter(verb="renewed").exists()
+
+
+def test_a_revoked_certificate_takes_no_endorsement(cert_staff):
+    certification = certification_issue(application=ready_application(), actor=cert_staff)
+    certification_revoke(certification=certification, actor=cert_staff, reason="Falsified.")
+    with pytest.raises(RuleViolation, match="no longer in force"):
+        endorsement_add(
+            certification=certification,
+            kind="wraparound_facilitator",
+            earned_on=clock.today(),
+            evidence="Training on file.",
+            actor=cert_staff,
+        )
+    assert not certification.endorsements.exists()
+
+
+def test_a_new_certificate_never_takes_another_holders_status_entry(cert_staff, monkeypatch):
+    """The entry in the revocation and suspension lists is drawn at random: when the draw lands
+    on an entry a certificate already holds, it draws again (else revoking one would flag both)."""
+    from certification.credentials import status_list
+
+    first = certification_issue(application=ready_application(), actor=cert_staff)
+    free = (first.status_index + 1) % status_list.MIN_ENTRIES
+    draws = iter([first.status_index, free])
+    monkeypatch.setattr(status_list.secrets, "randbelow", lambda size: next(draws))
+    second = certification_issue(application=ready_application(), actor=cert_staff)
+    assert second.status_index == free

@@ -20,10 +20,11 @@ from certification.services.verification import (
     verification_refuse,
     verification_reject,
     verification_remind,
+    verification_request_for_agency,
     verification_unlisted_accept,
     verification_unlisted_refuse,
 )
-from enrollment.models import ApplicationStatus, QualifyingAgency
+from enrollment.models import Application, ApplicationStatus, QualifyingAgency
 from enrollment.rules import RuleViolation
 from enrollment.services.applications import application_exam_passed
 from lms import clock
@@ -371,8 +372,146 @@ def test_backfill_asks_the_employers_of_applications_approved_before(
 
     waiting = ApplicationFactory(agency=agency, status=S.CLASSROOM_COMPLETE)
     ApplicationFactory(agency=agency, status=S.SUBMITTED)  # not approved yet: not asked
+    first, second = StringIO(), StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("voe_backfill", stdout=StringIO())
-        call_command("voe_backfill", stdout=StringIO())
+        call_command("voe_backfill", stdout=first)
+        call_command("voe_backfill", stdout=second)
+    assert first.getvalue().strip() == "1 verification request(s) sent."
+    assert second.getvalue().strip() == "0 verification request(s) sent."
     assert VerificationRequest.objects.get().application == waiting
     assert [m.to for m in mail.outbox] == [[attester.email]]
+
+
+def _confirm(request, attester, *, answer=ANSWER, document=None):
+    """The attester confirms with their typed name and the attestation ticked."""
+    return verification_confirm(
+        request=request,
+        actor=attester,
+        answer=answer,
+        attester_name="Dana Reyes",
+        attested=True,
+        document=document,
+    )
+
+
+def test_the_signed_forms_file_name_is_kept_for_staff(agency, attester, approve):
+    request = approve(agency).verification_requests.get()
+    long_name = "voe-" + "x" * 300 + ".pdf"  # the upload cuts it to 255, keeping the extension
+    done = _confirm(request, attester, document=SimpleUploadedFile(long_name, PDF))
+    done.refresh_from_db()
+    kept = done.document_original_name
+    assert len(kept) == 255 and kept.startswith("voe-xxx") and kept.endswith("x.pdf")
+    other = approve(agency).verification_requests.get()
+    done = _confirm(other, attester, document=SimpleUploadedFile("signed-voe.pdf", PDF))
+    assert done.document_original_name == "signed-voe.pdf"
+
+
+def test_employment_that_starts_today_can_be_confirmed(agency, attester, approve):
+    request = approve(agency).verification_requests.get()
+    today = Answer(clock.today(), "Case manager", True)
+    done = _confirm(request, attester, answer=today)
+    assert done.status == V.CONFIRMED and done.employment.started_on == clock.today()
+
+
+def test_a_second_confirmation_at_the_same_agency_updates_the_employment(
+    agency, attester, approve, cert_staff
+):
+    application = approve(agency)
+    first = _confirm(application.verification_requests.get(), attester)
+    verification_reject(request=first, actor=cert_staff, reason="Signed by a relative.")
+    again = application.verification_requests.get(status=V.PENDING)
+    promoted = Answer(date(2024, 3, 1), "Senior case manager", True)
+    _confirm(again, attester, answer=promoted)
+    employment = Employment.objects.get(person=application.user, agency=agency)
+    assert employment.position == "Senior case manager" and employment.confirmed_at is not None
+
+
+def test_a_reminder_goes_once_a_full_day_has_passed(
+    agency, attester, approve, django_capture_on_commit_callbacks
+):
+    request = approve(agency).verification_requests.get()
+    mail.outbox.clear()
+    with clock.frozen_at(request.created_at + timedelta(days=1)):
+        with django_capture_on_commit_callbacks(execute=True):
+            verification_remind(request=request, actor=request.person)
+    assert [m.to for m in mail.outbox] == [["attester@redrock.example"]]
+
+
+def test_changing_employer_needs_exactly_one_of_a_listed_agency_or_a_name(
+    agency, other_agency, approve
+):
+    application = approve(agency)
+    for chosen, name in ((None, ""), (None, "  "), (other_agency, "Cimarron Family Care")):
+        with pytest.raises(RuleViolation, match="Choose your employer"):
+            verification_employer_change(
+                application=application, actor=application.user, agency=chosen, unlisted_name=name
+            )
+    other_agency.active = False
+    other_agency.save()
+    with pytest.raises(RuleViolation, match="no longer qualifies"):
+        verification_employer_change(
+            application=application, actor=application.user, agency=other_agency
+        )
+    assert application.verification_requests.get().status == V.PENDING
+
+
+def test_adding_an_unlisted_employer_is_audited_finding_one_is_not(agency, approve, cert_staff):
+    application = approve(agency)
+    named = verification_employer_change(
+        application=application, actor=application.user, unlisted_name="Cimarron Family Care"
+    )
+    verification_unlisted_accept(request=named, actor=cert_staff, contract_type="111")
+    added = QualifyingAgency.objects.get(name="Cimarron Family Care")
+    assert _audited(added, "agency.added")
+    again = verification_employer_change(
+        application=application, actor=application.user, unlisted_name=agency.name
+    )
+    found = verification_unlisted_accept(request=again, actor=cert_staff, contract_type="111")
+    assert found.agency == agency
+    assert not _audited(agency, "agency.added")
+
+
+def test_the_renewal_asks_the_agency_again_once(agency, other_agency, attester, approve):
+    application = set_status(approve(agency), S.EXAM_PASSED)
+    pending = application.verification_requests.get()
+    assert verification_request_for_agency(application=application, agency=agency) == pending
+    with pytest.raises(RuleViolation, match="Red Rock Behavioral Health is still open"):
+        verification_request_for_agency(application=application, agency=other_agency)
+    assert application.verification_requests.count() == 1
+    verification_refuse(request=pending, actor=attester, reason="Left us in 2023.")
+    asked = verification_request_for_agency(application=application, agency=other_agency)
+    assert (asked.status, asked.agency) == (V.PENDING, other_agency)
+
+
+def test_an_expired_application_closes_its_open_requests(agency, approve):
+    from enrollment.services.expiry import applications_expire
+
+    expiring, running = approve(agency), approve(agency)
+    day = expiring.expires_on + timedelta(days=1)
+    Application.objects.filter(pk=running.pk).update(expires_on=day + timedelta(days=30))
+    request = expiring.verification_requests.get()
+    applications_expire(today=day)
+    request.refresh_from_db()
+    assert request.status == V.CLOSED
+    closed = AuditEvent.objects.get(verb="verification.closed", object_id=str(request.pk))
+    assert closed.reason == f"The application expired (checked on {day.isoformat()})."
+    assert running.verification_requests.get().status == V.PENDING
+
+
+def test_refusing_or_rejecting_again_changes_nothing_more(
+    agency, attester, approve, cert_staff, django_capture_on_commit_callbacks
+):
+    refused = approve(agency).verification_requests.get()
+    verification_refuse(request=refused, actor=attester, reason="Left us in 2023.")
+    application = approve(agency)
+    rejected = _confirm(application.verification_requests.get(), attester)
+    verification_reject(request=rejected, actor=cert_staff, reason="Signed by a relative.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = verification_refuse(request=refused, actor=attester, reason="Never worked here.")
+        verification_reject(request=rejected, actor=cert_staff, reason="Another reason.")
+    rejected.refresh_from_db()
+    assert (again.status, again.reason) == (V.REFUSED, "Left us in 2023.")
+    assert (rejected.status, rejected.reason) == (V.REJECTED, "Signed by a relative.")
+    assert application.verification_requests.filter(status=V.PENDING).count() == 1
+    assert not mail.outbox

@@ -166,6 +166,10 @@ def test_expiry_submits_the_saved_answers_and_never_blanks_them(exam, candidate,
     assert [items[p].response is not None for p in range(6)] == [True] * 4 + [False] * 2
     assert [items[p].is_correct for p in range(6)] == [True, True, True, False, False, False]
     assert (attempt.score, attempt.max_score, attempt.passed) == (3, 6, False)
+    event = AuditEvent.objects.get(verb="exam_attempt.submitted", object_id=str(attempt.pk))
+    assert event.reason == (
+        "Closed by the overdue-attempts task (after the deadline): 3/6 (50.0%), not passed."
+    )
     assert attempts_close_overdue(now=deadline + timedelta(minutes=2)) == 0  # idempotent
 
 
@@ -191,6 +195,7 @@ def test_submitting_grades_audits_emails_and_moves_the_application(
         "submitted",
         candidate,
     )
+    assert event.reason == "Submitted by the candidate: 5/6 (83.33%), passed."
     assert [m.subject for m in mail.outbox] == ["You passed the competency exam"]
     assert (
         attempt_submit(attempt=attempt, actor=candidate, via="candidate", now=later(10)) == attempt
@@ -203,7 +208,8 @@ def test_answers_posted_with_the_submission_count_only_in_time_and_never_erase(
     attempt = attempt_start(user=candidate, now=T0, rng=rng)
     _answer(candidate, attempt, 0)
     items = {i.position: i for i in attempt.items.all()}
-    posted = {0: [], 1: items[1].correct_keys, 2: ["forged"]}
+    # 99: a position not on this paper (a tampered form): ignored
+    posted = {0: [], 1: items[1].correct_keys, 2: ["forged"], 99: items[1].correct_keys}
     attempt_submit(attempt=attempt, actor=candidate, via="candidate", answers=posted, now=later(3))
     fresh = {i.position: i for i in attempt.items.all()}
     assert fresh[0].response == items[0].correct_keys  # blank never erases
@@ -220,6 +226,8 @@ def test_answers_posted_with_the_submission_count_only_in_time_and_never_erase(
         now=late.deadline_at + timedelta(minutes=5),
     )
     assert late.items.get(position=0).response is None
+    event = AuditEvent.objects.get(verb="exam_attempt.submitted", object_id=str(late.pk))
+    assert event.reason.startswith("Submitted by the candidate (after the deadline): 0/6")
 
 
 def test_attempt_limit_and_waiting_period(exam, candidate, rng):

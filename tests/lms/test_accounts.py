@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -179,6 +180,18 @@ def test_enrolled_staff_are_asked_for_the_code_and_refused_without_it(client, se
     assert other.get("/dashboard/").status_code == 200
 
 
+def _set_up_totp(client, django_capture_on_commit_callbacks) -> Authenticator:
+    """A signed-in staff member sets up TOTP on the account pages: the password again, then a
+    code from the authenticator app that scanned the secret."""
+    client.post(client.get("/accounts/2fa/totp/activate/").url, {"password": PASSWORD})
+    client.get("/accounts/2fa/totp/activate/")
+    secret = client.session["mfa.totp.secret"]  # what the authenticator app scans
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's signal runs on commit
+        activated = client.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
+    assert activated.status_code == 302
+    return Authenticator.objects.get(type=Authenticator.Type.TOTP)
+
+
 def test_staff_who_set_up_totp_in_this_session_carry_on_without_a_second_prompt(
     client, settings, cert_staff, django_capture_on_commit_callbacks
 ):
@@ -188,13 +201,7 @@ def test_staff_who_set_up_totp_in_this_session_carry_on_without_a_second_prompt(
     client.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
     assert client.get("/healthz").status_code == 200
     assert client.get("/dashboard/").url == "/accounts/2fa/totp/activate/"
-    client.post(client.get("/accounts/2fa/totp/activate/").url, {"password": PASSWORD})
-    client.get("/accounts/2fa/totp/activate/")
-    secret = client.session["mfa.totp.secret"]  # what the authenticator app scans
-
-    with django_capture_on_commit_callbacks(execute=True):  # allauth's signal runs on commit
-        activated = client.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
-    assert activated.status_code == 302
+    _set_up_totp(client, django_capture_on_commit_callbacks)
     assert client.get("/dashboard/").status_code == 200
     assert client.get("/healthz").status_code == 200
 
@@ -209,17 +216,29 @@ def test_a_device_set_up_in_another_session_does_not_let_a_password_only_session
     intruder.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
     assert intruder.get("/dashboard/").url == "/accounts/2fa/totp/activate/"
     owner.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
-    owner.post(owner.get("/accounts/2fa/totp/activate/").url, {"password": PASSWORD})
-    owner.get("/accounts/2fa/totp/activate/")
-    secret = owner.session["mfa.totp.secret"]
-    with django_capture_on_commit_callbacks(execute=True):  # allauth's signal runs on commit
-        activated = owner.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
-    assert activated.status_code == 302
+    _set_up_totp(owner, django_capture_on_commit_callbacks)
 
     assert owner.get("/dashboard/").status_code == 200
     refused = intruder.get("/dashboard/")
     assert refused.status_code == 302
     assert refused.url.startswith(reverse("mfa_reauthenticate"))
+
+
+def test_a_session_whose_device_was_replaced_elsewhere_is_asked_for_the_new_code(
+    client, settings, cert_staff, django_capture_on_commit_callbacks
+):
+    """The device set up in this browser is removed (a lost phone) and a new one is set up in
+    another browser: this browser showed a code of the old device only, so it is asked again."""
+    settings.LMS_REQUIRE_STAFF_MFA = True
+    client.post("/accounts/login/", {"login": cert_staff.email, "password": PASSWORD})
+    old = _set_up_totp(client, django_capture_on_commit_callbacks)
+    assert client.get("/dashboard/").status_code == 200
+
+    old.delete()
+    TOTP.activate(cert_staff, generate_totp_secret())
+    asked = client.get("/dashboard/")
+    assert asked.status_code == 302
+    assert asked.url.startswith(reverse("mfa_reauthenticate"))
 
 
 def test_mfa_is_optional_for_staff_when_the_setting_is_off(client, settings, cert_staff):

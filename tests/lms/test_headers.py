@@ -17,7 +17,7 @@ out = {}
 for path in ("/healthz", "/admin/login/"):
     r = Client().get(path, secure=True, HTTP_HOST="bhcm.example.org")
     out[path] = {h: r.get(h) for h in ("Content-Security-Policy", "Permissions-Policy",
-                                        "Referrer-Policy")}
+                                        "Referrer-Policy", "Content-Security-Policy-Report-Only")}
 print("HEADERS=" + json.dumps(out))
 """
 
@@ -52,6 +52,9 @@ def test_a_production_response_carries_csp_referrer_and_permissions_policies():
     admin = _directives(headers["/admin/login/"]["Content-Security-Policy"])
     assert admin["script-src"] == {"'self'", "'unsafe-inline'"}
     assert admin["object-src"] == {"'none'"}
+    # No report-only policy is configured: the admin's own policy is not sent as one either.
+    assert site["Content-Security-Policy-Report-Only"] is None
+    assert headers["/admin/login/"]["Content-Security-Policy-Report-Only"] is None
 
 
 def test_inline_styles_and_scripts_carry_the_responses_nonce(client, settings):
@@ -66,7 +69,9 @@ def test_inline_styles_and_scripts_carry_the_responses_nonce(client, settings):
     assert nonce not in again["Content-Security-Policy"]
 
 
-def test_no_policy_headers_where_they_are_not_switched_on(client):
-    response = client.get("/classroom/calendar/")
+@pytest.mark.parametrize("path", ["/classroom/calendar/", "/admin/login/"])
+def test_no_policy_headers_where_they_are_not_switched_on(client, path):
+    response = client.get(path)
     assert "Content-Security-Policy" not in response
+    assert "Content-Security-Policy-Report-Only" not in response
     assert "Permissions-Policy" not in response
