@@ -99,6 +99,14 @@ def cert_staff(db):
 
 
 @pytest.fixture
+def cert(cert_staff):
+    """A holder certified by staff (`tests.factories.certification.certified`)."""
+    from tests.factories.certification import certified
+
+    return certified(cert_staff)
+
+
+@pytest.fixture
 def trainer(db):
     return _user_with(Role.TRAINER)
 

@@ -42,11 +42,6 @@ def _fake(settings):
     FakeProvider.expired_sessions.clear()
 
 
-@pytest.fixture
-def cert(cert_staff):
-    return certified(cert_staff)
-
-
 def _start(renewal, moment):
     with clock.frozen_at(moment):
         return services.renewal_checkout(renewal=renewal, user=renewal.certification.holder)

@@ -32,11 +32,6 @@ def _fake(settings):
     settings.PAYMENT_PROVIDER = "fake"
 
 
-@pytest.fixture
-def cert(cert_staff):
-    return certified(cert_staff)
-
-
 def _seed(rate):
     AuditSeed.objects.update_or_create(year=YEAR, defaults={"seed": "all", "rate": rate})
 

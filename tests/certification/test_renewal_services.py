@@ -29,11 +29,6 @@ def _fake(settings):
     settings.PAYMENT_PROVIDER = "fake"
 
 
-@pytest.fixture
-def cert(cert_staff):
-    return certified(cert_staff)
-
-
 def _no_draw(seed_text="not-drawn"):
     """A seed under which BHCM numbers are not drawn at rate 0."""
     AuditSeed.objects.update_or_create(year=YEAR, defaults={"seed": seed_text, "rate": "0"})

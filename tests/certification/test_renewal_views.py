@@ -25,11 +25,6 @@ def _fake(settings):
 
 
 @pytest.fixture
-def cert(cert_staff):
-    return certified(cert_staff)
-
-
-@pytest.fixture
 def renewal(cert):
     with clock.frozen_at(TODAY):
         return services.renewal_start(certification=cert, user=cert.holder)
