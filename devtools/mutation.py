@@ -313,10 +313,25 @@ def _test_command(module: str, tests: list[str]) -> list[str]:
     return [sys.executable, str(TREE / "devtools" / "mutation.py"), "--fresh-db", *options, *tests]
 
 
-def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool) -> dict:
+def _source_hash(module: str) -> str:
+    import hashlib
+
+    return hashlib.sha256((ROOT / module).read_bytes()).hexdigest()
+
+
+def _run_module(module: str, tests: list[str], equivalents: dict, *, again: str = "") -> dict:
+    """Run a module's mutants. `again`: "" starts a new session; "survivors" re-runs only the
+    earlier survivors; "resume" runs what a stopped run left plus the earlier survivors."""
     slug = module.replace("/", "_").removesuffix(".py")
     session = OUT / f"{slug}.sqlite"
     config = OUT / f"{slug}.toml"
+    source = OUT / f"{slug}.sha256"  # the module the session's mutants were cut from
+    if again and session.exists() and source.exists():
+        if source.read_text().strip() != _source_hash(module):
+            raise SystemExit(
+                f"{module} changed since its session was made, so its mutants' positions are "
+                "stale; run the module without --survivors or --resume."
+            )
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 
     if module not in PURE:
@@ -341,11 +356,13 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: bool
     cr = Path(sys.executable).with_name("cosmic-ray")
     deferred: list[str] = []
     if again and session.exists():
-        deferred = _defer_pending(session)  # only the survivors now; the rest stays not run
+        if again == "survivors":
+            deferred = _defer_pending(session)  # only the survivors now; the rest stays not run
         print(f"{module}: trying {_forget_survivors(session)} earlier survivors again", flush=True)
     else:
         session.unlink(missing_ok=True)
         subprocess.run([cr, "init", config, session], cwd=TREE, env=env, check=True)
+        source.write_text(_source_hash(module) + "\n")
     _skip_unkept(session, module)
     print(f"{module}: running mutants (baseline {took:.1f} s) ...", flush=True)
     try:
@@ -474,6 +491,12 @@ def main() -> int:
         "yet) against the current tests",
     )
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep each module's earlier session: run what a stopped run did not reach, and its "
+        "survivors again",
+    )
+    parser.add_argument(
         "--report", action="store_true", help="only report what the sessions on disk hold"
     )
     parser.add_argument(
@@ -498,7 +521,10 @@ def main() -> int:
         by_module = {r["module"]: r for r in previous.get("modules", [])}
         for module in [] if args.hand else args.module or list(MODULES):
             by_module[module] = _run_module(
-                module, MODULES[module], equivalents, again=args.survivors
+                module,
+                MODULES[module],
+                equivalents,
+                again="resume" if args.resume else "survivors" if args.survivors else "",
             )
             report = {"modules": [by_module[m] for m in MODULES if m in by_module], "hand": hand}
             report_path.write_text(json.dumps(report, indent=2))
