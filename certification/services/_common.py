@@ -6,17 +6,21 @@ from django.conf import settings
 
 from lms.models import User
 from lms.roles import Role
-from lms.services import email_send
+from lms.services import RenderedEmail, email_render, emails_send_many
 
 
 def mail(template: str, to: Iterable[str], **context) -> None:
     """One email per recipient (agency users never see each other's addresses)."""
-    for address in sorted(set(to)):
-        email_send(
-            template=template,
-            to=[address],
-            context={"site_url": settings.WAGTAILADMIN_BASE_URL, **context},
-        )
+    emails_send_many(mail_render(template, to, **context))
+
+
+def mail_render(template: str, to: Iterable[str], **context) -> list[RenderedEmail]:
+    """`mail`'s emails rendered, not yet in the outbox (to write many in one insert)."""
+    context = {"site_url": settings.WAGTAILADMIN_BASE_URL, **context}
+    return [
+        email_render(template=template, to=[address], context=context)
+        for address in sorted(set(to))
+    ]
 
 
 def staff_emails() -> list[str]:

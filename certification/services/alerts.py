@@ -1,10 +1,11 @@
 """What agencies are told (Nursys e-Notify's job): an email when one of their people's status
 changes, once per change, and a weekly digest of renewals due and suspensions."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from certification import rules
@@ -18,21 +19,36 @@ from certification.models import (
     RosterEntry,
 )
 from certification.selectors.agency import RECENTLY_ENDED, agency_staff_list
-from certification.services._common import mail
+from certification.services._common import mail, mail_render
 from enrollment.models import QualifyingAgency
 from lms import clock
+from lms.bulk import insert_new_returning
 from lms.models import User
-from lms.services import audit_record
+from lms.services import audit_record_many, emails_send_many
 
 
-def _agencies_of(person: User, today: date) -> set[int]:
-    """The agencies that watch `person`: employed there now or recently, or on their roster."""
-    employed = Employment.objects.filter(person=person, confirmed_at__isnull=False).filter(
+def _agencies_watching(person_ids: Iterable[int], today: date) -> dict[int, set[int]]:
+    """person id -> the agencies that watch them: employed there now or recently, or on their
+    roster. Two queries however many people."""
+    ids = list(set(person_ids))
+    watching: dict[int, set[int]] = {pk: set() for pk in ids}
+    employed = Employment.objects.filter(person_id__in=ids, confirmed_at__isnull=False).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=today - RECENTLY_ENDED)
     )
-    ids = set(employed.values_list("agency_id", flat=True))
-    ids |= set(RosterEntry.objects.filter(person=person).values_list("agency_id", flat=True))
-    return ids
+    rostered = RosterEntry.objects.filter(person_id__in=ids)
+    for rows in (employed, rostered):
+        for person_id, agency_id in rows.values_list("person_id", "agency_id"):
+            watching[person_id].add(agency_id)
+    return watching
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One person's status change to tell their agencies about (see agency_alerts_send)."""
+
+    person: User
+    change: str  # an AlertChange value
+    key: str  # what identifies this change, e.g. the certificate number and its date
 
 
 def agency_alert_status_changed(
@@ -48,25 +64,82 @@ def agency_alert_status_changed(
     employment_ended) and `key` what identifies this change (e.g. the certificate number and
     the date it took effect). Sent once per agency, person, change and key, to the agency's
     users who chose status alerts: calling it again sends nothing. Returns the alerts sent."""
-    change = AlertChange(change)
+    return agency_alerts_send(
+        changes=[StatusChange(person=person, change=change, key=key)],
+        agencies=agencies,
+        today=today,
+    )
+
+
+def agency_alerts_send(
+    *,
+    changes: Sequence[StatusChange],
+    agencies: Iterable[int] | None = None,
+    today: date | None = None,
+) -> int:
+    """`agency_alert_status_changed` for many changes at once, in a constant number of queries:
+    the watching agencies read once, one INSERT … ON CONFLICT DO NOTHING RETURNING writes only
+    the alerts not sent yet (the unique key makes a second call, or two at once, send
+    nothing), one insert audits them and one writes their emails. Returns the alerts sent."""
     today = today or clock.today()
-    agency_ids = set(agencies) if agencies is not None else _agencies_of(person, today)
-    sent = 0
-    for agency_id in sorted(agency_ids):
-        try:
-            with transaction.atomic():
-                alert = AgencyAlert.objects.create(
-                    agency_id=agency_id, person=person, change=change, change_key=key[:64]
-                )
-        except IntegrityError:
-            continue  # this change was already told to this agency
-        audit_record(actor=None, verb="agency.alert_sent", obj=alert, to_state=change)
-        recipients = AgencyMembership.objects.filter(
-            agency_id=agency_id, alert_status_changes=True, user__is_active=True
-        ).values_list("user__email", flat=True)
-        mail("agency_alert", recipients, alert=alert, person_name=person.get_full_name() or "")
-        sent += 1
-    return sent
+    # an unknown change is refused (ValueError) before anything is written
+    kinds = [AlertChange(change.change).value for change in changes]
+    people = {change.person.pk: change.person for change in changes}
+    if agencies is not None:
+        chosen = set(agencies)
+        watching = {pk: chosen for pk in people}
+    else:
+        watching = _agencies_watching(people, today)
+    sent_at = clock.now()
+    rows = [
+        (agency_id, change.person.pk, kind, change.key[:64], sent_at)
+        for change, kind in zip(changes, kinds, strict=True)
+        for agency_id in sorted(watching[change.person.pk])
+    ]
+    with transaction.atomic():  # an alert is written with its emails, or not at all
+        inserted = insert_new_returning(
+            AgencyAlert,
+            ("agency", "person", "change", "change_key", "sent_at"),
+            rows,
+            ("id", "agency", "person", "change", "change_key"),
+        )
+        if inserted:
+            _alerts_tell(inserted, people, sent_at)
+    return len(inserted)
+
+
+def _alerts_tell(inserted: list[tuple], people: dict[int, User], sent_at) -> None:
+    """Audit the alerts just written and email each to its agency's users who chose them."""
+    audit_record_many(
+        actor=None,
+        verb="agency.alert_sent",
+        model=AgencyAlert,
+        changes=[(pk, "", change) for pk, _, _, change, _ in inserted],
+    )
+    agency_ids = {agency_id for _, agency_id, _, _, _ in inserted}
+    names = dict(QualifyingAgency.objects.filter(pk__in=agency_ids).values_list("pk", "name"))
+    recipients: dict[int, set[str]] = {pk: set() for pk in agency_ids}
+    for agency_id, email in AgencyMembership.objects.filter(
+        agency_id__in=agency_ids, alert_status_changes=True, user__is_active=True
+    ).values_list("agency_id", "user__email"):
+        recipients[agency_id].add(email)
+    emails = []
+    for pk, agency_id, person_id, change, key in sorted(inserted):
+        alert = AgencyAlert(
+            pk=pk,
+            agency=QualifyingAgency(pk=agency_id, name=names[agency_id]),
+            person=people[person_id],
+            change=change,
+            change_key=key,
+            sent_at=sent_at,
+        )
+        emails += mail_render(
+            "agency_alert",
+            recipients[agency_id],
+            alert=alert,
+            person_name=people[person_id].get_full_name() or "",
+        )
+    emails_send_many(emails)
 
 
 def agency_digest_send(*, today: date) -> int:
@@ -122,18 +195,13 @@ def certification_calendar_alerts_send(*, today: date) -> int:
         revoked_on__isnull=True,
         superseded_on__isnull=True,
     ).select_related("holder")
-    sent = 0
+    changes = []
     for certification in candidates:
         change, since = _calendar_change(certification.valid_through, today)
-        if change is None:
-            continue
-        sent += agency_alert_status_changed(
-            person=certification.holder,
-            change=change,
-            key=f"{certification.number}:{change}:{since.isoformat()}",
-            today=today,
-        )
-    return sent
+        if change is not None:
+            key = f"{certification.number}:{change}:{since.isoformat()}"
+            changes.append(StatusChange(person=certification.holder, change=change, key=key))
+    return agency_alerts_send(changes=changes, today=today)
 
 
 def _calendar_change(valid_through: date, today: date) -> tuple[AlertChange | None, date]:

@@ -17,7 +17,6 @@ from django.db import connection, transaction
 from django.db.models import DateField, DateTimeField, Q, QuerySet, Value
 
 from certification.models import (
-    AlertChange,
     Certification,
     CertificationEvent,
     RenewalReminder,
@@ -25,12 +24,12 @@ from certification.models import (
 from certification.models.renewals import Renewal, RenewalStatus
 from certification.renewal_rules import Reminder, renewal_reminder_dates
 from certification.selectors.certificates import certificate_urls, site_url
-from certification.services.alerts import CALENDAR_CHANGE_WINDOW, agency_alert_status_changed
+from certification.services.alerts import CALENDAR_CHANGE_WINDOW, StatusChange, agency_alerts_send
 from certification.services.credentials import status_lists_publish
 from enrollment.rules import reapply_allowed_on
 from enrollment.selectors.applications import policy_get
 from lms import clock
-from lms.services import audit_record_select, email_send
+from lms.services import RenderedEmail, audit_record_select, email_render, emails_send_many
 
 # Emails are rendered after commit, this many certifications per task.
 NOTICE_BATCH = 500
@@ -234,22 +233,27 @@ def calendar_notices_send(*, notice: str, certification_ids: list[int], today: d
     """After commit, for one batch: email each holder about `notice` ("suspended",
     "terminated", or "reminder:<kind>") and, for a status change, tell the agencies (the same
     once-only key the calendar alerts job uses, so they are told once whichever runs first).
-    Returns the holder emails written."""
-    certifications = Certification.objects.filter(pk__in=certification_ids).select_related("holder")
-    sent = 0
-    for certification in certifications:
-        with transaction.atomic():
-            _holder_notice(certification, notice, today)
-            if notice in (SUSPENDED, TERMINATED):
-                since = _since(certification, notice)
-                agency_alert_status_changed(
-                    person=certification.holder,
-                    change=AlertChange(notice),
-                    key=f"{certification.number}:{notice}:{since.isoformat()}",
-                    today=today,
-                )
-        sent += 1
-    return sent
+    The same number of queries however big the batch: the emails are rendered first, then
+    written in one insert, and the agencies told by `agency_alerts_send`. Returns the holder
+    emails written."""
+    certifications = list(
+        Certification.objects.filter(pk__in=certification_ids).select_related("holder")
+    )
+    policy = policy_get() if notice == TERMINATED and certifications else None
+    emails = [_holder_notice(c, notice, today, policy) for c in certifications]
+    changes = [
+        StatusChange(
+            person=c.holder,
+            change=notice,
+            key=f"{c.number}:{notice}:{_since(c, notice).isoformat()}",
+        )
+        for c in certifications
+        if notice in (SUSPENDED, TERMINATED)
+    ]
+    with transaction.atomic():
+        emails_send_many(emails)
+        agency_alerts_send(changes=changes, today=today)
+    return len(emails)
 
 
 def _since(certification: Certification, change: str) -> date:
@@ -258,7 +262,7 @@ def _since(certification: Certification, change: str) -> date:
     return date(certification.valid_through.year + 1, 1, 1)
 
 
-def _holder_notice(certification: Certification, notice: str, today: date) -> None:
+def _holder_notice(certification: Certification, notice: str, today: date, policy) -> RenderedEmail:
     year = certification.valid_through.year
     context = {
         "certification": certification,
@@ -270,7 +274,7 @@ def _holder_notice(certification: Certification, notice: str, today: date) -> No
     if notice == TERMINATED:
         terminated_on = date(year + 1, 1, 1)
         context["terminated_on"] = terminated_on
-        context["reapply_on"] = reapply_allowed_on(terminated_on, policy=policy_get())
+        context["reapply_on"] = reapply_allowed_on(terminated_on, policy=policy)
         template = "certificate_terminated"
     elif notice == SUSPENDED:
         context["suspended_on"] = date(year, 7, 1)
@@ -279,4 +283,4 @@ def _holder_notice(certification: Certification, notice: str, today: date) -> No
         context["kind"] = notice.partition(":")[2]
         context["days_left"] = (date(year, 6, 30) - today).days
         template = "renewal_reminder"
-    email_send(template=template, to=[certification.holder.email], context=context)
+    return email_render(template=template, to=[certification.holder.email], context=context)

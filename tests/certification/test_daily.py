@@ -19,9 +19,13 @@ from certification.models import (
     AgencyRole,
     Certification,
     CertificationEvent,
+    Employment,
     RenewalReminder,
 )
 from certification.services.calendar import (
+    SUSPENDED,
+    TERMINATED,
+    calendar_notices_send,
     certifications_suspend,
     certifications_terminate,
     renewal_reminders_send,
@@ -30,12 +34,13 @@ from certification.services.certificates import certification_issue
 from certification.services.credentials import status_lists_publish
 from enrollment.models import Application
 from enrollment.rules import RuleViolation
+from enrollment.selectors.applications import policy_get
 from enrollment.services.applications import application_start
 from lms import clock
 from lms.celery import DAILY_JOBS
 from lms.models import AuditEvent, OutboxMessage
 from tests.factories.certification import bulk_certifications, ready_application
-from tests.factories.enrollment import UserFactory
+from tests.factories.enrollment import QualifyingAgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ISSUED = date(2026, 3, 10)  # valid through 2027-06-30
@@ -341,6 +346,87 @@ def test_a_sweep_costs_the_same_queries_for_10_and_1000(job, valid_through, day)
         assert done == size
         counts.append(queries)
     assert counts[0] == counts[1]
+
+
+def _employed_at_two_agencies(certifications) -> None:
+    """Each holder confirmed at one of two agencies, each agency with one user who wants status
+    alerts (and one who does not)."""
+    agencies = [QualifyingAgencyFactory(), QualifyingAgencyFactory()]
+    for agency in agencies:
+        for wants in (True, False):
+            AgencyMembership.objects.create(
+                user=UserFactory(),
+                agency=agency,
+                role=AgencyRole.VIEWER,
+                alert_status_changes=wants,
+            )
+    Employment.objects.bulk_create(
+        Employment(
+            person_id=c.holder_id,
+            agency=agencies[i % 2],
+            started_on=date(2020, 1, 1),
+            confirmed_at=clock.now(),
+        )
+        for i, c in enumerate(certifications)
+    )
+
+
+@pytest.mark.parametrize(
+    ("notice", "day"),
+    [
+        (SUSPENDED, date(2027, 7, 1)),
+        (TERMINATED, date(2028, 1, 1)),
+        ("reminder:7", date(2027, 6, 23)),
+    ],
+)
+def test_a_batch_of_notices_costs_the_same_queries_for_10_and_1000(notice, day):
+    counts = []
+    for size, year in ((10, 0), (1000, 1)):
+        on = day.replace(year=day.year + year)
+        made = bulk_certifications(size, valid_through=date(2027 + year, 6, 30))
+        _employed_at_two_agencies(made)
+        ids = [c.pk for c in made]
+        ContentType.objects.get_for_model(AgencyAlert)  # the caches, warm as in production
+        policy_get()
+        with clock.frozen_at(on), CaptureQueriesContext(connection) as queries:
+            sent = calendar_notices_send(notice=notice, certification_ids=ids, today=on)
+        assert sent == size
+        counts.append(len(queries))
+        holders = OutboxMessage.objects.filter(
+            recipients__contains=made[-1].holder.email
+        ).values_list("template", flat=True)
+        template = {SUSPENDED: "certificate_suspended", TERMINATED: "certificate_terminated"}
+        assert list(holders) == [template.get(notice, "renewal_reminder")]
+        alerts = AgencyAlert.objects.filter(person__in=[c.holder_id for c in made])
+        assert alerts.count() == (size if notice in (SUSPENDED, TERMINATED) else 0)
+    assert counts[0] == counts[1]
+
+
+def test_a_batch_of_status_notices_tells_each_agency_once_by_name(
+    django_capture_on_commit_callbacks,
+):
+    made = bulk_certifications(3, valid_through=date(2027, 6, 30))
+    _employed_at_two_agencies(made)
+    day = date(2027, 7, 1)
+    with clock.frozen_at(day):
+        calendar_notices_send(notice=SUSPENDED, certification_ids=[c.pk for c in made], today=day)
+        again = calendar_notices_send(
+            notice=SUSPENDED, certification_ids=[c.pk for c in made], today=day
+        )
+    assert again == 3  # the holders' emails are the task's; the agencies' are told once
+    alerts = OutboxMessage.objects.filter(template="agency_alert")
+    told = {m.subject.partition(": ")[2]: (m.recipients, m.subject, m.text) for m in alerts}
+    assert len(alerts) == 3  # one per holder, to the one user at their agency who wants them
+    wanted = AgencyMembership.objects.filter(alert_status_changes=True)
+    by_agency = {m.agency.name: m.user.email for m in wanted}
+    for certification in made:
+        name = certification.holder.get_full_name()
+        agency = certification.holder.employments.get().agency.name
+        recipients, subject, text = told[name]
+        assert recipients == [by_agency[agency]]
+        assert subject == f"Certification suspended: {name}"
+        assert f"case managers at {agency}: {name}" in text
+    assert AuditEvent.objects.filter(verb="agency.alert_sent").count() == 3
 
 
 @pytest.mark.parametrize(
