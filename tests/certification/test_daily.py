@@ -402,6 +402,7 @@ def test_a_batch_of_notices_costs_the_same_queries_for_10_and_1000(notice, day):
     assert counts[0] == counts[1]
 
 
+@pytest.mark.embedded  # `make run` is SQLite: the alerts' INSERT … RETURNING too
 def test_a_batch_of_status_notices_tells_each_agency_once_by_name(
     django_capture_on_commit_callbacks,
 ):
