@@ -8,13 +8,15 @@ together. Transactional tests: the rows are committed, so every connection sees 
 
 import logging
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 
+from courses.services import lesson_progress_open
 from enrollment.models import (
     ClassroomSession,
     Registration,
@@ -33,6 +35,7 @@ from enrollment.services.booking import (
 from enrollment.services.waitlist import waitlist_join
 from enrollment.tasks.classroom import waitlist_offers_expire_task
 from lms import clock
+from tests.factories.courses import course, lesson, module
 from tests.factories.enrollment import make_session, ready
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -182,6 +185,60 @@ def test_a_cancellation_goes_through_while_the_seat_lock_is_held_and_the_task_of
     waitlist_offers_expire_task()
     entry.refresh_from_db()
     assert entry.status == WaitlistStatus.OFFERED
+
+
+def _in_thread(fn) -> tuple[threading.Thread, list]:
+    """`fn` started on its own connection; the list receives its result (or its exception)."""
+    result = []
+
+    def run():
+        try:
+            result.append(fn())
+        except Exception as exc:  # reported by the test, never swallowed
+            result.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+def _waiting_for_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_booking_waiting_for_a_busy_seat_does_not_hold_up_the_persons_lessons(monkeypatch):
+    """While a booking waits for the seat lock it holds the person's application row against
+    other bookings and payments only (FOR NO KEY UPDATE): opening a lesson they have not opened
+    before (a new row naming the application) goes through at once, not after the booking."""
+    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 20_000)
+    session = make_session(capacity=5)
+    application = ready()
+    added = lesson(module(course()), "Crisis plans")  # added to the course after approval
+    with _seat_lock_held(session):
+        booker, booked = _in_thread(
+            lambda: registration_book(application=application, session=session, user=None)
+        )
+        for _ in range(300):  # until the booking holds the application and waits for the seat
+            if _waiting_for_a_lock():
+                break
+            time.sleep(0.02)
+        assert _waiting_for_a_lock() == 1
+        reader, opened = _in_thread(
+            lambda: lesson_progress_open(application=application, lesson=added)
+        )
+        reader.join(timeout=5)
+        assert not reader.is_alive(), "the lesson waited for the booking"
+        assert opened[0].lesson_id == added.pk and not booked  # the booking is still waiting
+    booker.join(timeout=30)
+    reader.join(timeout=30)
+    assert booked[0].status == RegistrationStatus.CONFIRMED
 
 
 @pytest.mark.parametrize("round_no", range(3))
