@@ -1,6 +1,8 @@
 """Real concurrency on PostgreSQL: many people booking the last seats at the same moment, one
 person double-booking a day from two tabs, a seat lock held too long (busy, not a crash), and
-while it is held a full session still says full at once and a cancellation still goes through.
+while it is held a full session still says full at once, a cancellation still goes through, the
+person's lessons are not held up, and a missed booking staff confirm again meanwhile makes the
+booking a polite refusal.
 
 Each thread has its own database connection (closed when it ends); a Barrier releases them
 together. Transactional tests: the rows are committed, so every connection sees them.
@@ -8,13 +10,15 @@ together. Transactional tests: the rows are committed, so every connection sees 
 
 import logging
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 
+from courses.services import lesson_progress_open
 from enrollment.models import (
     ClassroomSession,
     Registration,
@@ -33,7 +37,8 @@ from enrollment.services.booking import (
 from enrollment.services.waitlist import waitlist_join
 from enrollment.tasks.classroom import waitlist_offers_expire_task
 from lms import clock
-from tests.factories.enrollment import make_session, ready
+from tests.factories.courses import course, lesson, module
+from tests.factories.enrollment import make_session, pay, ready
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,6 +187,95 @@ def test_a_cancellation_goes_through_while_the_seat_lock_is_held_and_the_task_of
     waitlist_offers_expire_task()
     entry.refresh_from_db()
     assert entry.status == WaitlistStatus.OFFERED
+
+
+def _in_thread(fn) -> tuple[threading.Thread, list]:
+    """`fn` started on its own connection; the list receives its result (or its exception)."""
+    result = []
+
+    def run():
+        try:
+            result.append(fn())
+        except Exception as exc:  # reported by the test, never swallowed
+            result.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+def _until_a_lock_is_awaited() -> None:
+    """Returns once one connection of the test database waits for a row lock."""
+    for _ in range(500):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0] == 1:
+                return
+        time.sleep(0.02)
+    raise AssertionError("nobody waited for the lock")
+
+
+def test_a_booking_waiting_for_a_busy_seat_does_not_hold_up_the_persons_lessons(monkeypatch):
+    """While a booking waits for the seat lock it holds the person's application row against
+    other bookings and payments only (FOR NO KEY UPDATE): opening a lesson they have not opened
+    before (a new row naming the application) goes through at once, not after the booking."""
+    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 20_000)
+    session = make_session(capacity=5)
+    application = ready()
+    added = lesson(module(course()), "Crisis plans")  # added to the course after approval
+    with _seat_lock_held(session):
+        booker, booked = _in_thread(
+            lambda: registration_book(application=application, session=session, user=None)
+        )
+        _until_a_lock_is_awaited()  # the booking holds the application, waits for the seat
+        reader, opened = _in_thread(
+            lambda: lesson_progress_open(application=application, lesson=added)
+        )
+        reader.join(timeout=5)
+        assert not reader.is_alive(), "the lesson waited for the booking"
+        assert opened[0].lesson_id == added.pk and not booked  # the booking is still waiting
+    booker.join(timeout=30)
+    reader.join(timeout=30)
+    assert booked[0].status == RegistrationStatus.CONFIRMED
+
+
+def test_a_missed_booking_reopened_while_the_day_is_being_booked_again_is_a_polite_refusal(
+    monkeypatch, cert_staff
+):
+    """Staff unlock a session's attendance, which confirms again a booking the lock closed as
+    missed, while the person is booking that day elsewhere (their booking waits for a busy
+    seat). The database keeps one booking per day; the person is told so, not shown an error."""
+    from enrollment.selectors.classroom import session_ends_at
+    from enrollment.services.roster import session_attendance_lock, session_attendance_unlock
+
+    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 20_000)
+    application = ready()
+    missed_session = make_session()
+    missed = registration_book(application=application, session=missed_session, user=None)
+    Registration.objects.filter(pk=missed.pk).update(attendance="absent")
+    ended = session_ends_at(missed_session)
+    session_attendance_lock(session=missed_session, actor=cert_staff, now=ended)
+    pay(application, 1)  # the day paid again, to book it again
+    again = make_session(on=missed_session.date + timedelta(days=7))
+    with _seat_lock_held(again):
+        booker, booked = _in_thread(
+            lambda: registration_book(application=application, session=again, user=None, now=ended)
+        )
+        _until_a_lock_is_awaited()
+        session_attendance_unlock(
+            session=missed_session, actor=cert_staff, reason="Marked absent by mistake."
+        )
+    booker.join(timeout=30)
+    (refusal,) = booked
+    assert isinstance(refusal, RuleViolation), refusal
+    assert str(refusal) == "You already have this day booked."
+    confirmed = Registration.objects.filter(application=application, status="confirmed")
+    assert list(confirmed) == [missed]
 
 
 @pytest.mark.parametrize("round_no", range(3))
