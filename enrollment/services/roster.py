@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -246,9 +246,15 @@ def _missed_reopen(registration: Registration, actor: User, reason: str) -> None
     ).exists()
     if rebooked:
         return  # the person booked the day again: this booking stays closed
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.cancelled_at = None
-    registration.save(update_fields=["status", "cancelled_at"])
+    closed_at = registration.cancelled_at
+    registration.status, registration.cancelled_at = RegistrationStatus.CONFIRMED, None
+    try:
+        with transaction.atomic():
+            registration.save(update_fields=["status", "cancelled_at"])
+    except IntegrityError:
+        # a new booking of the day committed after the check above: it stands, this stays closed
+        registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, closed_at
+        return
     audit_record(
         actor=actor,
         verb="registration.reopened",

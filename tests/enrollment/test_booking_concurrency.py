@@ -37,6 +37,7 @@ from enrollment.services.booking import (
 from enrollment.services.waitlist import waitlist_join
 from enrollment.tasks.classroom import waitlist_offers_expire_task
 from lms import clock
+from lms.models import AuditEvent
 from tests.factories.courses import course, lesson, module
 from tests.factories.enrollment import make_session, pay, ready
 
@@ -276,6 +277,56 @@ def test_a_missed_booking_reopened_while_the_day_is_being_booked_again_is_a_poli
     assert str(refusal) == "You already have this day booked."
     confirmed = Registration.objects.filter(application=application, status="confirmed")
     assert list(confirmed) == [missed]
+
+
+def test_an_attendance_unlock_racing_a_new_booking_of_the_day_leaves_the_missed_one_closed(
+    cert_staff,
+):
+    """The other order: the person's new booking of the day is written (not yet committed) when
+    staff unlock the missed session's attendance. The unlock does not see it, tries to confirm
+    the missed booking again, and meets the database's one-booking-per-day rule when the new
+    booking commits: the unlock still goes through, and the missed booking stays closed."""
+    from enrollment.selectors.classroom import session_ends_at
+    from enrollment.services.roster import session_attendance_lock, session_attendance_unlock
+
+    application = ready()
+    missed_session = make_session()
+    missed = registration_book(application=application, session=missed_session, user=None)
+    Registration.objects.filter(pk=missed.pk).update(attendance="absent")
+    ended = session_ends_at(missed_session)
+    session_attendance_lock(session=missed_session, actor=cert_staff, now=ended)
+    pay(application, 1)
+    again = make_session(on=missed_session.date + timedelta(days=7))
+    written, commit = threading.Event(), threading.Event()
+
+    def book_and_hold():
+        with transaction.atomic():
+            registration = registration_book(
+                application=application, session=again, user=None, now=ended
+            )
+            written.set()
+            commit.wait(timeout=30)
+        return registration
+
+    booker, booked = _in_thread(book_and_hold)
+    assert written.wait(timeout=30)
+    unlocker, unlocked = _in_thread(
+        lambda: session_attendance_unlock(
+            session=missed_session, actor=cert_staff, reason="Marked absent by mistake."
+        )
+    )
+    _until_a_lock_is_awaited()  # the unlock's update waits for the new booking's row
+    commit.set()
+    booker.join(timeout=30)
+    unlocker.join(timeout=30)
+    assert booked[0].status == RegistrationStatus.CONFIRMED, booked
+    assert not isinstance(unlocked[0], Exception), unlocked[0]
+    assert unlocked[0].attendance_locked_at is None
+    missed.refresh_from_db()
+    assert missed.status == RegistrationStatus.CANCELLED
+    confirmed = Registration.objects.filter(application=application, status="confirmed")
+    assert list(confirmed) == [booked[0]]
+    assert not AuditEvent.objects.filter(verb="registration.reopened").exists()
 
 
 @pytest.mark.parametrize("round_no", range(3))
