@@ -32,7 +32,7 @@ from exams.services.attempts import (
     attempts_close_overdue,
 )
 from exams.tasks import attempts_close_overdue_task
-from lms.models import AuditEvent
+from lms.models import AuditEvent, OutboxMessage
 from tests.factories.exams import T0, later, make_candidate
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +171,20 @@ def test_expiry_submits_the_saved_answers_and_never_blanks_them(exam, candidate,
         "Closed by the overdue-attempts task (after the deadline): 3/6 (50.0%), not passed."
     )
     assert attempts_close_overdue(now=deadline + timedelta(minutes=2)) == 0  # idempotent
+
+
+def test_a_candidate_whose_time_ran_out_is_emailed_the_result_of_the_saved_answers(
+    exam, candidate, rng
+):
+    attempt = attempt_start(user=candidate, now=T0, rng=rng)
+    for position in range(5):
+        _answer(candidate, attempt, position)
+    assert attempts_close_overdue(now=attempt.deadline_at + timedelta(minutes=1)) == 1
+    email = OutboxMessage.objects.get(template="exam_result", recipients=[candidate.email])
+    assert email.subject == "You passed the competency exam"
+    assert "was submitted on May 4, 2026, 10:31 AM." in email.text  # 30 minutes, then the sweep
+    assert "You passed. Your application moves on" in email.text
+    assert "Score: 83.33% (5 of 6)." in email.text
 
 
 def test_submitting_grades_audits_emails_and_moves_the_application(
