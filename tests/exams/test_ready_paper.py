@@ -62,6 +62,19 @@ def test_one_active_attempt_even_with_a_paper(exam, candidate):
     assert ExamAttempt.objects.filter(user=candidate).count() == 1
 
 
+def test_start_resumes_the_attempt_under_way_after_the_window_closed_despite_a_late_paper(
+    exam, candidate
+):
+    # The front page read "may start" while Start in another tab began the attempt, then drew
+    # a paper: the person has an attempt under way and a paper.
+    front_page = exam_availability(user=candidate, now=T0)
+    attempt = attempt_start(user=candidate, now=T0)
+    assert paper_prepare(user=candidate, availability=front_page, now=T0) is not None
+    ExamDefinition.objects.filter(pk=exam.pk).update(closes_at=later(10))
+    # Past the window, within the 30 minutes: Start takes them back to their attempt.
+    assert attempt_start(user=candidate, now=later(15)).pk == attempt.pk
+
+
 def test_a_paper_drawn_before_an_item_was_flagged_is_redrawn(exam, candidate, editor):
     paper = paper_prepare(user=candidate, now=T0)
     flagged = ExamItem.objects.get(pk=paper.items[0]["item_id"])
