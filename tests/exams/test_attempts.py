@@ -244,6 +244,22 @@ def test_answers_posted_with_the_submission_count_only_in_time_and_never_erase(
     assert event.reason.startswith("Submitted by the candidate (after the deadline): 0/6")
 
 
+def test_an_answer_sent_again_unchanged_with_the_submission_keeps_the_time_it_was_given(
+    exam, candidate, rng
+):
+    """The form sends every answer with the submission; staff's inspection of the attempt shows
+    when each was given, which only a changed one moves."""
+    attempt = attempt_start(user=candidate, now=T0, rng=rng)
+    _answer(candidate, attempt, 0, now=later(1))
+    _answer(candidate, attempt, 1, now=later(2))
+    items = {i.position: i for i in attempt.items.all()}
+    posted = {0: items[0].correct_keys, 1: [_key_of(items[1], right=False)]}
+    attempt_submit(attempt=attempt, actor=candidate, via="candidate", answers=posted, now=later(5))
+    fresh = {i.position: i for i in attempt.items.all()}
+    assert fresh[0].answered_at == later(1)  # the same answer: when it was given
+    assert fresh[1].answered_at == later(5)  # changed with the submission
+
+
 def test_attempt_limit_and_waiting_period(exam, candidate, rng):
     first = attempt_start(user=candidate, now=T0, rng=rng)
     attempt_submit(attempt=first, actor=candidate, via="candidate", now=later(5))
