@@ -14,10 +14,9 @@ from django.db import connection, connections, transaction
 from enrollment.models import Application, ApplicationStatus
 from enrollment.services.expiry import applications_expire
 from exams.models import AttemptItem, AttemptStatus, ExamAttempt, ReadyPaper
-from exams.rules import FeedbackMode
 from exams.services.attempts import attempt_start, paper_prepare
 from lms.models import AuditEvent
-from tests.factories.exams import T0, make_candidate
+from tests.factories.exams import T0, attempt_under_way, make_candidate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,16 +88,7 @@ def _start_held_at_its_insert(user, application, definition):
     def hold():
         try:
             with transaction.atomic():
-                ExamAttempt.objects.create(
-                    user=user,
-                    application=application,
-                    definition=definition,
-                    started_at=T0,
-                    time_limit_minutes=30,
-                    deadline_at=T0 + timedelta(minutes=30),
-                    pass_mark_percent=60,
-                    feedback=FeedbackMode.REVIEW,
-                )
+                attempt_under_way(application, definition).save()
                 inserted.set()
                 release.wait(timeout=30)
                 transaction.set_rollback(True)
