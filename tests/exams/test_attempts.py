@@ -185,6 +185,7 @@ def test_a_candidate_whose_time_ran_out_is_emailed_the_result_of_the_saved_answe
     assert "was submitted on May 4, 2026, 10:31 AM." in email.text  # 30 minutes, then the sweep
     assert "You passed. Your application moves on" in email.text
     assert "Score: 83.33% (5 of 6)." in email.text
+    assert candidate.applications.get().status == ApplicationStatus.EXAM_PASSED
 
 
 def test_submitting_grades_audits_emails_and_moves_the_application(
@@ -222,8 +223,9 @@ def test_answers_posted_with_the_submission_count_only_in_time_and_never_erase(
     attempt = attempt_start(user=candidate, now=T0, rng=rng)
     _answer(candidate, attempt, 0)
     items = {i.position: i for i in attempt.items.all()}
-    # 99: a position not on this paper (a tampered form): ignored
-    posted = {0: [], 1: items[1].correct_keys, 2: ["forged"], 99: items[1].correct_keys}
+    # 2: not an option, 99: a position not on this paper (a tampered form): ignored, and the
+    # answers sent after them still count
+    posted = {0: [], 2: ["forged"], 99: items[1].correct_keys, 1: items[1].correct_keys}
     attempt_submit(attempt=attempt, actor=candidate, via="candidate", answers=posted, now=later(3))
     fresh = {i.position: i for i in attempt.items.all()}
     assert fresh[0].response == items[0].correct_keys  # blank never erases

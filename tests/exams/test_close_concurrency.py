@@ -20,14 +20,15 @@ def test_the_sweep_leaves_an_attempt_its_candidate_is_submitting_to_that_submiss
     user, _ = make_candidate()
     attempt = attempt_start(user=user, now=T0)
     after = attempt.deadline_at + timedelta(minutes=1)
-    locked, swept = threading.Event(), threading.Event()
+    locked, swept, waited = threading.Event(), threading.Event(), threading.Event()
 
     def submit():  # the candidate's submission, its transaction open while the sweep runs
         try:
             with transaction.atomic():
                 ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
                 locked.set()
-                swept.wait(timeout=30)
+                if not swept.wait(timeout=10):  # a sweep that waited would be stuck until then
+                    waited.set()
                 attempt_submit(attempt=attempt, actor=user, via=AttemptVia.CANDIDATE, now=after)
         finally:
             connections.close_all()
@@ -41,6 +42,7 @@ def test_the_sweep_leaves_an_attempt_its_candidate_is_submitting_to_that_submiss
         swept.set()
         candidate.join(timeout=30)
     assert not candidate.is_alive()
+    assert not waited.is_set()  # the sweep went on without waiting for the submission
     assert closed == 0  # what the task reports: it closed none
     attempt.refresh_from_db()
     assert (attempt.status, attempt.finished_via) == (AttemptStatus.SUBMITTED, AttemptVia.CANDIDATE)
