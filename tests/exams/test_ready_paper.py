@@ -216,6 +216,28 @@ def test_start_with_a_paper_takes_the_same_statements_however_long_the_paper(
     assert statements == ["SAVEPOINT", "WITH", "WITH", "INSERT", "RELEASE"], statements
 
 
+def test_a_paper_for_an_exam_since_replaced_is_drawn_again_and_start_serves_it_at_once(
+    exam, candidate
+):
+    paper_prepare(user=candidate, now=T0)
+    # staff open a new exam (the newest active one is the exam candidates take)
+    replacement = ExamDefinition.objects.create(
+        title="Competency exam (2026)",
+        is_active=True,
+        time_limit_minutes=exam.time_limit_minutes,
+        pass_mark_percent=exam.pass_mark_percent,
+        attempts_allowed=exam.attempts_allowed,
+        feedback=exam.feedback,
+    )
+    for row in exam.blueprint.all():
+        replacement.blueprint.create(topic_id=row.topic_id, item_count=row.item_count)
+    paper = paper_prepare(user=candidate, now=later(1))  # the front page, seen again
+    with CaptureQueriesContext(connection) as captured:
+        attempt = attempt_start(user=candidate, now=later(2))
+    assert attempt.definition_id == replacement.pk and _ids(attempt) == _ids(paper)
+    assert not [q for q in captured if '"exams_itemoption"' in q["sql"]]  # no draw at Start
+
+
 def test_a_paper_drawn_before_the_blueprint_changed_is_drawn_again(exam, candidate):
     paper = paper_prepare(user=candidate, now=T0)
     row = exam.blueprint.order_by("pk").first()
