@@ -32,7 +32,7 @@ from exams.services.attempts import (
     attempts_close_overdue,
 )
 from exams.tasks import attempts_close_overdue_task
-from lms.models import AuditEvent
+from lms.models import AuditEvent, OutboxMessage
 from tests.factories.exams import T0, later, make_candidate
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +173,21 @@ def test_expiry_submits_the_saved_answers_and_never_blanks_them(exam, candidate,
     assert attempts_close_overdue(now=deadline + timedelta(minutes=2)) == 0  # idempotent
 
 
+def test_a_candidate_whose_time_ran_out_is_emailed_the_result_of_the_saved_answers(
+    exam, candidate, rng
+):
+    attempt = attempt_start(user=candidate, now=T0, rng=rng)
+    for position in range(5):
+        _answer(candidate, attempt, position)
+    assert attempts_close_overdue(now=attempt.deadline_at + timedelta(minutes=1)) == 1
+    email = OutboxMessage.objects.get(template="exam_result", recipients=[candidate.email])
+    assert email.subject == "You passed the competency exam"
+    assert "was submitted on May 4, 2026, 10:31 AM." in email.text  # 30 minutes, then the sweep
+    assert "You passed. Your application moves on" in email.text
+    assert "Score: 83.33% (5 of 6)." in email.text
+    assert candidate.applications.get().status == ApplicationStatus.EXAM_PASSED
+
+
 def test_submitting_grades_audits_emails_and_moves_the_application(
     exam, candidate, rng, django_capture_on_commit_callbacks
 ):
@@ -208,8 +223,9 @@ def test_answers_posted_with_the_submission_count_only_in_time_and_never_erase(
     attempt = attempt_start(user=candidate, now=T0, rng=rng)
     _answer(candidate, attempt, 0)
     items = {i.position: i for i in attempt.items.all()}
-    # 99: a position not on this paper (a tampered form): ignored
-    posted = {0: [], 1: items[1].correct_keys, 2: ["forged"], 99: items[1].correct_keys}
+    # 2: not an option, 99: a position not on this paper (a tampered form): ignored, and the
+    # answers sent after them still count
+    posted = {0: [], 2: ["forged"], 99: items[1].correct_keys, 1: items[1].correct_keys}
     attempt_submit(attempt=attempt, actor=candidate, via="candidate", answers=posted, now=later(3))
     fresh = {i.position: i for i in attempt.items.all()}
     assert fresh[0].response == items[0].correct_keys  # blank never erases
@@ -228,6 +244,22 @@ def test_answers_posted_with_the_submission_count_only_in_time_and_never_erase(
     assert late.items.get(position=0).response is None
     event = AuditEvent.objects.get(verb="exam_attempt.submitted", object_id=str(late.pk))
     assert event.reason.startswith("Submitted by the candidate (after the deadline): 0/6")
+
+
+def test_an_answer_sent_again_unchanged_with_the_submission_keeps_the_time_it_was_given(
+    exam, candidate, rng
+):
+    """The form sends every answer with the submission; staff's inspection of the attempt shows
+    when each was given, which only a changed one moves."""
+    attempt = attempt_start(user=candidate, now=T0, rng=rng)
+    _answer(candidate, attempt, 0, now=later(1))
+    _answer(candidate, attempt, 1, now=later(2))
+    items = {i.position: i for i in attempt.items.all()}
+    posted = {0: items[0].correct_keys, 1: [_key_of(items[1], right=False)]}
+    attempt_submit(attempt=attempt, actor=candidate, via="candidate", answers=posted, now=later(5))
+    fresh = {i.position: i for i in attempt.items.all()}
+    assert fresh[0].answered_at == later(1)  # the same answer: when it was given
+    assert fresh[1].answered_at == later(5)  # changed with the submission
 
 
 def test_attempt_limit_and_waiting_period(exam, candidate, rng):

@@ -8,30 +8,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exams.models import AttemptItem, AttemptStatus, AttemptVia, ExamAttempt
-from exams.rules import FeedbackMode
 from exams.services.attempts import attempts_close_overdue
 from lms.models import AuditEvent, OutboxMessage
 from tests.factories.enrollment import bulk_applications
-from tests.factories.exams import T0
+from tests.factories.exams import T0, attempt_under_way
 
 pytestmark = pytest.mark.django_db
 
 
 def _overdue(n, exam, bank):
     applications = bulk_applications(n, status="classroom_complete")
-    attempts = ExamAttempt.objects.bulk_create(
-        ExamAttempt(
-            user_id=a.user_id,
-            application=a,
-            definition=exam,
-            started_at=T0,
-            time_limit_minutes=30,
-            deadline_at=T0 + timedelta(minutes=30),
-            pass_mark_percent=60,
-            feedback=FeedbackMode.REVIEW,
-        )
-        for a in applications
-    )
+    attempts = ExamAttempt.objects.bulk_create(attempt_under_way(a, exam) for a in applications)
     items = bank["DOC"][:3]
     options = [{"key": "k1", "text": "right", "src": 0}, {"key": "k2", "text": "wrong", "src": 1}]
     AttemptItem.objects.bulk_create(

@@ -62,6 +62,19 @@ def test_one_active_attempt_even_with_a_paper(exam, candidate):
     assert ExamAttempt.objects.filter(user=candidate).count() == 1
 
 
+def test_start_resumes_the_attempt_under_way_after_the_window_closed_despite_a_late_paper(
+    exam, candidate
+):
+    # The front page read "may start" while Start in another tab began the attempt, then drew
+    # a paper: the person has an attempt under way and a paper.
+    front_page = exam_availability(user=candidate, now=T0)
+    attempt = attempt_start(user=candidate, now=T0)
+    assert paper_prepare(user=candidate, availability=front_page, now=T0) is not None
+    ExamDefinition.objects.filter(pk=exam.pk).update(closes_at=later(10))
+    # Past the window, within the 30 minutes: Start takes them back to their attempt.
+    assert attempt_start(user=candidate, now=later(15)).pk == attempt.pk
+
+
 def test_a_paper_drawn_before_an_item_was_flagged_is_redrawn(exam, candidate, editor):
     paper = paper_prepare(user=candidate, now=T0)
     flagged = ExamItem.objects.get(pk=paper.items[0]["item_id"])
@@ -201,6 +214,28 @@ def test_start_with_a_paper_takes_the_same_statements_however_long_the_paper(
     # and the savepoint around them
     statements = [q["sql"].split()[0].upper() for q in captured]
     assert statements == ["SAVEPOINT", "WITH", "WITH", "INSERT", "RELEASE"], statements
+
+
+def test_a_paper_for_an_exam_since_replaced_is_drawn_again_and_start_serves_it_at_once(
+    exam, candidate
+):
+    paper_prepare(user=candidate, now=T0)
+    # staff open a new exam (the newest active one is the exam candidates take)
+    replacement = ExamDefinition.objects.create(
+        title="Competency exam (2026)",
+        is_active=True,
+        time_limit_minutes=exam.time_limit_minutes,
+        pass_mark_percent=exam.pass_mark_percent,
+        attempts_allowed=exam.attempts_allowed,
+        feedback=exam.feedback,
+    )
+    for row in exam.blueprint.all():
+        replacement.blueprint.create(topic_id=row.topic_id, item_count=row.item_count)
+    paper = paper_prepare(user=candidate, now=later(1))  # the front page, seen again
+    with CaptureQueriesContext(connection) as captured:
+        attempt = attempt_start(user=candidate, now=later(2))
+    assert attempt.definition_id == replacement.pk and _ids(attempt) == _ids(paper)
+    assert not [q for q in captured if '"exams_itemoption"' in q["sql"]]  # no draw at Start
 
 
 def test_a_paper_drawn_before_the_blueprint_changed_is_drawn_again(exam, candidate):

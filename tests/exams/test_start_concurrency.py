@@ -1,16 +1,22 @@
 """Real concurrency on PostgreSQL: one person pressing Start in two tabs at the same moment,
-with a paper drawn ahead and without one. Each thread has its own connection; a Barrier
-releases them together. Transactional: the rows are committed, so every connection sees them."""
+with a paper drawn ahead and without one, and a Start meeting the nightly expiry of its
+application. Each thread has its own connection; a Barrier releases them together.
+Transactional: the rows are committed, so every connection sees them."""
 
 import threading
+import time
+from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 
-from exams.models import AttemptItem, ExamAttempt, ReadyPaper
+from enrollment.models import Application, ApplicationStatus
+from enrollment.services.expiry import applications_expire
+from exams.models import AttemptItem, AttemptStatus, ExamAttempt, ReadyPaper
 from exams.services.attempts import attempt_start, paper_prepare
 from lms.models import AuditEvent
-from tests.factories.exams import T0, make_candidate
+from tests.factories.exams import T0, attempt_under_way, make_candidate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,3 +60,76 @@ def test_tabs_pressing_start_together_share_one_attempt(exam, prepared):
     if prepared:
         served = list(attempts[0].items.order_by("position").values_list("item_id", flat=True))
         assert served == [entry["item_id"] for entry in paper.items]
+
+
+def _wait_until_waiting(query_start: str) -> None:
+    """Until a connection whose statement starts with `query_start` waits for a lock."""
+    for _ in range(1500):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND query LIKE %s",
+                [query_start + "%"],
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"nobody waited at {query_start!r}")
+
+
+@contextmanager
+def _start_held_at_its_insert(user, application, definition):
+    """The person presses Start (in a thread) and Start is held inside its transaction, after
+    its reads, at the insert of its attempt, until the block ends: another connection holds an
+    uncommitted attempt of the same person (the one-active-attempt index makes the insert wait),
+    which it rolls back when the block ends. Yields what Start answered (filled in after)."""
+    inserted, release, answered = threading.Event(), threading.Event(), {}
+
+    def hold():
+        try:
+            with transaction.atomic():
+                attempt_under_way(application, definition).save()
+                inserted.set()
+                release.wait(timeout=30)
+                transaction.set_rollback(True)
+        finally:
+            connections.close_all()
+
+    def start():
+        try:
+            answered["attempt"] = attempt_start(user=user, now=T0).pk
+        except Exception as exc:  # reported in the assertion, never swallowed
+            answered["attempt"] = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+
+    holder, starter = threading.Thread(target=hold), threading.Thread(target=start)
+    holder.start()
+    assert inserted.wait(timeout=30)
+    starter.start()
+    try:
+        _wait_until_waiting(f'INSERT INTO "{ExamAttempt._meta.db_table}"')
+        yield answered
+    finally:
+        release.set()
+        holder.join(timeout=30)
+        starter.join(timeout=30)
+    assert not holder.is_alive() and not starter.is_alive()
+
+
+def test_an_application_expiring_as_its_candidate_starts_leaves_no_exam_under_way(exam):
+    """The nightly expiry leaves an application whose Start is under way (Start holds it) to its
+    next run, which expires it and closes the attempt; it never expires the application beneath
+    a Start that then opens an exam on it."""
+    user, application = make_candidate()
+    today = T0.date()
+    Application.objects.filter(pk=application.pk).update(expires_on=today - timedelta(days=1))
+    with _start_held_at_its_insert(user, application, exam) as answered:
+        applications_expire(today=today)
+    attempt = ExamAttempt.objects.get(user=user)
+    assert answered == {"attempt": attempt.pk}  # the person's exam started
+    applications_expire(today=today + timedelta(days=1))  # the next night
+    application.refresh_from_db()
+    attempt.refresh_from_db()
+    assert application.status == ApplicationStatus.EXPIRED
+    assert attempt.status == AttemptStatus.CLOSED

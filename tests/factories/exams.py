@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.test import Client
 
 from exams.models import ExamAttempt, ItemStatus
-from exams.rules import ItemKind
+from exams.rules import FeedbackMode, ItemKind
 from exams.services.bank import item_create
 from tests.factories.enrollment import PASSWORD, UserFactory, application_at
 
@@ -59,3 +59,18 @@ def started_attempt(response) -> ExamAttempt:
     found = re.search(r'data-attempt-url="/exam/attempt/(\d+)/"', response.content.decode())
     assert found, "Start did not answer with an attempt's page"
     return ExamAttempt.objects.get(pk=int(found.group(1)))
+
+
+def attempt_under_way(application, definition) -> ExamAttempt:
+    """An attempt of the application's person under way (unsaved, no items), started at T0 with
+    30 minutes: the rows the tests write without Start."""
+    return ExamAttempt(
+        user_id=application.user_id,
+        application=application,
+        definition=definition,
+        started_at=T0,
+        time_limit_minutes=30,
+        deadline_at=later(30),
+        pass_mark_percent=60,
+        feedback=FeedbackMode.REVIEW,
+    )
