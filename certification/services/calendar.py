@@ -26,7 +26,7 @@ from certification.renewal_rules import Reminder, renewal_reminder_dates
 from certification.selectors.certificates import certificate_urls, site_url
 from certification.services.alerts import CALENDAR_CHANGE_WINDOW, StatusChange, agency_alerts_send
 from certification.services.credentials import status_lists_publish
-from enrollment.rules import reapply_allowed_on
+from enrollment.rules import Policy, reapply_allowed_on
 from enrollment.selectors.applications import policy_get
 from lms import clock
 from lms.services import RenderedEmail, audit_record_select, email_render, emails_send_many
@@ -262,7 +262,9 @@ def _since(certification: Certification, change: str) -> date:
     return date(certification.valid_through.year + 1, 1, 1)
 
 
-def _holder_notice(certification: Certification, notice: str, today: date, policy) -> RenderedEmail:
+def _holder_notice(
+    certification: Certification, notice: str, today: date, policy: Policy | None
+) -> RenderedEmail:
     year = certification.valid_through.year
     context = {
         "certification": certification,
