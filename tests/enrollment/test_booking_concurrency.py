@@ -245,16 +245,13 @@ def test_a_booking_waiting_for_a_busy_seat_does_not_hold_up_the_persons_lessons(
     assert booked[0].status == RegistrationStatus.CONFIRMED
 
 
-def test_a_missed_booking_reopened_while_the_day_is_being_booked_again_is_a_polite_refusal(
-    monkeypatch, cert_staff
-):
-    """Staff unlock a session's attendance, which confirms again a booking the lock closed as
-    missed, while the person is booking that day elsewhere (their booking waits for a busy
-    seat). The database keeps one booking per day; the person is told so, not shown an error."""
+def _a_missed_day_to_book_again(cert_staff):
+    """A person marked absent from a session whose attendance staff then locked (the booking
+    closed as missed), the day paid again, and another session of that day a week later.
+    Returns (application, the missed registration, when the session ended, the other one)."""
     from enrollment.selectors.classroom import session_ends_at
-    from enrollment.services.roster import session_attendance_lock, session_attendance_unlock
+    from enrollment.services.roster import session_attendance_lock
 
-    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 20_000)
     application = ready()
     missed_session = make_session()
     missed = registration_book(application=application, session=missed_session, user=None)
@@ -263,6 +260,20 @@ def test_a_missed_booking_reopened_while_the_day_is_being_booked_again_is_a_poli
     session_attendance_lock(session=missed_session, actor=cert_staff, now=ended)
     pay(application, 1)  # the day paid again, to book it again
     again = make_session(on=missed_session.date + timedelta(days=7))
+    return application, missed, ended, again
+
+
+def test_a_missed_booking_reopened_while_the_day_is_being_booked_again_is_a_polite_refusal(
+    monkeypatch, cert_staff
+):
+    """Staff unlock a session's attendance, which confirms again a booking the lock closed as
+    missed, while the person is booking that day elsewhere (their booking waits for a busy
+    seat). The database keeps one booking per day; the person is told so, not shown an error."""
+    from enrollment.services.roster import session_attendance_unlock
+
+    monkeypatch.setattr(booking, "LOCK_TIMEOUT_MS", 20_000)
+    application, missed, ended, again = _a_missed_day_to_book_again(cert_staff)
+    missed_session = missed.session
     with _seat_lock_held(again):
         booker, booked = _in_thread(
             lambda: registration_book(application=application, session=again, user=None, now=ended)
@@ -286,17 +297,10 @@ def test_an_attendance_unlock_racing_a_new_booking_of_the_day_leaves_the_missed_
     staff unlock the missed session's attendance. The unlock does not see it, tries to confirm
     the missed booking again, and meets the database's one-booking-per-day rule when the new
     booking commits: the unlock still goes through, and the missed booking stays closed."""
-    from enrollment.selectors.classroom import session_ends_at
-    from enrollment.services.roster import session_attendance_lock, session_attendance_unlock
+    from enrollment.services.roster import session_attendance_unlock
 
-    application = ready()
-    missed_session = make_session()
-    missed = registration_book(application=application, session=missed_session, user=None)
-    Registration.objects.filter(pk=missed.pk).update(attendance="absent")
-    ended = session_ends_at(missed_session)
-    session_attendance_lock(session=missed_session, actor=cert_staff, now=ended)
-    pay(application, 1)
-    again = make_session(on=missed_session.date + timedelta(days=7))
+    application, missed, ended, again = _a_missed_day_to_book_again(cert_staff)
+    missed_session = missed.session
     written, commit = threading.Event(), threading.Event()
 
     def book_and_hold():
