@@ -1,5 +1,5 @@
 """`make mutation`: mutation testing (cosmic-ray) over the modules where a silent regression costs
-the most, each with its own narrow test selection, one mutant at a time on one process.
+the most, each with its own narrow test selection, one mutant at a time per job.
 
     python tests/pg_cluster.py -- python devtools/mutation.py [--module enrollment/rules.py ...]
 
@@ -11,11 +11,21 @@ mutmut 3 rewrites every function into a trampoline inside a copied `mutants/` tr
 in-process per mutant, which fights Django's app registry, model classes and the open database
 connection.
 
-The mutants are applied to a copy of the work tree under `var/mutation/tree/` (never to the
+The mutants are applied to copies of the work tree under `var/mutation/tree*/` (never to the
 checkout you are editing). Per module the report says how many mutants, how many the tests
 killed, which survived (file:line, operator, diff) and which survivors are listed as equivalent,
 with the reason, in `tests/mutation_equivalents.md`. It writes `var/mutation/report.json` and
 prints a table. Exit status 1 when a survivor is not listed as equivalent.
+
+Each mutant runs only the tests that execute the lines it changed, fastest first: before its
+mutants, a module's selection runs once under coverage with a context per test (pytest-cov), which
+maps each line to the tests that ran it. A mutant on a line only run at import (a decorator, a
+default, a constant), or on a line no test ran, gets the whole selection. A test that starts a
+process (a `manage.py` command, a worker) may run the module where coverage cannot see it, so such
+a test runs for every mutant. A test cannot notice a change to a line it never executes, so this
+drops only runs that could not kill (and a wrong drop would show as a survivor, not hide one).
+Modules run side by side (`--jobs`, one per core by default), each job on its own copy of the
+tree and its own databases.
 
 Issue 19's four hand-made mutants (HAND: a keyword argument added, a branch or a registration
 removed, which no cosmic-ray operator makes) are applied one by one after the modules (or alone
@@ -31,12 +41,13 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "var" / "mutation"
-TREE = OUT / "tree"
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.md"
 
 # Pure modules (no Django, no database): their tests run without pytest-django and without the
@@ -167,14 +178,14 @@ KEEP = [
 ]
 
 
-def _bare_star(module: str, row: int, col: int) -> bool:
+def _bare_star(tree: Path, module: str, row: int, col: int) -> bool:
     """The `*` that makes the parameters after it keyword-only is no multiplication: cosmic-ray
     still offers to "replace" it, which only loosens a signature every caller uses by keyword."""
-    line = (TREE / module).read_text().splitlines()[row - 1]
+    line = (tree / module).read_text().splitlines()[row - 1]
     return line[col : col + 1] == "*" and line[col + 1 :].lstrip()[:1] in (",", ")")
 
 
-def _skip_unkept(session: Path, module: str) -> None:
+def _skip_unkept(tree: Path, session: Path, module: str) -> None:
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
@@ -186,7 +197,7 @@ def _skip_unkept(session: Path, module: str) -> None:
                 if not keep.match(m.operator_name):
                     why = "operator left out"
                 elif m.operator_name.startswith("core/ReplaceBinaryOperator_Mul_") and _bare_star(
-                    module, *m.start_pos
+                    tree, module, *m.start_pos
                 ):
                     why = "keyword-only marker"
             if why:
@@ -230,10 +241,10 @@ def _forget_survivors(session: Path) -> int:
         return db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
 
 
-def _copy_tree() -> None:
+def _copy_tree(tree: Path) -> None:
     """The tracked (and new, unignored) files of the checkout, copied fresh, plus the venv."""
-    if TREE.exists():
-        shutil.rmtree(TREE)
+    if tree.exists():
+        shutil.rmtree(tree)
     files = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard", "-z"],
         cwd=ROOT,
@@ -245,18 +256,18 @@ def _copy_tree() -> None:
         src = ROOT / name
         if not src.is_file():
             continue
-        dst = TREE / name
+        dst = tree / name
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
     venv = ROOT / ".venv"
     if venv.exists():
-        (TREE / ".venv").symlink_to(venv.resolve())
+        (tree / ".venv").symlink_to(venv.resolve())
     shared = ROOT.parent / "shared"  # the specs and seeds beside the checkout (../shared)
-    if shared.exists() and not (TREE.parent / "shared").exists():
-        (TREE.parent / "shared").symlink_to(shared.resolve())
+    if shared.exists() and not (tree.parent / "shared").exists():
+        (tree.parent / "shared").symlink_to(shared.resolve())
     node_modules = ROOT / "tests" / "e2e" / "node_modules"
     if node_modules.exists():
-        (TREE / "tests" / "e2e" / "node_modules").symlink_to(node_modules.resolve())
+        (tree / "tests" / "e2e" / "node_modules").symlink_to(node_modules.resolve())
 
 
 def _equivalents() -> dict[tuple[str, int, str], str]:
@@ -275,45 +286,155 @@ def _equivalents() -> dict[tuple[str, int, str], str]:
 # run. Reusing one test database from run to run is not enough: a test that commits ends with a
 # flush, and the next run would start without what the migrations created (the role groups, the
 # home page), so every later mutant would look killed.
-TEMPLATE_DB = "mutation_template"
+@dataclass(frozen=True)
+class Job:
+    """One runner of modules, one at a time: its own copy of the tree (a mutant is applied to a
+    file in place) and its own databases, so that runners side by side never see each other."""
+
+    tree: Path
+    env: dict[str, str]
+
+    @classmethod
+    def number(cls, n: int) -> Job:
+        url = os.environ["DATABASE_URL"] + (f"_{n}" if n else "")
+        tree = OUT / ("tree" if n == 0 else f"tree-{n}")
+        return cls(tree, {**os.environ, "DATABASE_URL": url, "PYTHONDONTWRITEBYTECODE": "1"})
 
 
-def _admin_connection():
+def _template_name(url: str) -> str:
+    return "mutation_template_" + url.rsplit("/", 1)[1]
+
+
+def _admin_connection(url: str):
     import psycopg
 
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-    return psycopg.connect(url, autocommit=True)
+    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
 
 
-def _template_build() -> None:
+def _template_build(job: Job) -> None:
     """A database migrated as pytest-django would migrate its test database."""
-    with _admin_connection() as db:
-        db.execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
-        db.execute(f"CREATE DATABASE {TEMPLATE_DB}")
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{TEMPLATE_DB}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
+    url = job.env["DATABASE_URL"]
+    template = _template_name(url)
+    with _admin_connection(url) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {template}")
+        name = url.rsplit("/", 1)[1]
+        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            db.execute(f'CREATE DATABASE "{name}"')  # a second job's own, beside the cluster's
+    env = {**job.env, "DATABASE_URL": url.rsplit("/", 1)[0] + f"/{template}"}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=TREE,
-        env=env,
+        cwd=job.tree,
+        env={**env, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
         check=True,
     )
 
 
 def _fresh_test_db() -> None:
-    name = "test_" + os.environ["DATABASE_URL"].rsplit("/", 1)[1]
-    with _admin_connection() as db:
+    """The per-mutant command's test database, copied from its job's template."""
+    url = os.environ["DATABASE_URL"]
+    name = "test_" + url.rsplit("/", 1)[1]
+    with _admin_connection(url) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        db.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE_DB}')
+        db.execute(f'CREATE DATABASE "{name}" TEMPLATE {_template_name(url)}')
 
 
-def _test_command(module: str, tests: list[str]) -> list[str]:
+def _pytest_options(module: str) -> list[str]:
     options = ["-x", "-q", "-p", "no:cacheprovider"]
     if module in PURE:
-        options += ["-p", "no:django", "--noconftest", "-o", "addopts="]
-        return [sys.executable, "-m", "pytest", *options, *tests]
-    options += ["--reuse-db", "-o", "addopts=--strict-markers"]
-    return [sys.executable, str(TREE / "devtools" / "mutation.py"), "--fresh-db", *options, *tests]
+        return [*options, "-p", "no:django", "--noconftest", "-o", "addopts="]
+    return [*options, "--reuse-db", "-o", "addopts=--strict-markers"]
+
+
+def _test_command(
+    tree: Path, module: str, tests: list[str], *, select: Path | None = None
+) -> list[str]:
+    if module in PURE:
+        return [sys.executable, "-m", "pytest", *_pytest_options(module), *tests]
+    wrapper = [sys.executable, str(tree / "devtools" / "mutation.py"), "--fresh-db"]
+    if select:
+        wrapper += ["--select", str(select)]
+    return [*wrapper, *_pytest_options(module), *tests]
+
+
+_DURATION = re.compile(r"^\s*([\d.]+)s (?:setup|call|teardown)\s+(\S.*?)\s*$")
+
+
+def _line_map(job: Job, module: str, tests: list[str]) -> tuple[Path, float]:
+    """Run the module's selection once under coverage, a context per test, and write which tests
+    execute each line (fastest first) beside the session. This is also the unmutated baseline,
+    which must pass. Returns the map's path and the run's seconds."""
+    from coverage import CoverageData
+
+    slug = module.replace("/", "_").removesuffix(".py")
+    data_file = OUT / f"{slug}.coverage"
+    data_file.unlink(missing_ok=True)
+    measure = [f"--cov={module.removesuffix('.py').replace('/', '.')}", "--cov-context=test"]
+    measure += ["--cov-report=", "--durations=0", "-vv", "-p", "devtools.mutation"]
+    spawns = OUT / f"{slug}.spawns.json"
+    spawns.unlink(missing_ok=True)
+    started = time.monotonic()
+    run = subprocess.run(
+        _test_command(job.tree, module, tests) + measure,
+        cwd=job.tree,
+        env={**job.env, "COVERAGE_FILE": str(data_file), "MUTATION_SPAWNS": str(spawns)},
+        capture_output=True,
+    )
+    took = time.monotonic() - started
+    if run.returncode != 0:
+        print(run.stdout.decode()[-3000:], file=sys.stderr)
+        raise SystemExit(f"{module}: its tests fail before any mutation; fix that first.")
+    seconds: dict[str, float] = {}
+    for line in run.stdout.decode().splitlines():
+        if found := _DURATION.match(line):
+            seconds[found[2]] = seconds.get(found[2], 0.0) + float(found[1])
+    data = CoverageData(basename=str(data_file))
+    data.read()
+    by_line = {
+        n: {c.rsplit("|", 1)[0] for c in contexts}
+        for n, contexts in data.contexts_by_lineno(str(job.tree / module)).items()
+    }
+    spawned = set(json.loads(spawns.read_text()))
+    ran = set().union(spawned, *by_line.values()) - {""}
+    order = sorted(ran, key=lambda t: (seconds.get(t, 0.0), t))
+    rank = {t: i for i, t in enumerate(order)}
+    line_map = {
+        "path": str(job.tree / module),  # where the mutants are applied
+        "original": (job.tree / module).read_text(),
+        "options": _pytest_options(module),
+        "tests": order,
+        "spawn": sorted(spawned, key=rank.__getitem__),  # may run any line, out of coverage's sight
+        # lines run at import (context ""), which any test may depend on: the whole selection
+        "import": sorted(n for n, ran in by_line.items() if "" in ran),
+        "lines": {str(n): sorted(ran - {""}, key=rank.__getitem__) for n, ran in by_line.items()},
+    }
+    path = OUT / f"{slug}.lines.json"
+    path.write_text(json.dumps(line_map))
+    return path, took
+
+
+def _changed_lines(original: str, mutated: str) -> set[int]:
+    """The original's line numbers that a mutant changed (both neighbours of an insertion)."""
+    import difflib
+
+    lines: set[int] = set()
+    matcher = difflib.SequenceMatcher(a=original.splitlines(), b=mutated.splitlines())
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag != "equal":
+            lines.update(range(i1 + 1, i2 + 1) if i2 > i1 else (i1, i1 + 1))
+    return lines
+
+
+def _selected(map_path: Path, args: list[str]) -> list[str]:
+    """The per-mutant pytest arguments: only the tests that execute the lines the mutant changed,
+    fastest first; `args` unchanged (the whole selection) for a line run at import or by no test."""
+    line_map = json.loads(map_path.read_text())
+    changed = _changed_lines(line_map["original"], Path(line_map["path"]).read_text())
+    runs = line_map["lines"]
+    if not changed or any(n in line_map["import"] or not runs.get(str(n)) for n in changed):
+        return args
+    wanted = set().union(line_map["spawn"], *(runs[str(n)] for n in changed))
+    return [*line_map["options"], *(t for t in line_map["tests"] if t in wanted)]
 
 
 def _source_hash(module: str) -> str:
@@ -322,7 +443,9 @@ def _source_hash(module: str) -> str:
     return hashlib.sha256((ROOT / module).read_bytes()).hexdigest()
 
 
-def _run_module(module: str, tests: list[str], equivalents: dict, *, again: str = "") -> dict:
+def _run_module(
+    job: Job, module: str, tests: list[str], equivalents: dict, *, again: str = ""
+) -> dict:
     """Run a module's mutants. `again`: "" starts a new session; "survivors" re-runs only the
     earlier survivors; "resume" runs what a stopped run left plus the earlier survivors."""
     slug = module.replace("/", "_").removesuffix(".py")
@@ -335,18 +458,22 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: str 
                 f"{module} changed since its session was made, so its mutants' positions are "
                 "stale; run the module without --survivors or --resume."
             )
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-
-    if module not in PURE:
-        _template_build()
-    started = time.monotonic()
-    baseline = subprocess.run(_test_command(module, tests), cwd=TREE, env=env, capture_output=True)
-    took = time.monotonic() - started
-    if baseline.returncode != 0:
-        print(baseline.stdout.decode()[-3000:], file=sys.stderr)
-        raise SystemExit(f"{module}: its tests fail before any mutation; fix that first.")
-
-    cmd = " ".join(_test_command(module, tests))
+    tree, env = job.tree, job.env
+    began = time.monotonic()
+    select = None
+    if module in PURE:  # a few seconds a run: the whole selection for every mutant
+        started = time.monotonic()
+        baseline = subprocess.run(
+            _test_command(tree, module, tests), cwd=tree, env=env, capture_output=True
+        )
+        took = time.monotonic() - started
+        if baseline.returncode != 0:
+            print(baseline.stdout.decode()[-3000:], file=sys.stderr)
+            raise SystemExit(f"{module}: its tests fail before any mutation; fix that first.")
+    else:
+        _template_build(job)
+        select, took = _line_map(job, module, tests)
+    cmd = " ".join(_test_command(tree, module, tests, select=select))
     config.write_text(
         "[cosmic-ray]\n"
         f'module-path = "{module}"\n'
@@ -364,47 +491,50 @@ def _run_module(module: str, tests: list[str], equivalents: dict, *, again: str 
         print(f"{module}: trying {_forget_survivors(session)} earlier survivors again", flush=True)
     else:
         session.unlink(missing_ok=True)
-        subprocess.run([cr, "init", config, session], cwd=TREE, env=env, check=True)
+        subprocess.run([cr, "init", config, session], cwd=tree, env=env, check=True)
         source.write_text(_source_hash(module) + "\n")
-    _skip_unkept(session, module)
+    _skip_unkept(tree, session, module)
     print(f"{module}: running mutants (baseline {took:.1f} s) ...", flush=True)
     try:
-        subprocess.run([cr, "exec", config, session], cwd=TREE, env=env, check=True)
+        subprocess.run([cr, "exec", config, session], cwd=tree, env=env, check=True)
     finally:
         _undefer(session, deferred)
     # cosmic-ray restores each file after its mutant; make sure, in case it was interrupted.
     original = (ROOT / module).read_bytes()
-    if (TREE / module).read_bytes() != original:
-        (TREE / module).write_bytes(original)
+    if (tree / module).read_bytes() != original:
+        (tree / module).write_bytes(original)
     # The database is reused from mutant to mutant: a test that leaves rows behind (a webhook
     # landing after its test ended) fails every later run, and every later mutant looks killed.
-    after = subprocess.run(_test_command(module, tests), cwd=TREE, env=env, capture_output=True)
+    after = subprocess.run(
+        _test_command(tree, module, tests), cwd=tree, env=env, capture_output=True
+    )
     if after.returncode != 0:
         print(after.stdout.decode()[-3000:], file=sys.stderr)
         raise SystemExit(
             f"{module}: the unmutated tests fail after the run (state left behind by a test), "
             "so its kills cannot be trusted; fix the test and run the module again."
         )
-    return _summary(module, tests, session, equivalents)
+    elapsed = time.monotonic() - began
+    return _summary(module, tests, session, equivalents) | {"seconds": round(elapsed)}
 
 
-def _run_hand() -> list[dict]:
+def _run_hand(job: Job) -> list[dict]:
     """Each hand-made mutant applied to the tree copy, its test run, the file restored."""
     results = []
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    _template_build()
+    tree, env = job.tree, job.env
+    _template_build(job)
     for path, old, new, test in HAND:
-        target = TREE / path
+        target = tree / path
         original = target.read_text()
         if original.count(old) != 1:
             raise SystemExit(f"{path}: the hand-made mutant's text is not there once: {old!r}")
-        unmutated = subprocess.run(_test_command(path, [test]), cwd=TREE, env=env)
+        unmutated = subprocess.run(_test_command(tree, path, [test]), cwd=tree, env=env)
         if unmutated.returncode != 0:
             raise SystemExit(f"{test} fails before its hand-made mutant; fix that first.")
         target.write_text(original.replace(old, new))
         try:
             run = subprocess.run(
-                _test_command(path, [test]), cwd=TREE, env=env, capture_output=True
+                _test_command(tree, path, [test]), cwd=tree, env=env, capture_output=True
             )
         finally:
             target.write_text(original)
@@ -412,6 +542,12 @@ def _run_hand() -> list[dict]:
         print(f"hand-made {path}: {'killed' if killed else 'SURVIVED'} by {test}", flush=True)
         results.append({"file": path, "from": old, "to": new, "test": test, "killed": killed})
     return results
+
+
+def _size(module: str) -> int:
+    """A stand-in for a module's run time before it has one: its lines, a tenth for pure ones."""
+    lines = len((ROOT / module).read_text().splitlines())
+    return lines // 10 if module in PURE else lines
 
 
 def _summary(module: str, tests: list[str], session: Path, equivalents: dict) -> dict:
@@ -481,10 +617,42 @@ def _table(results: list[dict], hand: list[dict]) -> str:
     return "\n".join(lines)
 
 
+class _SpawnRecorder:
+    """A pytest plugin for the coverage run: which tests start a process."""
+
+    def __init__(self, path: str) -> None:
+        self.path, self.current, self.spawned = path, "", set()
+        start = subprocess.Popen.__init__
+
+        def recorded(popen, *args, **kwargs):
+            if self.current:
+                self.spawned.add(self.current)
+            start(popen, *args, **kwargs)
+
+        subprocess.Popen.__init__ = recorded
+
+    def pytest_runtest_logstart(self, nodeid, location) -> None:
+        self.current = nodeid
+
+    def pytest_runtest_logfinish(self, nodeid, location) -> None:
+        self.current = ""
+
+    def pytest_unconfigure(self, config) -> None:
+        Path(self.path).write_text(json.dumps(sorted(self.spawned)))
+
+
+def pytest_configure(config) -> None:  # loaded by `-p devtools.mutation` in the coverage run
+    if path := os.environ.get("MUTATION_SPAWNS"):
+        config.pluginmanager.register(_SpawnRecorder(path), "mutation-spawns")
+
+
 def main() -> int:
     if sys.argv[1:2] == ["--fresh-db"]:  # the per-mutant test command: a fresh test database
+        args = sys.argv[2:]
+        if args[:1] == ["--select"]:  # only the tests that run the mutated lines
+            args = _selected(Path(args[1]), args[2:])
         _fresh_test_db()
-        os.execv(sys.executable, [sys.executable, "-m", "pytest", *sys.argv[2:]])
+        os.execv(sys.executable, [sys.executable, "-m", "pytest", *args])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these")
     parser.add_argument(
@@ -505,6 +673,13 @@ def main() -> int:
     parser.add_argument(
         "--hand", action="store_true", help="only the hand-made mutants (HAND), no module"
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="modules run side by side, each on its own tree copy and database (default: one "
+        "per core; a job is one pytest and one PostgreSQL backend at a time)",
+    )
     args = parser.parse_args()
     if not args.report and "DATABASE_URL" not in os.environ:
         raise SystemExit("Run it through tests/pg_cluster.py (make mutation does).")
@@ -520,19 +695,44 @@ def main() -> int:
             if session.exists():
                 by_module[module] = _summary(module, tests, session, equivalents)
     else:
-        _copy_tree()
+        modules = [] if args.hand else args.module or list(MODULES)
+        jobs = [Job.number(n) for n in range(max(1, min(args.jobs, len(modules))))]
+        for job in jobs:
+            _copy_tree(job.tree)
         by_module = {r["module"]: r for r in previous.get("modules", [])}
-        for module in [] if args.hand else args.module or list(MODULES):
-            by_module[module] = _run_module(
-                module,
-                MODULES[module],
-                equivalents,
-                again="resume" if args.resume else "survivors" if args.survivors else "",
-            )
-            report = {"modules": [by_module[m] for m in MODULES if m in by_module], "hand": hand}
-            report_path.write_text(json.dumps(report, indent=2))
+        again = "resume" if args.resume else "survivors" if args.survivors else ""
+        # The longest first (by the last run's time, else the module's size), so the jobs end
+        # together.
+        took = {r["module"]: r.get("seconds", 0) for r in previous.get("modules", [])}
+        queue = sorted(modules, key=lambda m: took.get(m) or _size(m), reverse=True)
+        lock, failures = threading.Lock(), []
+
+        def work(job: Job) -> None:
+            while True:
+                with lock:
+                    if failures or not queue:
+                        return
+                    module = queue.pop(0)
+                try:
+                    result = _run_module(job, module, MODULES[module], equivalents, again=again)
+                except BaseException as error:  # a SystemExit (tests failing unmutated) too
+                    with lock:
+                        failures.append(error)
+                    return
+                with lock:
+                    by_module[module] = result
+                    report = [by_module[m] for m in MODULES if m in by_module]
+                    report_path.write_text(json.dumps({"modules": report, "hand": hand}, indent=2))
+
+        threads = [threading.Thread(target=work, args=(job,)) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
         if args.hand or not args.module:
-            hand = _run_hand()
+            hand = _run_hand(jobs[0])
     results = [by_module[m] for m in MODULES if m in by_module]
     report_path.write_text(json.dumps({"modules": results, "hand": hand}, indent=2))
     table = _table(results, hand)
