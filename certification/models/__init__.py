@@ -2,7 +2,7 @@
 arrive (`agencies.py`, `certificates.py`, `renewals.py`), each re-exported here."""
 
 from .agencies import AgencyAlert, AgencyMembership, AgencyRole, AlertChange, RosterEntry
-from .calendar import AgencyDigestSent, ReminderKind, RenewalReminder
+from .calendar import AgencyDigestSent, HolderNotice, ReminderKind, RenewalReminder
 from .certificates import (
     AppendOnlyError,
     BillingLimit,
@@ -55,6 +55,7 @@ __all__: list[str] = [
     "Employment",
     "Endorsement",
     "EndorsementKind",
+    "HolderNotice",
     "Level",
     "PublishedStatusList",
     "ReminderKind",

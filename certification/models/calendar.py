@@ -56,3 +56,27 @@ class AgencyDigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest of the week of {self.week_of} to agency {self.agency_id}"
+
+
+class HolderNotice(models.Model):
+    """A yearly-clock email already written to a holder (suspended, terminated, a renewal
+    reminder), so a notice task run twice (redelivered after it committed) writes it once."""
+
+    certification = models.ForeignKey(
+        "certification.Certification", on_delete=models.CASCADE, related_name="+"
+    )
+    notice = models.CharField(max_length=32, help_text='"suspended", "terminated", "reminder:…"')
+    key = models.CharField(
+        max_length=16, help_text="What identifies it: the day the change took effect, the year."
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "notice", "key"], name="one_holder_notice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} ({self.key}) to the holder of certificate #{self.certification_id}"

@@ -19,6 +19,7 @@ from django.db.models import DateField, DateTimeField, Q, QuerySet, Value
 from certification.models import (
     Certification,
     CertificationEvent,
+    HolderNotice,
     RenewalReminder,
 )
 from certification.models.renewals import Renewal, RenewalStatus
@@ -29,6 +30,7 @@ from certification.services.credentials import status_lists_publish
 from enrollment.rules import Policy, reapply_allowed_on
 from enrollment.selectors.applications import policy_get
 from lms import clock
+from lms.bulk import insert_new_returning
 from lms.services import RenderedEmail, audit_record_select, email_render, emails_send_many
 
 # Emails are rendered after commit, this many certifications per task.
@@ -231,29 +233,52 @@ def _notices_enqueue(notice: str, ids: list[int], today: date) -> None:
 
 def calendar_notices_send(*, notice: str, certification_ids: list[int], today: date) -> int:
     """After commit, for one batch: email each holder about `notice` ("suspended",
-    "terminated", or "reminder:<kind>") and, for a status change, tell the agencies (the same
-    once-only key the calendar alerts job uses, so they are told once whichever runs first).
-    The same number of queries however big the batch: the emails are rendered first, then
-    written in one insert, and the agencies told by `agency_alerts_send`. Returns the holder
-    emails written."""
+    "terminated", or "reminder:<kind>") once (a `HolderNotice` row each: the task run again,
+    redelivered after it committed, writes nothing) and, for a status change, tell the agencies
+    (the same once-only key the calendar alerts job uses, so they are told once whichever runs
+    first). The same number of queries however big the batch: the emails are rendered first,
+    then the notices claimed by one INSERT … ON CONFLICT DO NOTHING RETURNING, the claimed
+    ones' emails written in one insert, and the agencies told by `agency_alerts_send`. Returns
+    the holder emails written."""
     certifications = list(
         Certification.objects.filter(pk__in=certification_ids).select_related("holder")
     )
-    policy = policy_get() if notice == TERMINATED and certifications else None
-    emails = [_holder_notice(c, notice, today, policy) for c in certifications]
+    told = set(
+        HolderNotice.objects.filter(
+            certification_id__in=certification_ids, notice=notice
+        ).values_list("certification_id", "key")
+    )
+    keys = {c.pk: _notice_key(c, notice) for c in certifications}
+    untold = [c for c in certifications if (c.pk, keys[c.pk]) not in told]
+    policy = policy_get() if notice == TERMINATED and untold else None
+    emails = {c.pk: _holder_notice(c, notice, today, policy) for c in untold}
+    sent_at = clock.now()
     changes = [
         StatusChange(
             person=c.holder,
             change=notice,
-            key=f"{c.number}:{notice}:{_since(c, notice).isoformat()}",
+            key=f"{c.number}:{notice}:{keys[c.pk]}",
         )
         for c in certifications
         if notice in (SUSPENDED, TERMINATED)
     ]
-    with transaction.atomic():
-        emails_send_many(emails)
+    with transaction.atomic():  # a notice is claimed with its email, or not at all
+        claimed = insert_new_returning(
+            HolderNotice,
+            ("certification", "notice", "key", "sent_at"),
+            [(c.pk, notice, keys[c.pk], sent_at) for c in untold],
+            ("certification",),
+        )
+        emails_send_many([emails[pk] for pk in sorted(pk for (pk,) in claimed)])
         agency_alerts_send(changes=changes, today=today)
-    return len(emails)
+    return len(claimed)
+
+
+def _notice_key(certification: Certification, notice: str) -> str:
+    """A holder notice's once-only key: the day the status changed, or the renewal year."""
+    if notice in (SUSPENDED, TERMINATED):
+        return _since(certification, notice).isoformat()
+    return str(certification.valid_through.year)
 
 
 def _since(certification: Certification, change: str) -> date:

@@ -32,6 +32,7 @@ from certification.services.calendar import (
 )
 from certification.services.certificates import certification_issue
 from certification.services.credentials import status_lists_publish
+from certification.tasks import calendar_notices_task
 from enrollment.models import Application
 from enrollment.rules import RuleViolation
 from enrollment.selectors.applications import policy_get
@@ -403,18 +404,21 @@ def test_a_batch_of_notices_costs_the_same_queries_for_10_and_1000(notice, day):
 
 
 @pytest.mark.embedded  # `make run` is SQLite: the alerts' INSERT … RETURNING too
-def test_a_batch_of_status_notices_tells_each_agency_once_by_name(
+def test_a_batch_of_status_notices_tells_each_holder_and_agency_once_by_name(
     django_capture_on_commit_callbacks,
 ):
     made = bulk_certifications(3, valid_through=date(2027, 6, 30))
     _employed_at_two_agencies(made)
     day = date(2027, 7, 1)
     with clock.frozen_at(day):
-        calendar_notices_send(notice=SUSPENDED, certification_ids=[c.pk for c in made], today=day)
+        first = calendar_notices_send(
+            notice=SUSPENDED, certification_ids=[c.pk for c in made], today=day
+        )
         again = calendar_notices_send(
             notice=SUSPENDED, certification_ids=[c.pk for c in made], today=day
         )
-    assert again == 3  # the holders' emails are the task's; the agencies' are told once
+    assert (first, again) == (3, 0)
+    assert OutboxMessage.objects.filter(template="certificate_suspended").count() == 3
     alerts = OutboxMessage.objects.filter(template="agency_alert")
     told = {m.subject.partition(": ")[2]: (m.recipients, m.subject, m.text) for m in alerts}
     assert len(alerts) == 3  # one per holder, to the one user at their agency who wants them
@@ -428,6 +432,46 @@ def test_a_batch_of_status_notices_tells_each_agency_once_by_name(
         assert subject == f"Certification suspended: {name}"
         assert f"case managers at {agency}: {name}" in text
     assert AuditEvent.objects.filter(verb="agency.alert_sent").count() == 3
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize(
+    "notice, day, template",
+    [
+        (SUSPENDED, date(2027, 7, 1), "certificate_suspended"),
+        (TERMINATED, date(2028, 1, 1), "certificate_terminated"),
+        ("reminder:due_7", date(2027, 6, 23), "renewal_reminder"),
+    ],
+)
+def test_a_notice_task_run_again_after_it_committed_emails_each_holder_once(notice, day, template):
+    # acks_late: a worker lost after the task committed gets the same batch delivered again
+    made = bulk_certifications(3, valid_through=date(2027, 6, 30))
+    args = (notice, [c.pk for c in made], day.isoformat())
+    with clock.frozen_at(day):
+        first = calendar_notices_task.apply(args=args).get()
+        again = calendar_notices_task.apply(args=args).get()
+    assert (first, again) == (3, 0)
+    written = OutboxMessage.objects.all()
+    assert sorted(r for m in written for r in m.recipients) == sorted(c.holder.email for c in made)
+    assert {m.template for m in written} == {template}
+
+
+def test_the_same_notice_of_another_year_is_sent_again():
+    made = bulk_certifications(1, valid_through=date(2027, 6, 30))
+    certification = made[0]
+    with clock.frozen_at(date(2027, 7, 1)):
+        calendar_notices_send(
+            notice=SUSPENDED, certification_ids=[certification.pk], today=date(2027, 7, 1)
+        )
+    # renewed late, then not renewed the next year: suspended again on Jul 1, 2028
+    Certification.objects.filter(pk=certification.pk).update(valid_through=date(2028, 6, 30))
+    with clock.frozen_at(date(2028, 7, 1)):
+        again = calendar_notices_send(
+            notice=SUSPENDED, certification_ids=[certification.pk], today=date(2028, 7, 1)
+        )
+    assert again == 1
+    suspended = OutboxMessage.objects.filter(template="certificate_suspended")
+    assert [m.recipients for m in suspended] == [[certification.holder.email]] * 2
 
 
 @pytest.mark.parametrize(
