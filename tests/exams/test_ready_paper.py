@@ -238,6 +238,19 @@ def test_a_paper_for_an_exam_since_replaced_is_drawn_again_and_start_serves_it_a
     assert not [q for q in captured if '"exams_itemoption"' in q["sql"]]  # no draw at Start
 
 
+def test_a_blueprint_changed_after_the_draw_gets_a_new_paper_on_the_front_page(exam, candidate):
+    stale = paper_prepare(user=candidate, now=T0)
+    row = exam.blueprint.order_by("pk").first()
+    row.item_count = 1  # staff trim a topic after the paper was drawn (3 → 1)
+    row.save()
+    paper = paper_prepare(user=candidate, now=later(1))  # the front page, seen again
+    assert len(paper.items) == len(stale.items) - 2 == 4
+    with CaptureQueriesContext(connection) as captured:
+        attempt = attempt_start(user=candidate, now=later(2))
+    assert _ids(attempt) == _ids(paper)
+    assert not [q for q in captured if '"exams_itemoption"' in q["sql"]]  # no draw at Start
+
+
 def test_a_paper_drawn_before_the_blueprint_changed_is_drawn_again(exam, candidate):
     paper = paper_prepare(user=candidate, now=T0)
     row = exam.blueprint.order_by("pk").first()
