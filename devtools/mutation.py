@@ -24,6 +24,8 @@ default, a constant), or on a line no test ran, gets the whole selection. A test
 process (a `manage.py` command, a worker) may run the module where coverage cannot see it, so such
 a test runs for every mutant. A test cannot notice a change to a line it never executes, so this
 drops only runs that could not kill (and a wrong drop would show as a survivor, not hide one).
+A failure counts as a kill only when the same tests, in the same order, pass on the unmutated
+module; otherwise (a test that needs a cache an earlier test warmed) the whole selection decides.
 Modules run side by side (`--jobs`, one per core by default), each job on its own copy of the
 tree and its own databases.
 
@@ -370,7 +372,7 @@ def _line_map(job: Job, module: str, tests: list[str]) -> tuple[Path, float]:
     data_file = OUT / f"{slug}.coverage"
     data_file.unlink(missing_ok=True)
     measure = [f"--cov={module.removesuffix('.py').replace('/', '.')}", "--cov-context=test"]
-    measure += ["--cov-report=", "--durations=0", "-vv", "-p", "devtools.mutation"]
+    measure += ["--cov-report=", "--durations=0", "-vv"]  # and the spawn recorder: see _pytest
     spawns = OUT / f"{slug}.spawns.json"
     spawns.unlink(missing_ok=True)
     started = time.monotonic()
@@ -617,6 +619,55 @@ def _table(results: list[dict], hand: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _pytest(args: list[str], **env: str) -> int:
+    _fresh_test_db()
+    command = [sys.executable, "-m", "pytest", *args, "-p", "devtools.mutation"]
+    return subprocess.run(command, env={**os.environ, **env}).returncode
+
+
+def _run_selected(map_path: Path, given: list[str]) -> int:
+    """One mutant's tests, chosen by `_selected`. A failure counts as a kill only when the same
+    tests, in the same order, pass on the unmutated module: a test that fails for want of what
+    an earlier test left warm (a per-process cache) would otherwise kill every mutant it runs
+    first for. When they fail unmutated too, the whole selection, in its own order, decides."""
+    chosen = _selected(map_path, given)
+    if chosen is given:
+        return _pytest(given)
+    line_map = json.loads(map_path.read_text())
+    ran = map_path.with_suffix(f".ran-{os.getpid()}")
+    try:
+        outcome = _pytest(chosen, MUTATION_RAN=str(ran))
+        executed = json.loads(ran.read_text()) if ran.exists() else []
+    finally:
+        ran.unlink(missing_ok=True)
+    if outcome == 0 or not executed:  # survived, or the mutant broke the import itself
+        return outcome
+    module = Path(line_map["path"])
+    mutated = module.read_text()
+    module.write_text(line_map["original"])
+    try:
+        unmutated = _pytest([*line_map["options"], *executed])
+    finally:
+        module.write_text(mutated)
+    if unmutated == 0:
+        return outcome
+    print("mutation: these tests fail unmutated too; the whole selection decides", flush=True)
+    return _pytest(given)
+
+
+class _RanRecorder:
+    """A pytest plugin for a mutant's run: the tests it ran, in order (the failing one last)."""
+
+    def __init__(self, path: str) -> None:
+        self.path, self.ran = path, []
+
+    def pytest_runtest_logstart(self, nodeid, location) -> None:
+        self.ran.append(nodeid)
+
+    def pytest_unconfigure(self, config) -> None:
+        Path(self.path).write_text(json.dumps(self.ran))
+
+
 class _SpawnRecorder:
     """A pytest plugin for the coverage run: which tests start a process."""
 
@@ -641,16 +692,18 @@ class _SpawnRecorder:
         Path(self.path).write_text(json.dumps(sorted(self.spawned)))
 
 
-def pytest_configure(config) -> None:  # loaded by `-p devtools.mutation` in the coverage run
+def pytest_configure(config) -> None:  # loaded by `-p devtools.mutation` (the runs above)
     if path := os.environ.get("MUTATION_SPAWNS"):
         config.pluginmanager.register(_SpawnRecorder(path), "mutation-spawns")
+    if path := os.environ.get("MUTATION_RAN"):
+        config.pluginmanager.register(_RanRecorder(path), "mutation-ran")
 
 
 def main() -> int:
     if sys.argv[1:2] == ["--fresh-db"]:  # the per-mutant test command: a fresh test database
         args = sys.argv[2:]
         if args[:1] == ["--select"]:  # only the tests that run the mutated lines
-            args = _selected(Path(args[1]), args[2:])
+            return _run_selected(Path(args[1]), args[2:])
         _fresh_test_db()
         os.execv(sys.executable, [sys.executable, "-m", "pytest", *args])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
