@@ -372,7 +372,7 @@ def _line_map(job: Job, module: str, tests: list[str]) -> tuple[Path, float]:
     data_file = OUT / f"{slug}.coverage"
     data_file.unlink(missing_ok=True)
     measure = [f"--cov={module.removesuffix('.py').replace('/', '.')}", "--cov-context=test"]
-    measure += ["--cov-report=", "--durations=0", "-vv"]  # and the spawn recorder: see _pytest
+    measure += ["--cov-report=", "--durations=0", "-vv"]  # the spawn recorder: see _PLUGIN
     spawns = OUT / f"{slug}.spawns.json"
     spawns.unlink(missing_ok=True)
     started = time.monotonic()
@@ -619,9 +619,12 @@ def _table(results: list[dict], hand: list[dict]) -> str:
     return "\n".join(lines)
 
 
+_PLUGIN = ["-p", "devtools.mutation"]  # the recorders below, when their variable is set
+
+
 def _pytest(args: list[str], **env: str) -> int:
     _fresh_test_db()
-    command = [sys.executable, "-m", "pytest", *args, "-p", "devtools.mutation"]
+    command = [sys.executable, "-m", "pytest", *args, *_PLUGIN]
     return subprocess.run(command, env={**os.environ, **env}).returncode
 
 
@@ -705,7 +708,7 @@ def main() -> int:
         if args[:1] == ["--select"]:  # only the tests that run the mutated lines
             return _run_selected(Path(args[1]), args[2:])
         _fresh_test_db()
-        os.execv(sys.executable, [sys.executable, "-m", "pytest", *args])
+        os.execv(sys.executable, [sys.executable, "-m", "pytest", *args, *_PLUGIN])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", action="append", choices=sorted(MODULES), help="only these")
     parser.add_argument(
