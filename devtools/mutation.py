@@ -405,6 +405,7 @@ def _line_map(job: Job, module: str, tests: list[str]) -> tuple[Path, float]:
         "original": (job.tree / module).read_text(),
         "options": _pytest_options(module),
         "tests": order,
+        "seconds": {t: round(s, 3) for t, s in seconds.items()},  # each test, under coverage
         "spawn": sorted(spawned, key=rank.__getitem__),  # may run any line, out of coverage's sight
         # lines run at import (context ""), which any test may depend on: the whole selection
         "import": sorted(n for n, ran in by_line.items() if "" in ran),
@@ -479,7 +480,8 @@ def _run_module(
     config.write_text(
         "[cosmic-ray]\n"
         f'module-path = "{module}"\n'
-        f"timeout = {max(60.0, round(took * 4, 1))}\n"
+        # a backstop: the per-mutant command stops its own runs (`_budget`)
+        f"timeout = {max(60.0, round(took * (12 if select else 4), 1))}\n"
         "excluded-modules = []\n"
         f"test-command = {json.dumps(cmd)}\n"
         "[cosmic-ray.distributor]\n"
@@ -622,10 +624,21 @@ def _table(results: list[dict], hand: list[dict]) -> str:
 _PLUGIN = ["-p", "devtools.mutation"]  # the recorders below, when their variable is set
 
 
-def _pytest(args: list[str], **env: str) -> int:
+def _pytest(args: list[str], *, budget: float | None = None, **env: str) -> int:
+    """pytest on a fresh test database; past `budget` seconds (a mutant that loops forever) it
+    is stopped and counts as failed."""
     _fresh_test_db()
     command = [sys.executable, "-m", "pytest", *args, *_PLUGIN]
-    return subprocess.run(command, env={**os.environ, **env}).returncode
+    try:
+        return subprocess.run(command, env={**os.environ, **env}, timeout=budget).returncode
+    except subprocess.TimeoutExpired:
+        print(f"mutation: stopped after {budget:.0f} s", flush=True)
+        return 1
+
+
+def _budget(line_map: dict, tests: list[str]) -> float:
+    """Time enough for `tests`: four times what they took under coverage, plus start-up."""
+    return 60 + 4 * sum(line_map["seconds"].get(t, 1.0) for t in tests)
 
 
 def _run_selected(map_path: Path, given: list[str]) -> int:
@@ -634,12 +647,14 @@ def _run_selected(map_path: Path, given: list[str]) -> int:
     an earlier test left warm (a per-process cache) would otherwise kill every mutant it runs
     first for. When they fail unmutated too, the whole selection, in its own order, decides."""
     chosen = _selected(map_path, given)
-    if chosen is given:
-        return _pytest(given)
     line_map = json.loads(map_path.read_text())
+    whole = _budget(line_map, list(line_map["seconds"]))
+    if chosen is given:
+        return _pytest(given, budget=whole)
     ran = map_path.with_suffix(f".ran-{os.getpid()}")
     try:
-        outcome = _pytest(chosen, MUTATION_RAN=str(ran))
+        budget = _budget(line_map, chosen[len(line_map["options"]) :])
+        outcome = _pytest(chosen, budget=budget, MUTATION_RAN=str(ran))
         executed = json.loads(ran.read_text()) if ran.exists() else []
     finally:
         ran.unlink(missing_ok=True)
@@ -649,13 +664,13 @@ def _run_selected(map_path: Path, given: list[str]) -> int:
     mutated = module.read_text()
     module.write_text(line_map["original"])
     try:
-        unmutated = _pytest([*line_map["options"], *executed])
+        unmutated = _pytest([*line_map["options"], *executed], budget=whole)
     finally:
         module.write_text(mutated)
     if unmutated == 0:
         return outcome
     print("mutation: these tests fail unmutated too; the whole selection decides", flush=True)
-    return _pytest(given)
+    return _pytest(given, budget=whole)
 
 
 class _RanRecorder:
