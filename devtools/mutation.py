@@ -413,6 +413,7 @@ def _line_map(job: Job, module: str, tests: list[str]) -> tuple[Path, float]:
     }
     path = OUT / f"{slug}.lines.json"
     path.write_text(json.dumps(line_map))
+    path.with_suffix(".verified").unlink(missing_ok=True)  # checked against these tests only
     return path, took
 
 
@@ -660,6 +661,11 @@ def _run_selected(map_path: Path, given: list[str]) -> int:
         ran.unlink(missing_ok=True)
     if outcome == 0 or not executed:  # survived, or the mutant broke the import itself
         return outcome
+    # the same tests in the same order already passed unmutated for an earlier mutant
+    verified = map_path.with_suffix(".verified")
+    key = json.dumps(executed)
+    if verified.exists() and key in verified.read_text().splitlines():
+        return outcome
     module = Path(line_map["path"])
     mutated = module.read_text()
     module.write_text(line_map["original"])
@@ -668,6 +674,8 @@ def _run_selected(map_path: Path, given: list[str]) -> int:
     finally:
         module.write_text(mutated)
     if unmutated == 0:
+        with verified.open("a") as known:
+            known.write(key + "\n")
         return outcome
     print("mutation: these tests fail unmutated too; the whole selection decides", flush=True)
     return _pytest(given, budget=whole)
