@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Revision
 
 from enrollment.models import Application, ApplicationStatus
 from exams.models import ExamAttempt, ExamDefinition, ExamItem, ItemStatus, ReadyPaper
@@ -96,6 +97,17 @@ def test_start_checks_the_paper_itself(exam, candidate):
     attempt = attempt_start(user=candidate, now=T0)
     assert retired not in _ids(attempt)
     assert all(i.item.status == ItemStatus.ACTIVE for i in attempt.items.select_related("item"))
+
+
+def test_drawing_a_paper_adds_no_revision_to_the_items(exam, candidate):
+    # the editors' history of an item holds their edits, not one entry per candidate's draw
+    before = Revision.objects.count()
+    paper = paper_prepare(user=candidate, now=T0)
+    attempt_start(user=candidate, now=T0)
+    assert Revision.objects.count() == before
+    served = {e["item_id"]: e["revision_id"] for e in paper.items}
+    latest = dict(ExamItem.objects.filter(pk__in=served).values_list("pk", "latest_revision_id"))
+    assert served == latest
 
 
 def test_an_item_edited_after_the_draw_is_served_at_its_new_revision(exam, candidate):
