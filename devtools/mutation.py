@@ -371,7 +371,9 @@ def _line_map(job: Job, module: str, tests: list[str]) -> tuple[Path, float]:
     slug = module.replace("/", "_").removesuffix(".py")
     data_file = OUT / f"{slug}.coverage"
     data_file.unlink(missing_ok=True)
-    measure = [f"--cov={module.removesuffix('.py').replace('/', '.')}", "--cov-context=test"]
+    # the module's folder, not its dotted name: coverage would import a dotted name's packages
+    # before pytest-django has set up the test database
+    measure = [f"--cov={Path(module).parent}", "--cov-context=test"]
     measure += ["--cov-report=", "--durations=0", "-vv"]  # the spawn recorder: see _PLUGIN
     spawns = OUT / f"{slug}.spawns.json"
     spawns.unlink(missing_ok=True)
