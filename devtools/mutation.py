@@ -431,10 +431,9 @@ def _changed_lines(original: str, mutated: str) -> set[int]:
     return lines
 
 
-def _selected(map_path: Path, args: list[str]) -> list[str]:
+def _selected(line_map: dict, args: list[str]) -> list[str]:
     """The per-mutant pytest arguments: only the tests that execute the lines the mutant changed,
     fastest first; `args` unchanged (the whole selection) for a line run at import or by no test."""
-    line_map = json.loads(map_path.read_text())
     changed = _changed_lines(line_map["original"], Path(line_map["path"]).read_text())
     runs = line_map["lines"]
     if not changed or any(n in line_map["import"] or not runs.get(str(n)) for n in changed):
@@ -649,8 +648,8 @@ def _run_selected(map_path: Path, given: list[str]) -> int:
     tests, in the same order, pass on the unmutated module: a test that fails for want of what
     an earlier test left warm (a per-process cache) would otherwise kill every mutant it runs
     first for. When they fail unmutated too, the whole selection, in its own order, decides."""
-    chosen = _selected(map_path, given)
     line_map = json.loads(map_path.read_text())
+    chosen = _selected(line_map, given)
     whole = _budget(line_map, list(line_map["seconds"]))
     if chosen is given:
         return _pytest(given, budget=whole)
