@@ -107,7 +107,7 @@ def _seed(candidates: int) -> list[str]:
             if e not in known
         )
         users = list(User.objects.filter(email__in=emails).order_by("email"))
-        ExamAttempt.objects.filter(user__in=users).delete()  # a fresh run
+        ExamAttempt.all_objects.filter(user__in=users).delete()  # a fresh run (papers too)
         have = set(Application.objects.filter(user__in=users).values_list("user_id", flat=True))
         today = clock.today()
         Application.objects.bulk_create(

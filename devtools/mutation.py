@@ -83,7 +83,7 @@ MODULES: dict[str, list[str]] = {
     "exams/services/attempts.py": [
         "tests/exams/test_attempts.py",
         "tests/exams/test_views.py",
-        # Start's fast path on PostgreSQL (a paper drawn ahead, _start_prepared, _FROM_PAPER)
+        # Start's fast path on PostgreSQL (a paper drawn ahead, _start_prepared, _START_READY)
         "tests/exams/test_ready_paper.py",
         "tests/exams/test_attempt_page.py",
         "tests/exams/test_start_concurrency.py",

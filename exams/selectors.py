@@ -25,7 +25,6 @@ from exams.models import (
     ExamTopic,
     ItemOption,
     ItemStatus,
-    ReadyPaper,
 )
 from lms.models import User
 
@@ -202,7 +201,7 @@ class StartFacts:
     allowance_kind: str | None
     allowance_amount: int | None
     active_attempt_id: int | None
-    has_paper: bool
+    ready_id: int | None  # their ready paper (a READY attempt)
 
 
 _DEFINITION_FIELDS = (
@@ -240,7 +239,7 @@ SELECT app.id, app.status,
         AND a.status = %(submitted)s), false),
     acc.kind, acc.amount,
     (SELECT a.id FROM {attempt} a WHERE a.user_id = %(user)s AND a.status = %(in_progress)s),
-    EXISTS (SELECT 1 FROM {paper} p WHERE p.user_id = %(user)s)
+    (SELECT a.id FROM {attempt} a WHERE a.user_id = %(user)s AND a.status = %(ready)s)
 FROM app
 LEFT JOIN exam ON true
 LEFT JOIN LATERAL (
@@ -265,7 +264,6 @@ def start_facts(*, user: User) -> StartFacts | None:
                 ("grant", ExamGrant),
                 ("attempt", ExamAttempt),
                 ("accommodation", AccommodationRequest),
-                ("paper", ReadyPaper),
             )
         },
     )
@@ -277,6 +275,7 @@ def start_facts(*, user: User) -> StartFacts | None:
                 "final": [str(status) for status in FINAL - {S.CERTIFIED}],
                 "submitted": AttemptStatus.SUBMITTED.value,
                 "in_progress": AttemptStatus.IN_PROGRESS.value,
+                "ready": AttemptStatus.READY.value,
                 "approved": AccommodationStatus.APPROVED.value,
             },
         )
@@ -298,7 +297,7 @@ def start_facts(*, user: User) -> StartFacts | None:
         allowance_kind=rest[4],
         allowance_amount=rest[5],
         active_attempt_id=rest[6],
-        has_paper=rest[7],
+        ready_id=rest[7],
     )
 
 

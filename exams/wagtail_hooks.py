@@ -23,8 +23,17 @@ from exams.backoffice.candidates import (
 )
 from exams.backoffice.definitions import DefinitionPermissionPolicy, ExamDefinitionViewSet
 from exams.backoffice.items import ExamItemViewSet, ExamTopicViewSet
-from exams.models import AccommodationRequest, ExamAttempt, ExamDefinition, ExamGrant, ExamItem
+from exams.models import (
+    AccommodationRequest,
+    AttemptItem,
+    AttemptStatus,
+    ExamAttempt,
+    ExamDefinition,
+    ExamGrant,
+    ExamItem,
+)
 from exams.selectors import exam_step_get
+from exams.services.attempts import ready_papers_drop
 from lms import clock
 
 # Before any viewset asks for a policy (and Wagtail would create the default one).
@@ -58,11 +67,15 @@ def register_exam_office():
 
 @hooks.register("before_delete_snippet")
 def refuse_deleting_items_in_use(request, instances):
-    """Items served in an attempt stay (the attempt points at them): retire them instead."""
+    """Items served in an attempt stay (the attempt points at them): retire them instead. Papers
+    drawn ahead (not started) that hold them are drawn again."""
     if not instances or not isinstance(instances[0], ExamItem):
         return None
-    used = ExamItem.objects.filter(pk__in=[i.pk for i in instances], attempt_items__isnull=False)
-    if not used.exists():
+    pks = [i.pk for i in instances]
+    held = AttemptItem.objects.filter(item_id__in=pks)
+    if not held.exclude(attempt__status=AttemptStatus.READY).exists():
+        if request.method == "POST":
+            ready_papers_drop(pk__in=held.values("attempt_id"))
         return None
     messages.error(
         request,

@@ -5,7 +5,6 @@ from exams.models.attempts import (
     AttemptStatus,
     AttemptVia,
     ExamAttempt,
-    ReadyPaper,
 )
 from exams.models.bank import ExamItem, ExamTopic, ItemOption, ItemStatus
 from exams.models.definitions import BlueprintRow, ExamDefinition, ExamGrant
@@ -25,5 +24,4 @@ __all__ = [
     "ExamTopic",
     "ItemOption",
     "ItemStatus",
-    "ReadyPaper",
 ]

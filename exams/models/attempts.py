@@ -9,6 +9,7 @@ from lms import clock
 
 
 class AttemptStatus(models.TextChoices):
+    READY = "ready", "Drawn ahead, not started"
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Submitted and graded"
     CLOSED = "closed", "Closed without grading (application expired)"
@@ -21,10 +22,24 @@ class AttemptVia(models.TextChoices):
     EXPIRY = "expiry", "The application expired"
 
 
+class AttemptManager(models.Manager):
+    """Attempts that have started: a paper drawn ahead (READY) is nobody's attempt yet, so every
+    list, count, export and statistic leaves it out without having to say so."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=AttemptStatus.READY)
+
+
 class ExamAttempt(models.Model):
     """One sitting. The deadline is fixed at the start (limit + the person's allowance) and kept by
     the server; the pass mark and feedback are copied from the definition so later changes to the
-    definition do not change a sitting already under way."""
+    definition do not change a sitting already under way.
+
+    A person's next paper is drawn ahead, when the exam opens for them, as an attempt in status
+    READY with its items and its page (Open edX's `ready_to_start`): pressing Start only stamps
+    the number, the time, the deadline and the definition's terms on it (one UPDATE). Its
+    `started_at` and `deadline_at` until then are the moment it was drawn, nothing more. Only
+    `all_objects` sees READY attempts; `objects` (and every related manager) never does."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exam_attempts"
@@ -54,15 +69,22 @@ class ExamAttempt(models.Model):
     passed = models.BooleanField(null=True, blank=True)
     topic_scores = models.JSONField(default=dict, blank=True)  # topic name → [correct, items]
 
+    all_objects = models.Manager()  # READY ones included (the draw and Start use it)
+    objects = AttemptManager()
+
     class Meta:
         ordering = ["-started_at", "-pk"]
         verbose_name = "exam attempt"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
                 condition=Q(status="in_progress"),
                 name="one_active_attempt_per_person",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="ready"), name="one_ready_paper_per_person"
+            ),
         ]
         indexes = [models.Index(fields=["status", "deadline_at"])]
 
@@ -124,33 +146,6 @@ class AttemptItem(models.Model):
     @property
     def option_keys(self) -> list[str]:
         return [o["key"] for o in self.options]
-
-
-class ReadyPaper(models.Model):
-    """A person's next paper, drawn ahead (when the exam opens for them) so that pressing Start
-    only stamps the time and the deadline: the items as they will be served (`items`: one entry
-    per position with the item, its revision, topic, kind, prompt, shuffled options under random
-    keys, the correct keys and the rationale). Start turns it into an attempt and deletes it; a
-    paper whose items are no longer all active at the revision it copied is drawn again."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_ready_paper"
-    )
-    application = models.ForeignKey(
-        "enrollment.Application", on_delete=models.CASCADE, related_name="+"
-    )
-    definition = models.ForeignKey(
-        "exams.ExamDefinition", on_delete=models.CASCADE, related_name="ready_papers"
-    )
-    items = models.JSONField()
-    page_html = models.TextField(blank=True)  # the questions as the page shows them (attempt_page)
-    drawn_at = models.DateTimeField(default=clock.now)
-
-    class Meta:
-        verbose_name = "ready exam paper"
-
-    def __str__(self) -> str:
-        return f"Ready paper of {self.user_id}"
 
 
 class AttemptPage(models.Model):

@@ -26,7 +26,6 @@ from exams.models import (
     ExamAttempt,
     ExamItem,
     ItemStatus,
-    ReadyPaper,
 )
 from exams.rules import ItemKind, RuleViolation
 from exams.selectors import (
@@ -63,11 +62,11 @@ def attempt_start(
 ) -> ExamAttempt:
     """Start an attempt, or return the one already under way (another tab or device resumes it).
 
-    Serves the person's ready paper when it still fits (on PostgreSQL, `_start_prepared`: two
-    statements), else draws the blueprint's items at random from the active ones, shuffles their
-    options, and stores the served content with the attempt. One active attempt per person (a
-    database constraint). Raises RuleViolation when the person may not start (eligibility,
-    window, attempts, waiting).
+    Starts the person's ready paper (an attempt drawn ahead, status READY) when it still fits
+    (on PostgreSQL, `_start_prepared`: two statements), else draws the blueprint's items at
+    random from the active ones, shuffles their options, and stores the served content with the
+    attempt. One active attempt per person (a database constraint). Raises RuleViolation when
+    the person may not start (eligibility, window, attempts, waiting).
     """
     now = now or clock.now()
     rng = rng or random.SystemRandom()
@@ -103,13 +102,13 @@ def attempt_start(
 def _start_prepared(user: User, now: datetime) -> ExamAttempt | None:
     """The common case made cheap (PostgreSQL): the person may start, has no attempt under way
     and has a ready paper. One statement reads what decides it (their application locked), the
-    same decision as the exam's page (`start_decision`), and one statement turns the paper into
-    the attempt, its items and its page. None when any of that is not so (the caller then takes
-    the general path, which resumes, refuses with the same message or draws now); raises
+    same decision as the exam's page (`start_decision`), and one statement stamps the ready
+    attempt as started when it still fits. None when any of that is not so (the caller then
+    takes the general path, which resumes, refuses with the same message or draws now); raises
     RuleViolation when the person may not start."""
     with transaction.atomic():
         facts = start_facts(user=user)
-        if facts is None or facts.active_attempt_id is not None or not facts.has_paper:
+        if facts is None or facts.active_attempt_id is not None or facts.ready_id is None:
             return None
         refusal, _ = start_decision(
             now=now,
@@ -127,9 +126,10 @@ def _start_prepared(user: User, now: datetime) -> ExamAttempt | None:
             definition.time_limit_minutes, facts.allowance_kind, facts.allowance_amount
         )
         attempt = _stamped(user, facts.application_id, definition, facts.finished + 1, extra, now)
-        served = _from_paper(attempt)
+        attempt.pk = facts.ready_id
+        served = _start_ready(attempt)
         if not served:
-            return None  # the paper no longer fits (and is gone): draw now
+            return None  # the paper no longer fits: the general path draws now
         _audit_started(attempt, served)
     return attempt
 
@@ -152,6 +152,18 @@ def _stamped(user: User, application_id: int, definition, number: int, extra: in
     )
 
 
+# What Start stamps on the ready attempt (the rest was set when it was drawn).
+STAMPED_FIELDS = (
+    "number",
+    "started_at",
+    "time_limit_minutes",
+    "extra_minutes",
+    "deadline_at",
+    "pass_mark_percent",
+    "feedback",
+)
+
+
 def _audit_started(attempt: ExamAttempt, served: int) -> None:
     limit, extra = attempt.time_limit_minutes, attempt.extra_minutes
     audit_record(
@@ -164,7 +176,8 @@ def _audit_started(attempt: ExamAttempt, served: int) -> None:
 
 
 def _create(user: User, availability, now: datetime, rng: random.Random) -> ExamAttempt:
-    """The attempt with a paper drawn now (its ready paper, if any, is dropped)."""
+    """The attempt: the person's ready paper started when it still fits, else (it is dropped) a
+    paper drawn now."""
     definition = availability.definition
     attempt = _stamped(
         user,
@@ -174,9 +187,31 @@ def _create(user: User, availability, now: datetime, rng: random.Random) -> Exam
         availability.extra_minutes,
         now,
     )
-    attempt.save()
-    ReadyPaper.objects.filter(user=user).delete()
-    paper = _draw(definition, rng)
+    ready = ExamAttempt.all_objects.filter(user=user, status=A.READY).first()
+    fields = {name: getattr(attempt, name) for name in STAMPED_FIELDS}
+    if (
+        ready is not None
+        and _paper_fits(ready, availability)
+        and ExamAttempt.all_objects.filter(pk=ready.pk, status=A.READY).update(
+            status=A.IN_PROGRESS, **fields
+        )
+    ):
+        attempt.pk, attempt._state.adding = ready.pk, False
+        page = AttemptPage.objects.filter(attempt=attempt).values_list("html", flat=True).first()
+        served = attempt.items.count()
+        attempt.served_page = None if page is None else (page, served)
+    else:
+        ready_papers_drop(user=user)
+        paper = _draw(definition, rng)
+        attempt.save()
+        _store(attempt, paper)
+        served = len(paper)
+    _audit_started(attempt, served)
+    return attempt
+
+
+def _store(attempt: ExamAttempt, paper: list[dict]) -> None:
+    """The drawn paper as the attempt's items and its page (rendered once, here)."""
     AttemptItem.objects.bulk_create(
         AttemptItem(attempt=attempt, position=position, **entry)
         for position, entry in enumerate(paper)
@@ -184,71 +219,49 @@ def _create(user: User, availability, now: datetime, rng: random.Random) -> Exam
     html = attempt_page.page_render(paper)
     AttemptPage.objects.create(attempt=attempt, html=html)
     attempt.served_page = (html, len(paper))
-    _audit_started(attempt, len(paper))
-    return attempt
 
 
-# The ready paper, taken (deleted) whatever it holds; when it is for this application and exam,
-# follows the blueprint's counts per topic, and every item on it is still active at the revision
-# it copied (one flagged, retired or edited since means a new draw), it becomes the attempt (the
-# row given, inserted here), its items and its page. Returns the attempt's id, how many items
-# were served (0: nothing inserted, draw now) and the page that came with the paper.
-_FROM_PAPER = """
-WITH paper AS (
-    DELETE FROM {paper} WHERE user_id = %(user)s
-    RETURNING application_id, definition_id, items, page_html
-), entry AS (
-    SELECT e.value AS v, (e.ordinality - 1)::int AS position
-    FROM paper, jsonb_array_elements(paper.items) WITH ORDINALITY AS e
-    WHERE paper.application_id = %(application)s AND paper.definition_id = %(definition)s
-), fits AS (
-    SELECT EXISTS (SELECT 1 FROM entry)
+# The ready attempt, stamped as started (STAMPED_FIELDS) when it is still the person's ready
+# paper for this application and exam, holds items, follows the blueprint's counts per topic,
+# and every item on it is still active at the revision it copied (one flagged, retired or edited
+# since means a new draw). Returns how many items it has and its page; no row: it does not fit.
+_START_READY = """
+WITH fits AS (
+    SELECT a.id FROM {attempt} a
+    WHERE a.id = %(ready)s AND a.user_id = %(user)s AND a.status = %(ready_status)s
+    AND a.application_id = %(application)s AND a.definition_id = %(definition)s
+    AND EXISTS (SELECT 1 FROM {attempt_item} ai WHERE ai.attempt_id = a.id)
     AND NOT EXISTS (
-        SELECT 1 FROM entry LEFT JOIN {item} i
-            ON i.id = (entry.v->>'item_id')::bigint AND i.status = %(active)s
-            AND i.latest_revision_id = (entry.v->>'revision_id')::bigint
-        WHERE i.id IS NULL
+        SELECT 1 FROM {attempt_item} ai LEFT JOIN {item} i
+            ON i.id = ai.item_id AND i.status = %(active)s
+            AND i.latest_revision_id = ai.revision_id
+        WHERE ai.attempt_id = a.id AND i.id IS NULL
     )
     AND NOT EXISTS (
         SELECT 1 FROM (
-            SELECT (v->>'topic_id')::bigint AS topic_id, count(*) AS n FROM entry GROUP BY 1
+            SELECT topic_id, count(*) AS n FROM {attempt_item} WHERE attempt_id = a.id GROUP BY 1
         ) drawn FULL JOIN (
             SELECT topic_id, item_count AS n FROM {blueprint}
             WHERE definition_id = %(definition)s AND item_count > 0
         ) wanted ON drawn.topic_id = wanted.topic_id
         WHERE drawn.n IS DISTINCT FROM wanted.n
-    ) AS ok
-), attempt AS (
-    INSERT INTO {attempt} ({attempt_columns})
-    SELECT {attempt_values} FROM fits WHERE fits.ok
-    RETURNING id
-), served AS (
-    INSERT INTO {attempt_item} (attempt_id, position, item_id, revision_id, topic_id, kind,
-        prompt, text_format, options, correct_keys, rationale)
-    SELECT attempt.id, position, (v->>'item_id')::bigint, (v->>'revision_id')::bigint,
-        (v->>'topic_id')::bigint, v->>'kind', v->>'prompt',
-        COALESCE(v->>'text_format', 'plain'), v->'options', v->'correct_keys',
-        COALESCE(v->>'rationale', '')
-    FROM entry, attempt
-    RETURNING 1
-), page AS (
-    INSERT INTO {page} (attempt_id, html)
-    SELECT attempt.id, paper.page_html FROM paper, attempt WHERE paper.page_html <> ''
-    RETURNING html
+    )
 )
-SELECT (SELECT id FROM attempt), (SELECT count(*) FROM served), (SELECT html FROM page)
+UPDATE {attempt} t SET status = %(in_progress)s, {assignments}
+FROM fits WHERE t.id = fits.id
+RETURNING (SELECT count(*) FROM {attempt_item} WHERE attempt_id = t.id),
+    (SELECT html FROM {page} WHERE attempt_id = t.id)
 """
 
 
-def _from_paper(attempt: ExamAttempt) -> int:
-    """Insert `attempt` (unsaved) with the person's ready paper as its items and page, in one
-    statement (see _FROM_PAPER), when the paper still fits; a paper drawn before pages were
-    kept gets its page rendered here. Returns how many items were served (0: not inserted)."""
+def _start_ready(attempt: ExamAttempt) -> int:
+    """Stamp the ready attempt `attempt.pk` with `attempt`'s time, deadline and terms in one
+    statement (see _START_READY) when it still fits. Returns how many items it serves (0: it
+    does not fit, nothing written)."""
     quote = connection.ops.quote_name
     tables = {
         name: quote(model._meta.db_table)
         for name, model in (
-            ("paper", ReadyPaper),
             ("item", ExamItem),
             ("blueprint", BlueprintRow),
             ("attempt", ExamAttempt),
@@ -256,88 +269,100 @@ def _from_paper(attempt: ExamAttempt) -> int:
             ("page", AttemptPage),
         )
     }
-    # the attempt's columns as Django would insert them (defaults included)
-    fields = [f for f in ExamAttempt._meta.concrete_fields if not f.primary_key]
-    params = {
-        f"c{i}": f.get_db_prep_save(f.pre_save(attempt, True), connection)
-        for i, f in enumerate(fields)
-    }
+    fields = [ExamAttempt._meta.get_field(name) for name in STAMPED_FIELDS]
+    params = {f.name: f.get_db_prep_save(getattr(attempt, f.name), connection) for f in fields}
+    sql = _START_READY.format(
+        assignments=", ".join(f"{quote(f.column)} = %({f.name})s" for f in fields), **tables
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            _FROM_PAPER.format(
-                attempt_columns=", ".join(quote(f.column) for f in fields),
-                attempt_values=", ".join(f"%(c{i})s" for i in range(len(fields))),
-                **tables,
-            ),
+            sql,
             {
                 **params,
+                "ready": attempt.pk,
                 "user": attempt.user_id,
                 "application": attempt.application_id,
                 "definition": attempt.definition_id,
+                "ready_status": A.READY.value,
+                "in_progress": A.IN_PROGRESS.value,
                 "active": ItemStatus.ACTIVE.value,
             },
         )
-        pk, served, html = cursor.fetchone()
-    if not served:
+        row = cursor.fetchone()
+    if row is None:
         return 0
-    attempt.pk = pk
+    served, html = row
     attempt._state.adding = False
     attempt._state.db = connection.alias
-    if html is None:
-        rows = attempt.items.order_by("position")
-        html = attempt_page.page_render(
-            list(rows.values("position", "kind", "prompt", "text_format", "options"))
-        )
-        AttemptPage.objects.create(attempt=attempt, html=html)
-    attempt.served_page = (html, served)
+    attempt.served_page = None if html is None else (html, served)
     return served
 
 
 def paper_prepare(
     *, user: User, availability=None, now: datetime | None = None, rng: random.Random | None = None
-) -> ReadyPaper | None:
+) -> ExamAttempt | None:
     """Draw the person's next paper ahead, when they may start now and have no paper that still
-    fits, so that Start costs almost nothing. Idempotent; None when they may not start."""
+    fits, so that Start costs almost nothing: an attempt in status READY with its items and its
+    page, stamped provisionally (Start stamps it again). Idempotent; None when they may not
+    start."""
     now = now or clock.now()
     availability = availability or exam_availability(user=user, now=now)
     if not availability.can_start or availability.active_attempt is not None:
         return None
-    paper = ReadyPaper.objects.filter(user=user).first()
-    if paper is not None and _paper_fits(paper, availability):
-        return paper
-    items = _draw(availability.definition, rng or random.SystemRandom())
+    ready = ExamAttempt.all_objects.filter(user=user, status=A.READY).first()
+    if ready is not None and _paper_fits(ready, availability):
+        return ready
+    paper = _draw(availability.definition, rng or random.SystemRandom())
+    ready = _stamped(
+        user,
+        availability.application.pk,
+        availability.definition,
+        len(availability.finished) + 1,
+        availability.extra_minutes,
+        now,
+    )
+    ready.status = A.READY
     try:
         with transaction.atomic():
-            paper, _ = ReadyPaper.objects.update_or_create(
-                user=user,
-                defaults={
-                    "application": availability.application,
-                    "definition": availability.definition,
-                    "items": items,
-                    "page_html": attempt_page.page_render(items),
-                    "drawn_at": now,
-                },
-            )
+            ready_papers_drop(user=user)
+            ready.save()
+            _store(ready, paper)
     except IntegrityError:  # the same person's other tab drew one at the same moment
-        paper = ReadyPaper.objects.filter(user=user).first()
-    return paper
+        ready = ExamAttempt.all_objects.filter(user=user, status=A.READY).first()
+    return ready
 
 
-def _paper_fits(paper: ReadyPaper, availability) -> bool:
-    """The paper is for this application and exam, still follows the blueprint, and every item
-    on it is still active at the revision it copied (an item flagged, retired or edited since
-    it was drawn means a new draw)."""
+def ready_papers_drop(**lookup) -> int:
+    """Delete the ready papers (READY attempts, with their items and pages) that match `lookup`,
+    so that they are drawn again. They are locked first and only READY ones deleted: one that a
+    Start has turned into an attempt meanwhile is kept. Returns how many."""
+    with transaction.atomic():
+        ids = list(
+            ExamAttempt.all_objects.select_for_update()
+            .filter(status=A.READY, **lookup)
+            .values_list("pk", flat=True)
+        )
+        if ids:
+            ExamAttempt.all_objects.filter(pk__in=ids, status=A.READY).delete()
+    return len(ids)
+
+
+def _paper_fits(ready: ExamAttempt, availability) -> bool:
+    """The ready paper is for this application and exam, still follows the blueprint, and every
+    item on it is still active at the revision it copied (an item flagged, retired or edited
+    since it was drawn means a new draw)."""
     definition = availability.definition
-    if (paper.definition_id, paper.application_id) != (definition.pk, availability.application.pk):
+    if (ready.definition_id, ready.application_id) != (definition.pk, availability.application.pk):
         return False
+    drawn = list(ready.items.values_list("item_id", "revision_id", "topic_id"))
     blueprint = {
         topic: count
         for topic, count in definition.blueprint.values_list("topic_id", "item_count")
         if count
     }
-    if dict(Counter(entry["topic_id"] for entry in paper.items)) != blueprint:
+    if dict(Counter(topic for _, _, topic in drawn)) != blueprint:
         return False
-    copied = {(entry["item_id"], entry["revision_id"]) for entry in paper.items}
+    copied = {(item, revision) for item, revision, _ in drawn}
     current = set(
         ExamItem.objects.filter(
             pk__in=[pk for pk, _ in copied], status=ItemStatus.ACTIVE
@@ -641,6 +666,7 @@ def attempts_close_for_expired(application_ids: list[int], today: date) -> int:
         .filter(application_id__in=application_ids, status=A.IN_PROGRESS)
         .values_list("pk", "status")
     )
+    ready_papers_drop(application_id__in=application_ids)  # never to be started now
     if not rows:
         return 0
     ids = [pk for pk, _ in rows]

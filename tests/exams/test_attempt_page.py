@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from exams.models import AttemptPage, ExamAttempt, ReadyPaper
+from exams.models import AttemptPage, AttemptStatus, ExamAttempt
 from lms import clock
 from tests.factories.exams import T0, later, signed_in, started_attempt
 
@@ -47,7 +47,8 @@ def test_the_page_drawn_with_the_paper_is_served_without_rendering_the_questions
     client = signed_in(candidate)
     with clock.frozen_at(T0):
         client.get("/exam/")
-    assert ReadyPaper.objects.get(user=candidate).page_html
+    ready = ExamAttempt.all_objects.get(user=candidate, status=AttemptStatus.READY)
+    assert AttemptPage.objects.get(attempt=ready).html
     attempt = _open_and_start(client)
     page = AttemptPage.objects.get(attempt=attempt)
     response = _visit(client, attempt)

@@ -1,5 +1,6 @@
-"""Papers drawn ahead: the exam's front page draws the person's paper when they may start, and
-Start only turns it into an attempt (the time and the deadline), keeping every guarantee."""
+"""Papers drawn ahead: the exam's front page draws the person's paper when they may start (an
+attempt in status READY, with its items and its page), and Start only stamps it (the time and
+the deadline), keeping every guarantee."""
 
 from collections import Counter
 from datetime import timedelta
@@ -11,12 +12,20 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Revision
 
 from enrollment.models import Application, ApplicationStatus
-from exams.models import ExamAttempt, ExamDefinition, ExamItem, ItemStatus, ReadyPaper
+from enrollment.services.expiry import applications_expire
+from exams.models import AttemptStatus, ExamAttempt, ExamDefinition, ExamItem, ItemStatus
 from exams.rules import RuleViolation
 from exams.selectors import exam_availability
 from exams.services.access import accommodation_approve, accommodation_request_create
-from exams.services.attempts import attempt_start, attempt_submit, paper_prepare
+from exams.services.attempts import (
+    AttemptNotFound,
+    attempt_answer_save,
+    attempt_start,
+    attempt_submit,
+    paper_prepare,
+)
 from exams.services.bank import item_status_set
+from lms import clock
 from lms.models import AuditEvent
 from tests.factories.exams import T0, later, make_candidate, signed_in
 
@@ -24,36 +33,41 @@ pytestmark = pytest.mark.django_db
 
 
 def _ids(paper_or_attempt) -> list[int]:
-    if isinstance(paper_or_attempt, ReadyPaper):
-        return [entry["item_id"] for entry in paper_or_attempt.items]
     return list(paper_or_attempt.items.order_by("position").values_list("item_id", flat=True))
+
+
+def _ready(user) -> list[ExamAttempt]:
+    return list(ExamAttempt.all_objects.filter(user=user, status=AttemptStatus.READY))
+
+
+def _topics(paper_or_attempt) -> Counter:
+    return Counter(paper_or_attempt.items.values_list("topic_id", flat=True))
 
 
 def test_the_front_page_draws_the_paper_and_start_serves_it(exam, candidate):
     assert signed_in(candidate).get("/exam/").status_code == 200
-    paper = ReadyPaper.objects.get(user=candidate)
-    assert Counter(e["topic_id"] for e in paper.items) == Counter(
-        dict(exam.blueprint.values_list("topic_id", "item_count"))
-    )
-    assert all(e["correct_keys"] for e in paper.items)
+    (paper,) = _ready(candidate)
+    assert _topics(paper) == Counter(dict(exam.blueprint.values_list("topic_id", "item_count")))
+    assert all(paper.items.values_list("correct_keys", flat=True))
+    drawn = paper.items.get(position=0)
     with CaptureQueriesContext(connection) as captured:
         attempt = attempt_start(user=candidate, now=T0)
-    assert _ids(attempt) == _ids(paper)
-    assert not ReadyPaper.objects.filter(user=candidate).exists()
+    assert attempt.pk == paper.pk and _ids(attempt) == _ids(paper)  # the paper, started
+    assert not _ready(candidate)
     # no draw at Start: the bank's items and options are not read
     assert not [q for q in captured if '"exams_itemoption"' in q["sql"]]
     assert attempt.deadline_at == later(30) and attempt.started_at == T0
     served = attempt.items.get(position=0)
-    assert served.options == paper.items[0]["options"]
-    assert served.revision_id == paper.items[0]["revision_id"] is not None
+    assert served.options == drawn.options
+    assert served.revision_id == drawn.revision_id is not None
 
 
 def test_drawing_again_is_a_no_op_and_refused_when_they_may_not_start(exam, candidate, applicant):
     first = paper_prepare(user=candidate, now=T0)
     assert paper_prepare(user=candidate, now=T0).pk == first.pk
-    assert _ids(ReadyPaper.objects.get(pk=first.pk)) == _ids(first)
+    assert [p.pk for p in _ready(candidate)] == [first.pk]
     assert paper_prepare(user=applicant, now=T0) is None  # no application: nothing drawn
-    assert not ReadyPaper.objects.filter(user=applicant).exists()
+    assert not _ready(applicant)
 
 
 def test_one_active_attempt_even_with_a_paper(exam, candidate):
@@ -79,9 +93,9 @@ def test_start_resumes_the_attempt_under_way_after_the_window_closed_despite_a_l
 
 def test_a_paper_drawn_before_an_item_was_flagged_is_redrawn(exam, candidate, editor):
     paper = paper_prepare(user=candidate, now=T0)
-    flagged = ExamItem.objects.get(pk=paper.items[0]["item_id"])
+    flagged = ExamItem.objects.get(pk=_ids(paper)[0])
     item_status_set(item=flagged, to=ItemStatus.NEEDS_REVIEW, actor=editor, reason="Check it.")
-    assert not ReadyPaper.objects.filter(pk=paper.pk).exists()
+    assert not ExamAttempt.all_objects.filter(pk=paper.pk).exists()  # dropped, with its items
     attempt = attempt_start(user=candidate, now=T0)
     assert flagged.pk not in _ids(attempt)
     assert Counter(attempt.items.values_list("topic_id", flat=True)) == Counter(
@@ -92,7 +106,7 @@ def test_a_paper_drawn_before_an_item_was_flagged_is_redrawn(exam, candidate, ed
 def test_start_checks_the_paper_itself(exam, candidate):
     """Changed behind the services' back (no flag hook ran): Start still draws again."""
     paper = paper_prepare(user=candidate, now=T0)
-    retired = paper.items[1]["item_id"]
+    retired = _ids(paper)[1]
     ExamItem.objects.filter(pk=retired).update(status=ItemStatus.RETIRED)
     attempt = attempt_start(user=candidate, now=T0)
     assert retired not in _ids(attempt)
@@ -105,14 +119,14 @@ def test_drawing_a_paper_adds_no_revision_to_the_items(exam, candidate):
     paper = paper_prepare(user=candidate, now=T0)
     attempt_start(user=candidate, now=T0)
     assert Revision.objects.count() == before
-    served = {e["item_id"]: e["revision_id"] for e in paper.items}
+    served = dict(paper.items.values_list("item_id", "revision_id"))
     latest = dict(ExamItem.objects.filter(pk__in=served).values_list("pk", "latest_revision_id"))
     assert served == latest
 
 
 def test_an_item_edited_after_the_draw_is_served_at_its_new_revision(exam, candidate):
     paper = paper_prepare(user=candidate, now=T0)
-    item = ExamItem.objects.get(pk=paper.items[0]["item_id"])
+    item = ExamItem.objects.get(pk=_ids(paper)[0])
     item.prompt = "Rewritten question?"
     item.save()
     revision = item.save_revision()
@@ -174,7 +188,7 @@ def test_what_changed_after_the_paper_was_drawn_refuses_start(exam, change, mess
     assert not ExamAttempt.objects.filter(user=user).exists()
     assert not AuditEvent.objects.filter(verb="exam_attempt.started").exists()
     if change is not _expire:  # a refused Start changes nothing (an ended application
-        assert ReadyPaper.objects.filter(pk=paper.pk).exists()  # has no paper to keep)
+        assert [p.pk for p in _ready(user)] == [paper.pk]  # has no paper to keep)
 
 
 def test_start_with_a_paper_stores_what_a_paper_drawn_at_start_stores(
@@ -196,7 +210,7 @@ def test_start_with_a_paper_stores_what_a_paper_drawn_at_start_stores(
         with django_capture_on_commit_callbacks(execute=True):
             accommodation_approve(request=request, actor=cert_staff, note="Agreed.")
         second = attempt_start(user=user, now=start_at)
-        assert ReadyPaper.objects.filter(user=user).exists() is False
+        assert not _ready(user)
         stored = ExamAttempt.objects.filter(pk=second.pk).values().get()
         assert stored == {
             **{k: getattr(second, k) for k in stored if k not in ("topic_scores",)},
@@ -224,8 +238,8 @@ def test_start_with_a_paper_takes_the_same_statements_however_long_the_paper(
     with CaptureQueriesContext(connection) as captured:
         attempt = attempt_start(user=candidate, now=T0)
     assert attempt.items.count() == sum(per_topic)
-    # the facts (application locked), the attempt with its items and page, the audit entry;
-    # and the savepoint around them
+    # the facts (application locked), the ready attempt stamped, the audit entry; and the
+    # savepoint around them
     statements = [q["sql"].split()[0].upper() for q in captured]
     assert statements == ["SAVEPOINT", "WITH", "WITH", "INSERT", "RELEASE"], statements
 
@@ -258,7 +272,7 @@ def test_a_blueprint_changed_after_the_draw_gets_a_new_paper_on_the_front_page(e
     row.item_count = 1  # staff trim a topic after the paper was drawn (3 → 1)
     row.save()
     paper = paper_prepare(user=candidate, now=later(1))  # the front page, seen again
-    assert len(paper.items) == len(stale.items) - 2 == 4
+    assert paper.items.count() == 4 and not ExamAttempt.all_objects.filter(pk=stale.pk).exists()
     with CaptureQueriesContext(connection) as captured:
         attempt = attempt_start(user=candidate, now=later(2))
     assert _ids(attempt) == _ids(paper)
@@ -271,8 +285,66 @@ def test_a_paper_drawn_before_the_blueprint_changed_is_drawn_again(exam, candida
     row.item_count = 1  # staff trim a topic after the paper was drawn (3 → 1)
     row.save()
     attempt = attempt_start(user=candidate, now=T0)
-    assert attempt.items.count() == len(paper.items) - 2 == 4
+    assert attempt.items.count() == 4 and not ExamAttempt.all_objects.filter(pk=paper.pk).exists()
     assert Counter(attempt.items.values_list("topic_id", flat=True)) == Counter(
         dict(exam.blueprint.values_list("topic_id", "item_count"))
     )
     assert attempt.served_page[1] == 4 and attempt.served_page[0].count('class="exam-item') == 4
+
+
+# --- a paper drawn ahead is nobody's attempt until Start -------------------------------------
+
+
+@pytest.mark.embedded
+def test_a_paper_drawn_ahead_is_in_no_list_count_or_page_until_start(exam, candidate, cert_staff):
+    client = signed_in(candidate)
+    front = client.get("/exam/").content.decode()
+    (paper,) = _ready(candidate)
+    assert "Your attempts" not in front and "under way" not in front
+    allowed = exam.attempts_allowed
+    assert f"Attempts left</dt><dd>{allowed} of {allowed}</dd>" in front  # none used
+    assert client.get(f"/exam/attempt/{paper.pk}/").status_code == 404
+    with pytest.raises(AttemptNotFound):
+        attempt_answer_save(
+            user=candidate, attempt_id=paper.pk, position=0, choice=paper.items.first().option_keys
+        )
+    assert paper.items.filter(response__isnull=False).count() == 0
+    assert not ExamAttempt.objects.filter(user=candidate).exists()
+    staff = signed_in(cert_staff)
+    listing = staff.get("/admin/exam-attempts/").content.decode()
+    assert f"/admin/exam-attempts/inspect/{paper.pk}/" not in listing
+    assert "Drawn ahead" not in listing and 'value="in_progress"' in listing  # the filter
+    assert staff.get(f"/admin/exam-attempts/inspect/{paper.pk}/").status_code == 404
+    availability = exam_availability(user=candidate, now=clock.now())
+    assert availability.can_start and availability.active_attempt is None
+    # Start (on SQLite the general path) starts that very paper
+    attempt = attempt_start(user=candidate)
+    assert attempt.pk == paper.pk and attempt.number == 1 and not _ready(candidate)
+    assert client.get(f"/exam/attempt/{paper.pk}/").status_code == 200
+
+
+def test_an_item_only_on_papers_drawn_ahead_can_be_deleted_and_the_papers_are_drawn_again(
+    exam, candidate, other_candidate, editor
+):
+    mine = paper_prepare(user=candidate, now=T0)
+    started = attempt_start(user=other_candidate, now=T0)
+    on_mine = set(_ids(mine)) - set(_ids(started))
+    assert on_mine  # 6 of the exam's items each: some are only on the paper drawn ahead
+    item = ExamItem.objects.get(pk=min(on_mine))
+    response = signed_in(editor).post(f"/admin/snippets/exams/examitem/delete/{item.pk}/")
+    assert response.status_code == 302
+    assert not ExamItem.objects.filter(pk=item.pk).exists()
+    assert not ExamAttempt.all_objects.filter(pk=mine.pk).exists()  # drawn again at Start
+    assert ExamAttempt.objects.get(pk=started.pk).items.count() == 6  # the started one is kept
+    attempt = attempt_start(user=candidate, now=T0)
+    assert item.pk not in _ids(attempt) and attempt.items.count() == 6
+
+
+def test_an_expired_application_leaves_no_paper_drawn_ahead(exam):
+    user, application = make_candidate()
+    paper_prepare(user=user, now=T0)
+    Application.objects.filter(pk=application.pk).update(expires_on=T0.date() - timedelta(days=1))
+    applications_expire(today=T0.date())
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.EXPIRED
+    assert not ExamAttempt.all_objects.filter(user=user).exists()
