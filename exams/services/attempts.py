@@ -342,8 +342,8 @@ def ready_papers_drop(**lookup) -> int:
             .filter(status=A.READY, **lookup)
             .values_list("pk", flat=True)
         )
-        if ids:
-            ExamAttempt.all_objects.filter(pk__in=ids, status=A.READY).delete()
+        if ids:  # locked: a Start waits for this to commit (and then finds no paper)
+            ExamAttempt.all_objects.filter(pk__in=ids).delete()
     return len(ids)
 
 

@@ -14,7 +14,7 @@ from django.db import connection, connections, transaction
 from enrollment.models import Application, ApplicationStatus
 from enrollment.services.expiry import applications_expire
 from exams.models import AttemptItem, AttemptStatus, ExamAttempt
-from exams.services.attempts import attempt_start, paper_prepare
+from exams.services.attempts import attempt_start, paper_prepare, ready_papers_drop
 from lms.models import AuditEvent
 from tests.factories.exams import T0, attempt_under_way, make_candidate
 
@@ -132,3 +132,76 @@ def test_an_application_expiring_as_its_candidate_starts_leaves_no_exam_under_wa
     attempt.refresh_from_db()
     assert application.status == ApplicationStatus.EXPIRED
     assert attempt.status == AttemptStatus.CLOSED
+
+
+def _in_thread(target) -> tuple[threading.Thread, dict]:
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["value"] = target()
+        except Exception as exc:  # reported in the assertion, never swallowed
+            outcome["value"] = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_a_paper_drawn_again_while_start_stamps_it_keeps_the_attempt(exam):
+    """The front page in one tab finds the paper stale (an item edited a moment ago) and drops
+    it, while Start in another tab has just stamped it: the drop waits for Start and then finds
+    no paper to drop; the attempt keeps its items."""
+    user, _ = make_candidate()
+    paper = paper_prepare(user=user, now=T0)
+    stamped, release = threading.Event(), threading.Event()
+
+    def start_held():
+        with transaction.atomic():
+            ExamAttempt.all_objects.filter(pk=paper.pk).update(status=AttemptStatus.IN_PROGRESS)
+            stamped.set()
+            release.wait(timeout=30)
+
+    starter, _ = _in_thread(start_held)
+    assert stamped.wait(timeout=30)
+    dropper, dropped = _in_thread(lambda: ready_papers_drop(user=user))
+    try:
+        _wait_until_waiting("SELECT")
+    finally:
+        release.set()
+        starter.join(timeout=30)
+        dropper.join(timeout=30)
+    assert dropped == {"value": 0}
+    attempt = ExamAttempt.objects.get(pk=paper.pk)
+    assert attempt.status == AttemptStatus.IN_PROGRESS and attempt.items.count() == 6
+
+
+def test_start_waiting_for_a_paper_being_dropped_draws_a_new_one(exam):
+    """The other way round: the paper is being dropped when Start comes; Start waits, finds it
+    gone, and starts with a paper drawn there and then."""
+    user, _ = make_candidate()
+    paper = paper_prepare(user=user, now=T0)
+    locked, release = threading.Event(), threading.Event()
+
+    def drop_held():
+        with transaction.atomic():
+            list(ExamAttempt.all_objects.select_for_update().filter(pk=paper.pk))
+            locked.set()
+            release.wait(timeout=30)
+            ExamAttempt.all_objects.filter(pk=paper.pk).delete()
+
+    dropper, _ = _in_thread(drop_held)
+    assert locked.wait(timeout=30)
+    starter, started = _in_thread(lambda: attempt_start(user=user, now=T0).pk)
+    try:
+        _wait_until_waiting("%WITH fits AS")  # its UPDATE of the paper
+    finally:
+        release.set()
+        dropper.join(timeout=30)
+        starter.join(timeout=30)
+    attempt = ExamAttempt.objects.get(user=user)
+    assert started == {"value": attempt.pk} and attempt.pk != paper.pk
+    assert attempt.status == AttemptStatus.IN_PROGRESS and attempt.items.count() == 6
+    assert not ExamAttempt.all_objects.filter(pk=paper.pk).exists()
