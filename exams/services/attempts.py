@@ -197,9 +197,8 @@ def _create(user: User, availability, now: datetime, rng: random.Random) -> Exam
         )
     ):
         attempt.pk, attempt._state.adding = ready.pk, False
-        page = AttemptPage.objects.filter(attempt=attempt).values_list("html", flat=True).first()
         served = attempt.items.count()
-        attempt.served_page = None if page is None else (page, served)
+        attempt.served_page = (AttemptPage.objects.get(attempt=attempt).html, served)
     else:
         ready_papers_drop(user=user)
         paper = _draw(definition, rng)
@@ -294,7 +293,7 @@ def _start_ready(attempt: ExamAttempt) -> int:
     served, html = row
     attempt._state.adding = False
     attempt._state.db = connection.alias
-    attempt.served_page = None if html is None else (html, served)
+    attempt.served_page = (html, served)  # a ready paper is stored with its page
     return served
 
 
