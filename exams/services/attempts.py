@@ -128,7 +128,7 @@ def _start_prepared(user: User, now: datetime) -> ExamAttempt | None:
         attempt = _stamped(user, facts.application_id, definition, facts.finished + 1, extra, now)
         attempt.pk = facts.ready_id
         served = _start_ready(attempt)
-        if not served:
+        if served is None:
             return None  # the paper no longer fits: the general path draws now
         _audit_started(attempt, served)
     return attempt
@@ -221,7 +221,7 @@ def _store(attempt: ExamAttempt, paper: list[dict]) -> None:
 
 
 # The ready attempt, stamped as started (STAMPED_FIELDS) when it is still the person's ready
-# paper for this application and exam, holds items, follows the blueprint's counts per topic,
+# paper for this application and exam, follows the blueprint's counts per topic,
 # and every item on it is still active at the revision it copied (one flagged, retired or edited
 # since means a new draw). Returns how many items it has and its page; no row: it does not fit.
 _START_READY = """
@@ -229,7 +229,6 @@ WITH fits AS (
     SELECT a.id FROM {attempt} a
     WHERE a.id = %(ready)s AND a.user_id = %(user)s AND a.status = %(ready_status)s
     AND a.application_id = %(application)s AND a.definition_id = %(definition)s
-    AND EXISTS (SELECT 1 FROM {attempt_item} ai WHERE ai.attempt_id = a.id)
     AND NOT EXISTS (
         SELECT 1 FROM {attempt_item} ai LEFT JOIN {item} i
             ON i.id = ai.item_id AND i.status = %(active)s
@@ -253,9 +252,9 @@ RETURNING (SELECT count(*) FROM {attempt_item} WHERE attempt_id = t.id),
 """
 
 
-def _start_ready(attempt: ExamAttempt) -> int:
+def _start_ready(attempt: ExamAttempt) -> int | None:
     """Stamp the ready attempt `attempt.pk` with `attempt`'s time, deadline and terms in one
-    statement (see _START_READY) when it still fits. Returns how many items it serves (0: it
+    statement (see _START_READY) when it still fits. Returns how many items it serves (None: it
     does not fit, nothing written)."""
     quote = connection.ops.quote_name
     tables = {
@@ -289,7 +288,7 @@ def _start_ready(attempt: ExamAttempt) -> int:
         )
         row = cursor.fetchone()
     if row is None:
-        return 0
+        return None
     served, html = row
     attempt._state.adding = False
     attempt._state.db = connection.alias

@@ -13,7 +13,14 @@ from wagtail.models import Revision
 
 from enrollment.models import Application, ApplicationStatus
 from enrollment.services.expiry import applications_expire
-from exams.models import AttemptStatus, ExamAttempt, ExamDefinition, ExamItem, ItemStatus
+from exams.models import (
+    AttemptStatus,
+    BlueprintRow,
+    ExamAttempt,
+    ExamDefinition,
+    ExamItem,
+    ItemStatus,
+)
 from exams.rules import RuleViolation
 from exams.selectors import exam_availability
 from exams.services.access import accommodation_approve, accommodation_request_create
@@ -258,12 +265,17 @@ def test_a_paper_for_an_exam_since_replaced_is_drawn_again_and_start_serves_it_a
         feedback=exam.feedback,
     )
     for row in exam.blueprint.all():
-        replacement.blueprint.create(topic_id=row.topic_id, item_count=row.item_count)
+        BlueprintRow.objects.create(
+            definition=replacement, topic_id=row.topic_id, item_count=row.item_count
+        )
     paper = paper_prepare(user=candidate, now=later(1))  # the front page, seen again
+    assert paper.definition_id == replacement.pk and paper.items.count() == 6  # drawn again
     with CaptureQueriesContext(connection) as captured:
         attempt = attempt_start(user=candidate, now=later(2))
     assert attempt.definition_id == replacement.pk and _ids(attempt) == _ids(paper)
     assert not [q for q in captured if '"exams_itemoption"' in q["sql"]]  # no draw at Start
+    stored = ExamAttempt.objects.get(pk=attempt.pk)  # started (READY ones are not found)
+    assert (stored.definition_id, stored.started_at) == (replacement.pk, later(2))
 
 
 def test_a_blueprint_changed_after_the_draw_gets_a_new_paper_on_the_front_page(exam, candidate):

@@ -205,3 +205,30 @@ def test_start_waiting_for_a_paper_being_dropped_draws_a_new_one(exam):
     assert started == {"value": attempt.pk} and attempt.pk != paper.pk
     assert attempt.status == AttemptStatus.IN_PROGRESS and attempt.items.count() == 6
     assert not ExamAttempt.all_objects.filter(pk=paper.pk).exists()
+
+
+def test_two_tabs_opening_the_exam_together_get_the_same_paper(exam):
+    """Both front pages find no paper and draw one; the second's insert waits for the first
+    (one ready paper per person) and then shows the first's paper instead of failing."""
+    user, _ = make_candidate()
+    drawn, release = threading.Event(), threading.Event()
+
+    def first_held():
+        with transaction.atomic():
+            paper = paper_prepare(user=user, now=T0)
+            drawn.set()
+            release.wait(timeout=30)
+        return paper.pk
+
+    first, first_paper = _in_thread(first_held)
+    assert drawn.wait(timeout=30)
+    second, second_paper = _in_thread(lambda: paper_prepare(user=user, now=T0).pk)
+    try:
+        _wait_until_waiting(f'INSERT INTO "{ExamAttempt._meta.db_table}"')
+    finally:
+        release.set()
+        first.join(timeout=30)
+        second.join(timeout=30)
+    (paper,) = ExamAttempt.all_objects.filter(user=user, status=AttemptStatus.READY)
+    assert first_paper == second_paper == {"value": paper.pk}
+    assert paper.items.count() == 6
