@@ -33,7 +33,7 @@ from exams.models import (
     ExamItem,
 )
 from exams.selectors import exam_step_get
-from exams.services.attempts import ready_papers_drop
+from exams.services.attempts import ready_papers_drop_holding
 from lms import clock
 
 # Before any viewset asks for a policy (and Wagtail would create the default one).
@@ -75,7 +75,7 @@ def refuse_deleting_items_in_use(request, instances):
     held = AttemptItem.objects.filter(item_id__in=pks)
     if not held.exclude(attempt__status=AttemptStatus.READY).exists():
         if request.method == "POST":
-            ready_papers_drop(pk__in=held.values("attempt_id"))
+            ready_papers_drop_holding(pks)
         return None
     messages.error(
         request,

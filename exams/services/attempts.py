@@ -5,6 +5,7 @@ until the deadline plus a short grace; an attempt that runs out of time is grade
 already saved, never blanked.
 """
 
+import functools
 import random
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
@@ -152,6 +153,18 @@ def _stamped(user: User, application_id: int, definition, number: int, extra: in
     )
 
 
+def _stamped_now(user: User, availability, now: datetime) -> ExamAttempt:
+    """`_stamped` from what the exam's page reads (`exam_availability`)."""
+    return _stamped(
+        user,
+        availability.application.pk,
+        availability.definition,
+        len(availability.finished) + 1,
+        availability.extra_minutes,
+        now,
+    )
+
+
 # What Start stamps on the ready attempt (the rest was set when it was drawn).
 STAMPED_FIELDS = (
     "number",
@@ -178,15 +191,7 @@ def _audit_started(attempt: ExamAttempt, served: int) -> None:
 def _create(user: User, availability, now: datetime, rng: random.Random) -> ExamAttempt:
     """The attempt: the person's ready paper started when it still fits, else (it is dropped) a
     paper drawn now."""
-    definition = availability.definition
-    attempt = _stamped(
-        user,
-        availability.application.pk,
-        definition,
-        len(availability.finished) + 1,
-        availability.extra_minutes,
-        now,
-    )
+    attempt = _stamped_now(user, availability, now)
     ready = ExamAttempt.all_objects.filter(user=user, status=A.READY).first()
     fields = {name: getattr(attempt, name) for name in STAMPED_FIELDS}
     if (
@@ -201,7 +206,7 @@ def _create(user: User, availability, now: datetime, rng: random.Random) -> Exam
         attempt.served_page = (AttemptPage.objects.get(attempt=attempt).html, served)
     else:
         ready_papers_drop(user=user)
-        paper = _draw(definition, rng)
+        paper = _draw(availability.definition, rng)
         attempt.save()
         _store(attempt, paper)
         served = len(paper)
@@ -252,10 +257,9 @@ RETURNING (SELECT count(*) FROM {attempt_item} WHERE attempt_id = t.id),
 """
 
 
-def _start_ready(attempt: ExamAttempt) -> int | None:
-    """Stamp the ready attempt `attempt.pk` with `attempt`'s time, deadline and terms in one
-    statement (see _START_READY) when it still fits. Returns how many items it serves (None: it
-    does not fit, nothing written)."""
+@functools.cache
+def _start_ready_sql() -> str:
+    """_START_READY with the tables' and columns' names (once per process: Start is hot)."""
     quote = connection.ops.quote_name
     tables = {
         name: quote(model._meta.db_table)
@@ -267,14 +271,20 @@ def _start_ready(attempt: ExamAttempt) -> int | None:
             ("page", AttemptPage),
         )
     }
+    columns = [ExamAttempt._meta.get_field(name) for name in STAMPED_FIELDS]
+    assignments = ", ".join(f"{quote(f.column)} = %({f.name})s" for f in columns)
+    return _START_READY.format(assignments=assignments, **tables)
+
+
+def _start_ready(attempt: ExamAttempt) -> int | None:
+    """Stamp the ready attempt `attempt.pk` with `attempt`'s time, deadline and terms in one
+    statement (see _START_READY) when it still fits. Returns how many items it serves (None: it
+    does not fit, nothing written)."""
     fields = [ExamAttempt._meta.get_field(name) for name in STAMPED_FIELDS]
     params = {f.name: f.get_db_prep_save(getattr(attempt, f.name), connection) for f in fields}
-    sql = _START_READY.format(
-        assignments=", ".join(f"{quote(f.column)} = %({f.name})s" for f in fields), **tables
-    )
     with connection.cursor() as cursor:
         cursor.execute(
-            sql,
+            _start_ready_sql(),
             {
                 **params,
                 "ready": attempt.pk,
@@ -311,14 +321,7 @@ def paper_prepare(
     if ready is not None and _paper_fits(ready, availability):
         return ready
     paper = _draw(availability.definition, rng or random.SystemRandom())
-    ready = _stamped(
-        user,
-        availability.application.pk,
-        availability.definition,
-        len(availability.finished) + 1,
-        availability.extra_minutes,
-        now,
-    )
+    ready = _stamped_now(user, availability, now)
     ready.status = A.READY
     try:
         with transaction.atomic():
@@ -343,6 +346,12 @@ def ready_papers_drop(**lookup) -> int:
         if ids:  # locked: a Start waits for this to commit (and then finds no paper)
             ExamAttempt.all_objects.filter(pk__in=ids).delete()
     return len(ids)
+
+
+def ready_papers_drop_holding(item_ids: list[int]) -> int:
+    """Drop the ready papers that hold any of these items (see `ready_papers_drop`)."""
+    held = AttemptItem.objects.filter(item_id__in=item_ids).values("attempt_id")
+    return ready_papers_drop(pk__in=held)
 
 
 def _paper_fits(ready: ExamAttempt, availability) -> bool:

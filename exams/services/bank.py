@@ -9,11 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from exams import richtext, rules
-from exams.models import AttemptItem, ExamItem, ExamTopic, ItemOption, ItemStatus
+from exams.models import ExamItem, ExamTopic, ItemOption, ItemStatus
 from exams.models.bank import ITEM_TRANSITIONS
 from exams.rules import RuleViolation
 from exams.selectors import ImportPlan, editors_to_notify, items_linked_to_objectives
-from exams.services.attempts import ready_papers_drop
+from exams.services.attempts import ready_papers_drop_holding
 from lms.models import User
 from lms.services import audit_record, audit_record_many, email_send
 
@@ -93,7 +93,7 @@ def item_status_set(
         locked.save(update_fields=["status"])
         if from_state == IS.ACTIVE:
             # Papers drawn ahead that hold it are drawn again (Start checks them too).
-            _ready_papers_drop_holding([locked.pk])
+            ready_papers_drop_holding([locked.pk])
         audit_record(
             actor=actor,
             verb=f"exam_item.{to}",
@@ -182,8 +182,3 @@ def _items_listing_url() -> str:
     except Exception:  # the admin is not routed (e.g. a bare test URLconf)
         return ""
     return f"{settings.WAGTAILADMIN_BASE_URL}{url}?status=needs_review"
-
-
-def _ready_papers_drop_holding(item_ids: list[int]) -> int:
-    held = AttemptItem.objects.filter(item_id__in=item_ids).values("attempt_id")
-    return ready_papers_drop(pk__in=held)
